@@ -1,0 +1,160 @@
+"""Feasible placements (spec: "Feasible placements") and, for every rejected one, why.
+
+A candidate is (workload, site, hardware, variant) in a period. The spec's rules do
+not depend on the period; two provably safe per-period rules are added because a
+single replica that no allowed number of units could carry, or whose traffic alone
+exceeds a link on its path, can never be placed there:
+
+- ``capacity``: carried_load / rps > max_utilization x (most units possible in p);
+- ``bandwidth``: the replica's traffic > bandwidth_mbps of a link on its path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from placement import costs
+from placement.lookup import Lookup
+from placement.network import Routes
+
+RULES = (
+    "offer", "profile", "connectivity", "quality", "memory",
+    "kind", "residency", "latency", "capacity", "bandwidth",
+)
+EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A feasible placement of one replica of a workload in one period."""
+
+    workload: str
+    site: str
+    hardware: str
+    variant: str
+    period: int
+    carried_rps: float
+    load: float  # carried_rps / profile rps: units' worth of rated capacity needed
+    traffic_mbps: float
+    links: tuple[str, ...]
+    latency_ms: float
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A rejected placement and the rule that rejected it (period None: every period)."""
+
+    workload: str
+    site: str
+    hardware: str
+    variant: str
+    period: int | None
+    rule: str
+    detail: str
+
+
+def static_failures(
+    lk: Lookup, routes: Routes, w: str, s: str, h: str, v: str
+) -> list[tuple[str, str]]:
+    """Every period-independent rule that (w, s, h, v) breaks, as (rule, detail)."""
+    wl, site, hw = lk.workloads[w], lk.sites[s], lk.hardware[h]
+    variant = lk.variants[(wl.model, v)]
+    out: list[tuple[str, str]] = []
+    if (s, h) not in lk.offers:
+        out.append(("offer", f"site '{s}' does not offer '{h}'"))
+    profile = lk.profiles.get((wl.model, v, h))
+    if profile is None:
+        out.append(("profile", f"no profile for {wl.model}/{v} on '{h}'"))
+    route = routes.get(wl.origin, site.node_id)
+    if route is None:
+        out.append(("connectivity", f"no path from '{wl.origin}' to node '{site.node_id}'"))
+    if variant.quality < wl.min_quality - EPS:
+        out.append(("quality", f"quality {variant.quality:g} < min_quality {wl.min_quality:g}"))
+    if variant.memory_gb > hw.memory_gb + EPS:
+        out.append(("memory", f"variant needs {variant.memory_gb:g} GB, '{h}' has {hw.memory_gb:g}"))
+    if wl.allowed_kinds is not None and site.kind not in wl.allowed_kinds:
+        out.append(("kind", f"site kind '{site.kind}' not in allowed_kinds"))
+    if wl.residency and site.jurisdiction not in wl.residency:
+        out.append(("residency", f"jurisdiction {site.jurisdiction!r} not in {wl.residency}"))
+    if route is not None and profile is not None:
+        lat = 2 * route.latency_ms + profile.latency_ms
+        if lat > wl.latency_slo_ms + EPS:
+            out.append(("latency", f"2 x {route.latency_ms:g} + {profile.latency_ms:g} = {lat:g} ms "
+                                   f"> SLO {wl.latency_slo_ms:g} ms"))
+    return out
+
+
+def period_failures(lk: Lookup, routes: Routes, c: Candidate) -> list[tuple[str, str]]:
+    """The per-period rules (capacity, bandwidth) that a statically feasible candidate breaks."""
+    out: list[tuple[str, str]] = []
+    mu = lk.inst.policy.max_utilization
+    most = lk.max_units(c.site, c.hardware, c.period)
+    if c.load > mu * most + EPS:
+        out.append(("capacity", f"needs {c.load / mu:.4g} units of '{c.hardware}' at "
+                                f"max_utilization {mu:g}; at most {most:g} possible"))
+    for key in c.links:
+        bw = routes.bandwidth_mbps[key]
+        if bw is not None and c.traffic_mbps > bw + EPS:
+            out.append(("bandwidth", f"one replica's {c.traffic_mbps:.4g} Mbps > link {key} "
+                                     f"{bw:g} Mbps"))
+    return out
+
+
+def make_candidate(lk: Lookup, routes: Routes, w: str, s: str, h: str, v: str, p: int) -> Candidate:
+    """The candidate record of a statically feasible (w, s, h, v) in period p."""
+    wl = lk.workloads[w]
+    profile = lk.profiles[(wl.model, v, h)]
+    route = routes.get(wl.origin, lk.sites[s].node_id)
+    assert route is not None
+    demand = lk.demand[w][p]
+    carried = costs.carried_load(demand, wl.replicas)
+    return Candidate(
+        workload=w, site=s, hardware=h, variant=v, period=p,
+        carried_rps=carried,
+        load=carried / profile.rps,
+        traffic_mbps=costs.replica_traffic_mbps(demand, wl.replicas, wl.request_kb, wl.response_kb),
+        links=route.links,
+        latency_ms=2 * route.latency_ms + profile.latency_ms,
+    )
+
+
+def _combos(lk: Lookup, w: str, every_site_hardware: bool) -> Iterator[tuple[str, str, str]]:
+    model = lk.workloads[w].model
+    for s in sorted(lk.sites):
+        hws = sorted(lk.hardware) if every_site_hardware else lk.offers_at[s]
+        for h in hws:
+            for v in lk.model_variants[model]:
+                yield s, h, v
+
+
+def feasible_candidates(lk: Lookup, routes: Routes) -> list[Candidate]:
+    """All feasible candidates, sorted by (workload, period, site, hardware, variant)."""
+    out = []
+    for w in sorted(lk.workloads):
+        for s, h, v in _combos(lk, w, every_site_hardware=False):
+            if static_failures(lk, routes, w, s, h, v):
+                continue
+            for p in range(len(lk.periods)):
+                c = make_candidate(lk, routes, w, s, h, v, p)
+                if not period_failures(lk, routes, c):
+                    out.append(c)
+    out.sort(key=lambda c: (c.workload, c.period, c.site, c.hardware, c.variant))
+    return out
+
+
+def exclusions(lk: Lookup, routes: Routes, workload: str) -> list[Exclusion]:
+    """Every rejected (site, hardware, variant) of a workload with every rule it breaks.
+
+    Static rules are reported once (period None); per-period rules per period.
+    """
+    out = []
+    for s, h, v in _combos(lk, workload, every_site_hardware=True):
+        failures = static_failures(lk, routes, workload, s, h, v)
+        out += [Exclusion(workload, s, h, v, None, r, d) for r, d in failures]
+        if failures:
+            continue
+        for p in range(len(lk.periods)):
+            c = make_candidate(lk, routes, workload, s, h, v, p)
+            out += [Exclusion(workload, s, h, v, p, r, d) for r, d in period_failures(lk, routes, c)]
+    return out

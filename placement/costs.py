@@ -1,0 +1,88 @@
+"""One function per cost term of the spec ("Cost of a plan"): the single definition of
+every dollar. The MILP's objective takes its coefficients from here, and so do the
+plan's accounting and the independent evaluator.
+
+Units: money in the instance's currency, months, rps, KB (1000 bytes), GB (1e9 bytes).
+"""
+
+from __future__ import annotations
+
+HOURS_PER_MONTH = 730.0
+#: GB per month carried by 1 request/s of 1 KB: 3600 s x 730 h x 1000 B / 1e9 B.
+GB_PER_MONTH_PER_RPS_KB = 2.628
+
+
+def discount_factor(rate: float, month: float) -> float:
+    """(1 + r)^(-month / 12): the present value of one unit of money spent at ``month``."""
+    return (1.0 + rate) ** (-month / 12.0)
+
+
+def carried_load(demand: float, replicas: int) -> float:
+    """Load each replica must carry: all of it with one replica, else demand / (replicas - 1)."""
+    return demand if replicas == 1 else demand / (replicas - 1)
+
+
+def replica_traffic_mbps(demand: float, replicas: int, request_kb: float, response_kb: float) -> float:
+    """Peak traffic of one replica on each link of its path: (d / R) x (req + resp) x 8 / 1000."""
+    return demand / replicas * (request_kb + response_kb) * 8.0 / 1000.0
+
+
+def rented(units: float, price_per_hour: float, months: float) -> float:
+    """units x price_per_hour x 730 x months."""
+    return units * price_per_hour * HOURS_PER_MONTH * months
+
+
+def capex(bought: float, unit_capex: float, rebate: float) -> float:
+    """bought x capex x (1 - capex_rebate), in the period of purchase."""
+    return bought * unit_capex * (1.0 - rebate)
+
+
+def maintenance(owned: float, per_month: float, months: float) -> float:
+    """owned x maintenance_per_month x months."""
+    return owned * per_month * months
+
+
+def energy(owned: float, power_w: float, months: float, pue: float, price_per_kwh: float) -> float:
+    """owned x power_w / 1000 x 730 x months x pue x energy_per_kwh."""
+    return owned * power_w / 1000.0 * HOURS_PER_MONTH * months * pue * price_per_kwh
+
+
+def egress(
+    demand: float, replicas: int, load_factor: float, response_kb: float,
+    egress_per_gb: float, months: float,
+) -> float:
+    """(d / R) x load_factor x response_kb x 2.628 GB/month x egress_per_gb x months."""
+    volume_gb = demand / replicas * load_factor * response_kb * GB_PER_MONTH_PER_RPS_KB
+    return volume_gb * egress_per_gb * months
+
+
+def transfer(
+    demand: float, replicas: int, load_factor: float, request_kb: float, response_kb: float,
+    path_cost_per_gb: float, months: float,
+) -> float:
+    """(d / R) x load_factor x (req + resp) x 2.628 GB/month x sum(cost_per_gb on path) x months."""
+    volume_gb = demand / replicas * load_factor * (request_kb + response_kb) * GB_PER_MONTH_PER_RPS_KB
+    return volume_gb * path_cost_per_gb * months
+
+
+def site_fixed(fixed_per_month: float, months: float) -> float:
+    """fixed_per_month x months, for each period the site is active."""
+    return fixed_per_month * months
+
+
+def residual_fraction(age_months: float, lifetime_months: float) -> float:
+    """max(0, 1 - age / lifetime): the share of net capex credited at the horizon's end."""
+    return max(0.0, 1.0 - age_months / lifetime_months)
+
+
+def residual(bought: float, unit_capex: float, rebate: float, age_months: float,
+             lifetime_months: float) -> float:
+    """bought x capex x (1 - capex_rebate) x max(0, 1 - age / lifetime)."""
+    return capex(bought, unit_capex, rebate) * residual_fraction(age_months, lifetime_months)
+
+
+COST_CATEGORIES = (
+    "rented", "capex", "maintenance", "energy", "egress",
+    "transfer", "site_fixed", "activation", "migration",
+)
+ONE_TIME_CATEGORIES = frozenset({"capex", "activation", "migration"})

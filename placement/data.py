@@ -1,0 +1,90 @@
+"""ProblemData: the sorted index sets, loads and bounds the MILP is built from."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from placement.candidates import Candidate, feasible_candidates
+from placement.lookup import Lookup
+from placement.network import Routes, compute_routes
+from placement.schema import Instance
+
+
+@dataclass
+class ProblemData:
+    """Everything the MILP needs, indexed and sorted (deterministic build order)."""
+
+    lk: Lookup
+    routes: Routes
+    cands: list[Candidate]
+    by_wp: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+    by_shp: dict[tuple[str, str, int], list[int]] = field(default_factory=dict)
+    by_wsp: dict[tuple[str, str, int], list[int]] = field(default_factory=dict)
+    by_link_p: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+    sites_by_wp: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        groups: dict[str, defaultdict[tuple, list[int]]] = {
+            k: defaultdict(list) for k in ("wp", "shp", "wsp", "lp")
+        }
+        for i, c in enumerate(self.cands):
+            groups["wp"][(c.workload, c.period)].append(i)
+            groups["shp"][(c.site, c.hardware, c.period)].append(i)
+            groups["wsp"][(c.workload, c.site, c.period)].append(i)
+            for key in c.links:
+                groups["lp"][(key, c.period)].append(i)
+        self.by_wp, self.by_shp = dict(groups["wp"]), dict(groups["shp"])
+        self.by_wsp, self.by_link_p = dict(groups["wsp"]), dict(groups["lp"])
+        sites: defaultdict[tuple[str, int], set[str]] = defaultdict(set)
+        for w, s, p in self.by_wsp:
+            sites[(w, p)].add(s)
+        self.sites_by_wp = {k: sorted(v) for k, v in sites.items()}
+
+    @property
+    def n_periods(self) -> int:
+        return len(self.lk.periods)
+
+    @property
+    def owned_offers(self) -> list[tuple[str, str]]:
+        """Every owned (site, hardware) offer: existing units cost even when unused."""
+        return [k for k in sorted(self.lk.offers) if self.lk.is_owned(k[1])]
+
+    def rented_keys(self) -> list[tuple[str, str, int]]:
+        """Rented (site, hardware, period) with at least one candidate."""
+        return sorted(k for k in self.by_shp if not self.lk.is_owned(k[1]))
+
+    def units_needed_bound(self, s: str, h: str, p: int) -> int:
+        """Units that carry every candidate there at once: no optimum rents or buys more."""
+        mu = self.lk.inst.policy.max_utilization
+        total = sum(self.cands[i].load for i in self.by_shp.get((s, h, p), []))
+        return math.ceil(total / mu - 1e-9)
+
+    def units_upper(self, s: str, h: str, p: int) -> int:
+        """Upper bound on units(s, h, p) (owned: over the whole horizon, p unused): the
+        offer's caps and what demand could ever need."""
+        if not self.lk.is_owned(h):
+            return int(min(self.lk.max_units(s, h, p), self.units_needed_bound(s, h, p)))
+        periods = range(self.n_periods)
+        most = max(self.lk.max_units(s, h, q) for q in periods)
+        need = max(self.units_needed_bound(s, h, q) for q in periods)
+        return int(min(most, max(need, self.lk.offers[(s, h)].existing_units)))
+
+    def pinned(self) -> ProblemData:
+        """The baseline's data: workloads with `current` keep exactly those placements."""
+        keep = []
+        for c in self.cands:
+            cur = self.lk.workloads[c.workload].current
+            if cur is None or any(
+                (c.site, c.hardware, c.variant) == (q.site, q.hardware, q.variant) for q in cur
+            ):
+                keep.append(c)
+        return ProblemData(self.lk, self.routes, keep)
+
+
+def prepare(inst: Instance) -> ProblemData:
+    """Instance → routes → candidates → ProblemData."""
+    lk = Lookup(inst)
+    routes = compute_routes(inst)
+    return ProblemData(lk, routes, feasible_candidates(lk, routes))

@@ -1,0 +1,118 @@
+"""Reading instances (YAML or JSON) and writing outputs atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from placement.errors import InstanceError, Problem
+
+MAX_BYTES = 64 * 1024 * 1024
+EXAMPLE_PREFIX = "example:"
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A safe loader that refuses duplicate keys (the later one would silently win)."""
+
+
+def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            mark = key_node.start_mark
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}' (line {mark.line + 1})", mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def bundled_examples() -> dict[str, Path]:
+    """Bundled instances by name (``example:NAME``)."""
+    root = resources.files("placement.instances")
+    return {
+        Path(str(f)).stem: Path(str(f))
+        for f in sorted(root.iterdir(), key=lambda f: f.name)
+        if f.name.endswith(".yaml")
+    }
+
+
+def resolve_source(source: str | os.PathLike[str]) -> Path:
+    """A path, or ``example:NAME`` for a bundled instance."""
+    text = os.fspath(source)
+    if text.startswith(EXAMPLE_PREFIX):
+        name = text[len(EXAMPLE_PREFIX) :]
+        examples = bundled_examples()
+        if name not in examples:
+            known = ", ".join(sorted(examples))
+            raise InstanceError([Problem(text, f"no bundled instance '{name}' (have: {known})")])
+        return examples[name]
+    return Path(text)
+
+
+def read_mapping(source: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a YAML or JSON file into a mapping; problems reading it are InstanceErrors."""
+    path = resolve_source(source)
+    where = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InstanceError([Problem(where, f"file is {size} bytes; the limit is {MAX_BYTES}")])
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InstanceError([Problem(where, "no such file")]) from None
+    except IsADirectoryError:
+        raise InstanceError([Problem(where, "is a directory, not a file")]) from None
+    except UnicodeDecodeError:
+        raise InstanceError([Problem(where, "not a UTF-8 text file")]) from None
+    except OSError as exc:
+        raise InstanceError([Problem(where, f"cannot read: {exc.strerror}")]) from None
+    return parse_text(text, where, json_first=path.suffix.lower() == ".json")
+
+
+def parse_text(text: str, where: str = "<input>", json_first: bool = False) -> dict[str, Any]:
+    """Parse YAML (JSON is YAML too) into a mapping, refusing empty files and non-mappings."""
+    if not text.strip():
+        raise InstanceError([Problem(where, "file is empty")])
+    try:
+        data = json.loads(text) if json_first else yaml.load(text, Loader=_StrictLoader)  # noqa: S506
+    except json.JSONDecodeError as exc:
+        raise InstanceError([Problem(where, f"not valid JSON: {exc.msg} at line {exc.lineno}")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = getattr(exc, "problem", None) or str(exc)
+        raise InstanceError([Problem(where, f"not valid YAML: {what}{at}")]) from None
+    if not isinstance(data, dict):
+        kind = "nothing" if data is None else type(data).__name__
+        raise InstanceError([Problem(where, f"expected a mapping of instance fields, got {kind}")])
+    return data
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename: never half a file."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def dumps_json(data: Any) -> str:
+    """Canonical JSON: sorted nothing (order is meaningful), 2-space indent, newline at end."""
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -1,0 +1,97 @@
+"""Indexes over a validated instance: entities by id, period timing and discounting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from placement import costs
+from placement.schema import Hardware, Instance, Offer, Period, Profile, Site, Variant, Workload
+
+
+@dataclass(frozen=True)
+class PeriodInfo:
+    """A period with its start month t_p and discount factor (1 + r)^(-t_p / 12)."""
+
+    index: int
+    spec: Period
+    start: float
+    discount: float
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def months(self) -> float:
+        return self.spec.months
+
+
+class Lookup:
+    """Read-only views of an instance keyed by id (built once per instance)."""
+
+    def __init__(self, inst: Instance) -> None:
+        self.inst = inst
+        self.sites: dict[str, Site] = {s.id: s for s in inst.sites}
+        self.hardware: dict[str, Hardware] = {h.id: h for h in inst.hardware}
+        self.offers: dict[tuple[str, str], Offer] = {(o.site, o.hardware): o for o in inst.offers}
+        self.profiles: dict[tuple[str, str, str], Profile] = {
+            (p.model, p.variant, p.hardware): p for p in inst.profiles
+        }
+        self.variants: dict[tuple[str, str], Variant] = {
+            (m.id, v.id): v for m in inst.models for v in m.variants
+        }
+        self.model_variants: dict[str, list[str]] = {
+            m.id: sorted(v.id for v in m.variants) for m in inst.models
+        }
+        self.workloads: dict[str, Workload] = {w.id: w for w in inst.workloads}
+        n = len(inst.horizon.periods)
+        self.demand: dict[str, list[float]] = {w.id: w.demand(n) for w in inst.workloads}
+        rate = inst.horizon.discount_rate
+        periods, start = [], 0.0
+        for i, p in enumerate(inst.horizon.periods):
+            periods.append(PeriodInfo(i, p, start, costs.discount_factor(rate, start)))
+            start += p.months
+        self.periods: list[PeriodInfo] = periods
+        self.horizon_months: float = start
+        self.end_discount: float = costs.discount_factor(rate, start)
+
+    @cached_property
+    def offers_at(self) -> dict[str, list[str]]:
+        """Hardware ids offered at each site, sorted."""
+        out: dict[str, list[str]] = {s: [] for s in sorted(self.sites)}
+        for s, h in sorted(self.offers):
+            out[s].append(h)
+        return out
+
+    def is_owned(self, hardware: str) -> bool:
+        return self.hardware[hardware].kind == "owned"
+
+    def can_buy(self, hardware: str, period: int) -> bool:
+        """Purchases allowed in a period that starts at or after lead_time_months."""
+        return self.periods[period].start >= self.hardware[hardware].lead_time_months - 1e-9
+
+    def max_units(self, site: str, hardware: str, period: int) -> float:
+        """Most units of (site, hardware) possible in a period, from the offer's cap, the
+        lead time (no purchase yet: only existing units) and the site's power cap
+        (less the draw of other owned hardware's existing units, which are never sold)."""
+        offer = self.offers[(site, hardware)]
+        cap = float("inf") if offer.max_units is None else float(offer.max_units)
+        hw = self.hardware[hardware]
+        if hw.kind == "rented":
+            return cap
+        if not self.can_buy(hardware, period):
+            cap = min(cap, float(offer.existing_units))
+        s = self.sites[site]
+        if s.power_kw is not None and hw.power_w > 0:
+            others = sum(
+                self.offers[(site, h)].existing_units * self.hardware[h].power_w
+                for h in self.offers_at[site]
+                if h != hardware and self.is_owned(h)
+            )
+            cap = min(cap, float(int((s.power_kw * 1000.0 - others) / hw.power_w + 1e-9)))
+        return max(cap, float(offer.existing_units))
+
+    def current_sites(self, workload: str) -> list[str]:
+        cur = self.workloads[workload].current
+        return [] if cur is None else [c.site for c in cur]

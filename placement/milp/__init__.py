@@ -1,0 +1,1 @@
+"""The solver adapter: the only package that imports pulp or highspy."""

@@ -1,0 +1,39 @@
+"""Build the MILP: variables, then each constraint family in a fixed order, then the objective."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from placement.data import ProblemData
+from placement.milp.constraints.activity import add_activation, add_activity
+from placement.milp.constraints.assignment import add_assignment, add_failure_domains
+from placement.milp.constraints.bandwidth import add_bandwidth
+from placement.milp.constraints.budget import add_capex_budget
+from placement.milp.constraints.capacity import add_capacity
+from placement.milp.constraints.migration import add_max_migrations, add_moves
+from placement.milp.constraints.ownership import add_ownership, add_power
+from placement.milp.model import Milp, create_variables
+from placement.milp.objective import set_objective
+
+FAMILIES: tuple[Callable[[Milp], None], ...] = (
+    add_assignment,
+    add_failure_domains,
+    add_capacity,
+    add_ownership,
+    add_power,
+    add_bandwidth,
+    add_activity,
+    add_activation,
+    add_moves,
+    add_max_migrations,
+    add_capex_budget,
+)
+
+
+def build(data: ProblemData, name: str = "placement") -> Milp:
+    """The full MILP of the spec for ``data``."""
+    m = create_variables(data, name)
+    for family in FAMILIES:
+        family(m)
+    set_objective(m)
+    return m

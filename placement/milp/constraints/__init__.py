@@ -1,0 +1,1 @@
+"""One module per constraint family of the spec ("Constraints, per period p")."""

@@ -1,0 +1,45 @@
+"""Site activity and one-time activation."""
+
+from __future__ import annotations
+
+import pulp
+
+from placement.milp.model import Milp
+
+
+def add_activity(m: Milp) -> None:
+    """A site is active in p if any workload runs on it, or it rents or owns any unit.
+
+    For every site with an ``active`` variable, p, workload w:  Y(w,s,p) <= active(s,p);
+    for every (s, h) offered:  units(s,h,p) <= U(s,h) x active(s,p), U an upper bound on
+    units (owned existing units therefore force the site active).
+    """
+    data = m.data
+    lk = data.lk
+    for (s, p), act in sorted(m.active.items()):
+        for w in sorted(lk.workloads):
+            if (w, s, p) in data.by_wsp:
+                m.add(m.served(w, s, p) <= act, "act_w")
+        for h in lk.offers_at[s]:
+            units = m.units(s, h, p)
+            if isinstance(units, float):
+                continue
+            ub = data.units_upper(s, h, p)
+            if ub > 0:
+                m.add(units <= ub * act, "act_u")
+
+
+def add_activation(m: Milp) -> None:
+    """Activation is paid once, in the first period the site is active.
+
+    For every site with ``first`` variables:  sum_p first(s,p) <= 1 and
+    active(s,p) <= sum_{q<=p} first(s,q).
+    """
+    data = m.data
+    for s in sorted(data.lk.sites):
+        if (s, 0) not in m.first:
+            continue
+        firsts = [m.first[(s, p)] for p in range(data.n_periods)]
+        m.add(pulp.lpSum(firsts) <= 1, "first_once")
+        for p in range(data.n_periods):
+            m.add(m.active[(s, p)] <= pulp.lpSum(firsts[: p + 1]), "first")

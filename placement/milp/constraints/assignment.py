@@ -1,0 +1,45 @@
+"""Assignment: replicas on distinct sites in distinct failure domains."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pulp
+
+from placement.milp.model import Milp
+
+
+def add_assignment(m: Milp) -> None:
+    """Each workload runs on exactly ``replicas`` placements in every period.
+
+    For all w, p:  sum_{k in K(w,p)} x_k = R_w.
+    A workload with no candidate in p makes the model infeasible (reported by
+    ``diagnose``); the empty row is still added so that the solver says so.
+    """
+    data = m.data
+    for w in sorted(data.lk.workloads):
+        r = data.lk.workloads[w].replicas
+        for p in range(data.n_periods):
+            ks = data.by_wp.get((w, p), [])
+            m.add(pulp.lpSum(m.x[k] for k in ks) == r, "assign")
+
+
+def add_failure_domains(m: Milp) -> None:
+    """Replicas sit on distinct sites, each in a distinct failure domain, one (h, v) per site.
+
+    For all w with R_w > 1, p, failure domains f:  sum_{s in f} Y(w,s,p) <= 1,
+    where Y(w,s,p) = sum_{h,v} x. This also gives one (hardware, variant) per site.
+    With R_w = 1 the assignment row already implies it, so nothing is added.
+    """
+    data = m.data
+    lk = data.lk
+    for w in sorted(lk.workloads):
+        if lk.workloads[w].replicas == 1:
+            continue
+        for p in range(data.n_periods):
+            domains: defaultdict[str, list[int]] = defaultdict(list)
+            for k in data.by_wp.get((w, p), []):
+                domains[lk.sites[data.cands[k].site].domain].append(k)
+            for f, ks in sorted(domains.items()):
+                if len(ks) > 1:
+                    m.add(pulp.lpSum(m.x[k] for k in ks) <= 1, "domain")

@@ -1,0 +1,24 @@
+"""Capex budget per period."""
+
+from __future__ import annotations
+
+import pulp
+
+from placement.milp.model import Milp
+
+
+def add_capex_budget(m: Milp) -> None:
+    """For every period with capex_budget:
+
+    sum_{s,h owned} bought(s,h,p) x capex(h) x (1 - capex_rebate(s)) <= capex_budget(p).
+    """
+    lk = m.data.lk
+    for info in lk.periods:
+        budget = info.spec.capex_budget
+        buys = [(s, h, v) for (s, h, p), v in sorted(m.buy.items()) if p == info.index]
+        if budget is None or not buys:
+            continue
+        spend = pulp.lpSum(
+            v * lk.hardware[h].capex * (1 - lk.sites[s].capex_rebate) for s, h, v in buys
+        )
+        m.add(spend <= budget, "capex_budget")

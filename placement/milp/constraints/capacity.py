@@ -1,0 +1,29 @@
+"""Capacity: units carry the load placed on them within the utilisation policy."""
+
+from __future__ import annotations
+
+import math
+
+import pulp
+
+from placement.milp.model import Milp
+
+
+def add_capacity(m: Milp) -> None:
+    """Load placed at (s, h) fits its units at max_utilization.
+
+    For all s, h, p:  sum_{k at (s,h,p)} (carried_k / rps_k) x_k <= mu x units(s,h,p),
+    plus the valid inequality, for each such k,  ceil(load_k / mu) x_k <= units(s,h,p)
+    (units are integers), which tightens the LP relaxation without cutting any
+    integer solution. units(s,h,p) <= max_units is a variable bound (rented) or the
+    ownership cap (owned).
+    """
+    data = m.data
+    mu = data.lk.inst.policy.max_utilization
+    for (s, h, p), ks in sorted(data.by_shp.items()):
+        units = m.units(s, h, p)
+        m.add(pulp.lpSum(data.cands[k].load * m.x[k] for k in ks) <= mu * units, "cap")
+        for k in ks:
+            need = math.ceil(data.cands[k].load / mu - 1e-9)
+            if need > 1:
+                m.add(need * m.x[k] <= units, "capk")

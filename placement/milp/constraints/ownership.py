@@ -1,0 +1,41 @@
+"""Owned hardware: units owned never fall, capped by the offer and the site's power."""
+
+from __future__ import annotations
+
+import pulp
+
+from placement.milp.model import Milp
+
+
+def add_ownership(m: Milp) -> None:
+    """Owned units stay within the offer's cap.
+
+    owned(s,h,p) = existing_units + sum_{q<=p} bought(s,h,q) with bought >= 0 is built
+    into the variables (never sold; no purchase before lead_time_months). Here, for
+    all owned (s, h) with purchases possible:  owned(s,h,P) <= max_units(s,h),
+    the last period being the largest.
+    """
+    data = m.data
+    last = data.n_periods - 1
+    for s, h in data.owned_offers:
+        buys = [m.buy[(s, h, p)] for p in range(data.n_periods) if (s, h, p) in m.buy]
+        cap = data.lk.offers[(s, h)].max_units
+        if len(buys) > 1 and cap is not None:
+            m.add(m.owned(s, h, last) <= cap, "own_cap")
+
+
+def add_power(m: Milp) -> None:
+    """Site power cap on owned units.
+
+    For all s with power_kw, p:  sum_{owned h} owned(s,h,p) x power_w(h) / 1000 <= power_kw(s).
+    """
+    data = m.data
+    lk = data.lk
+    for s in sorted(lk.sites):
+        cap = lk.sites[s].power_kw
+        owned = [(s2, h) for s2, h in data.owned_offers if s2 == s and lk.hardware[h].power_w > 0]
+        if cap is None or not owned:
+            continue
+        for p in range(data.n_periods):
+            draw = pulp.lpSum(m.owned(s, h, p) * (lk.hardware[h].power_w / 1000.0) for _, h in owned)
+            m.add(draw <= cap, "power")

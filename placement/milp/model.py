@@ -1,0 +1,93 @@
+"""The MILP's variables and the expressions the constraint families share.
+
+Variables (all indexed by sorted ids; created only where they can be nonzero):
+
+- ``x[k]`` binary: candidate k (workload, site, hardware, variant, period) is used;
+- ``rent[s,h,p]`` integer: rented units;
+- ``buy[s,h,p]`` integer: owned units bought in p (only where t_p >= lead time);
+  owned(s,h,p) = existing_units + sum_{q<=p} buy[s,h,q] is an expression;
+- ``active[s,p]`` binary: site active (only where it has a fixed or activation cost);
+- ``first[s,p]`` binary: site activated in p (only with an activation cost);
+- ``move[w,p]`` in [0,1]: workload moves in p (only where moves cost or are limited).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulp
+
+from placement.data import ProblemData
+
+
+@dataclass
+class Milp:
+    """A pulp problem with its variables, keyed by the domain's ids."""
+
+    data: ProblemData
+    prob: pulp.LpProblem
+    x: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    rent: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
+    buy: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
+    active: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
+    first: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
+    move: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
+    objective_constant: float = 0.0
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def add(self, constraint: pulp.LpConstraint, family: str) -> None:
+        """Add a row named ``family_N`` (ids stay out of names: pulp mangles them)."""
+        n = self.rows.get(family, 0)
+        self.rows[family] = n + 1
+        self.prob += constraint, f"{family}_{n}"
+
+    def served(self, w: str, s: str, p: int) -> pulp.LpAffineExpression:
+        """Y(w,s,p) = sum over (h, v) of x: 1 when site s serves workload w in p."""
+        return pulp.lpSum(self.x[k] for k in self.data.by_wsp.get((w, s, p), []))
+
+    def owned(self, s: str, h: str, p: int) -> pulp.LpAffineExpression:
+        """owned(s,h,p) = existing_units + sum_{q<=p} buy[s,h,q]."""
+        existing = self.data.lk.offers[(s, h)].existing_units
+        return existing + pulp.lpSum(
+            self.buy[(s, h, q)] for q in range(p + 1) if (s, h, q) in self.buy
+        )
+
+    def units(self, s: str, h: str, p: int) -> pulp.LpAffineExpression | pulp.LpVariable | float:
+        """Units in service: rented units, or owned units."""
+        if self.data.lk.is_owned(h):
+            return self.owned(s, h, p)
+        return self.rent.get((s, h, p), 0.0)
+
+
+def create_variables(data: ProblemData, name: str = "placement") -> Milp:
+    """The problem and its variables, with bounds from the offers' caps and the demand."""
+    m = Milp(data, pulp.LpProblem(name, pulp.LpMinimize))
+    lk = data.lk
+    for k, c in enumerate(data.cands):
+        m.x[k] = pulp.LpVariable(f"x_{k}", cat=pulp.LpBinary)
+    for s, h, p in data.rented_keys():
+        ub = data.units_upper(s, h, p)
+        m.rent[(s, h, p)] = pulp.LpVariable(f"rent_{len(m.rent)}", 0, ub, cat=pulp.LpInteger)
+    for s, h in data.owned_offers:
+        room = data.units_upper(s, h, 0) - lk.offers[(s, h)].existing_units
+        for p in range(data.n_periods):
+            if room > 0 and lk.can_buy(h, p):
+                m.buy[(s, h, p)] = pulp.LpVariable(f"buy_{len(m.buy)}", 0, room, cat=pulp.LpInteger)
+    for s in sorted(lk.sites):
+        site = lk.sites[s]
+        if site.fixed_per_month > 0 or (site.activation_cost > 0 and not site.active_at_start):
+            for p in range(data.n_periods):
+                m.active[(s, p)] = pulp.LpVariable(f"active_{len(m.active)}", cat=pulp.LpBinary)
+        if site.activation_cost > 0 and not site.active_at_start:
+            for p in range(data.n_periods):
+                m.first[(s, p)] = pulp.LpVariable(f"first_{len(m.first)}", cat=pulp.LpBinary)
+    for w in sorted(lk.workloads):
+        wl = lk.workloads[w]
+        for info in lk.periods:
+            p = info.index
+            limited = info.spec.max_migrations is not None
+            frozen = info.spec.pilot and wl.criticality == "high"
+            if wl.migration_cost > 0 or limited or frozen:
+                ub = 0 if frozen else 1
+                m.move[(w, p)] = pulp.LpVariable(f"move_{len(m.move)}", 0, ub)
+    return m

@@ -1,0 +1,154 @@
+"""Run a solver on a built MILP and map its outcome to a typed, honest status.
+
+pulp reports a time-limited run as "Optimal"; here the status comes from the
+solver itself: HiGHS's model status, primal solution status, dual bound and gap;
+CBC's solution status and the bound printed in its log.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import highspy
+import pulp
+
+from placement.milp.model import Milp
+from placement.schema.options import SolveOptions
+
+TIME_LIMIT_STATUSES = {
+    highspy.HighsModelStatus.kTimeLimit,
+    highspy.HighsModelStatus.kIterationLimit,
+    highspy.HighsModelStatus.kInterrupt,
+    highspy.HighsModelStatus.kSolutionLimit,
+}
+
+
+@dataclass
+class SolveResult:
+    """What a solve produced. ``status``: optimal | feasible | infeasible | error."""
+
+    status: str
+    termination: str  # optimal | time_limit | infeasible | error
+    solver: str
+    seconds: float
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    message: str = ""
+    chosen: list[int] = field(default_factory=list)
+    rent: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    buy: dict[tuple[str, str, int], int] = field(default_factory=dict)
+
+    @property
+    def has_solution(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+
+class _Highs(pulp.HiGHS):  # type: ignore[misc,name-defined]
+    """pulp's HiGHS, passing the objective's constant to HiGHS as its offset."""
+
+    def buildSolverModel(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (pulp's name)
+        super().buildSolverModel(lp)
+        lp.solverModel.changeObjectiveOffset(float(lp.objective.constant))
+
+
+def _finite(v: float | None) -> float | None:
+    return v if v is not None and math.isfinite(v) else None
+
+
+def _rel_gap(objective: float, bound: float | None) -> float | None:
+    if bound is None:
+        return None
+    return abs(objective - bound) / max(abs(objective), 1e-9) if objective or bound else 0.0
+
+
+def solve_milp(m: Milp, options: SolveOptions) -> SolveResult:
+    """Solve ``m`` with the chosen solver; never raises for infeasible or time-limited runs."""
+    start = time.perf_counter()
+    if not m.prob.variables():
+        return _read_values(m, SolveResult("optimal", "optimal", "none", 0.0,
+                                           m.objective_constant, m.objective_constant, 0.0))
+    if options.solver == "cbc":
+        result = _solve_cbc(m, options)
+    else:
+        result = _solve_highs(m, options)
+    result.seconds = time.perf_counter() - start
+    return _read_values(m, result) if result.has_solution else result
+
+
+def _solve_highs(m: Milp, options: SolveOptions) -> SolveResult:
+    solver = _Highs(msg=False, gapRel=options.gap, gapAbs=1e-6, timeLimit=options.time_limit,
+                    threads=options.threads)
+    try:
+        m.prob.solve(solver)
+    except pulp.PulpSolverError as exc:
+        return SolveResult("error", "error", "HiGHS", 0.0, message=str(exc))
+    h: highspy.Highs = m.prob.solverModel
+    status = h.getModelStatus()
+    info = h.getInfo()
+    has_primal = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    if status == highspy.HighsModelStatus.kOptimal:
+        obj = h.getInfo().objective_function_value
+        bound = _finite(info.mip_dual_bound) if m.data.cands else obj
+        return SolveResult("optimal", "optimal", "HiGHS", 0.0, obj, bound,
+                           _rel_gap(obj, bound if bound is not None else obj))
+    if status in TIME_LIMIT_STATUSES:
+        if has_primal:
+            obj = info.objective_function_value
+            bound = _finite(info.mip_dual_bound)
+            return SolveResult("feasible", "time_limit", "HiGHS", 0.0, obj, bound,
+                               _rel_gap(obj, bound))
+        return SolveResult("error", "time_limit", "HiGHS", 0.0,
+                           bound=_finite(info.mip_dual_bound),
+                           message="no feasible plan found within the time limit")
+    if status in (highspy.HighsModelStatus.kInfeasible,
+                  highspy.HighsModelStatus.kUnboundedOrInfeasible):
+        return SolveResult("infeasible", "infeasible", "HiGHS", 0.0,
+                           message="the solver proved that no plan meets every constraint")
+    return SolveResult("error", "error", "HiGHS", 0.0,
+                       message=f"HiGHS ended with status {h.modelStatusToString(status)}")
+
+
+_CBC_BOUND = re.compile(r"^(?:Lower bound|Best possible):\s*(\S+)", re.M)
+
+
+def _solve_cbc(m: Milp, options: SolveOptions) -> SolveResult:
+    with tempfile.TemporaryDirectory(prefix="placement-cbc-") as tmp:
+        log = Path(tmp) / "cbc.log"
+        solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=options.time_limit, gapRel=options.gap,
+                                   threads=options.threads, logPath=str(log))
+        try:
+            m.prob.solve(solver)
+        except pulp.PulpSolverError as exc:
+            return SolveResult("error", "error", "CBC", 0.0, message=str(exc))
+        text = log.read_text(errors="replace") if log.exists() else ""
+    const = float(m.prob.objective.constant)
+    if m.prob.sol_status == pulp.LpSolutionOptimal:
+        obj = float(pulp.value(m.prob.objective))
+        return SolveResult("optimal", "optimal", "CBC", 0.0, obj, obj, 0.0)
+    if m.prob.sol_status == pulp.LpSolutionIntegerFeasible:
+        obj = float(pulp.value(m.prob.objective))
+        found = _CBC_BOUND.findall(text)
+        bound = float(found[-1]) + const if found else None
+        return SolveResult("feasible", "time_limit", "CBC", 0.0, obj, bound, _rel_gap(obj, bound))
+    if m.prob.status == pulp.LpStatusInfeasible:
+        return SolveResult("infeasible", "infeasible", "CBC", 0.0,
+                           message="the solver proved that no plan meets every constraint")
+    if options.time_limit is not None:
+        return SolveResult("error", "time_limit", "CBC", 0.0,
+                           message="no feasible plan found within the time limit")
+    return SolveResult("error", "error", "CBC", 0.0,
+                       message=f"CBC ended with status {pulp.LpStatus[m.prob.status]}")
+
+
+def _read_values(m: Milp, r: SolveResult) -> SolveResult:
+    """Binaries read by threshold, integers rounded."""
+    r.chosen = sorted(k for k, v in m.x.items() if (v.varValue or 0.0) > 0.5)
+    r.rent = {k: round(v.varValue or 0.0) for k, v in m.rent.items() if round(v.varValue or 0.0)}
+    r.buy = {k: round(v.varValue or 0.0) for k, v in m.buy.items() if round(v.varValue or 0.0)}
+    return r

@@ -1,0 +1,35 @@
+"""Pydantic v2 models of the instance format (spec: PROBLEM.md, "Instance")."""
+
+from placement.schema.instance import (
+    Horizon,
+    Instance,
+    Link,
+    Model,
+    Network,
+    Offer,
+    Period,
+    Placement,
+    Policy,
+    Profile,
+    Site,
+    Variant,
+    Workload,
+)
+from placement.schema.hardware import Hardware
+
+__all__ = [
+    "Hardware",
+    "Horizon",
+    "Instance",
+    "Link",
+    "Model",
+    "Network",
+    "Offer",
+    "Period",
+    "Placement",
+    "Policy",
+    "Profile",
+    "Site",
+    "Variant",
+    "Workload",
+]

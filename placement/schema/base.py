@@ -1,0 +1,67 @@
+"""The strict base model and the shared annotated types of the instance schema."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, WithJsonSchema
+
+
+class StrictModel(BaseModel):
+    """Frozen, strict, no unknown keys (typos are errors), no NaN or infinity."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, allow_inf_nan=False, validate_default=True
+    )
+
+
+Id = Annotated[str, Field(min_length=1, description="Identifier (non-empty string).")]
+NonNeg = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Fraction = Annotated[float, Field(ge=0, le=1, description="A fraction in [0, 1].")]
+NonNegInt = Annotated[int, Field(ge=0)]
+
+
+def _per_period(value: Any) -> float | list[float]:
+    """A non-negative finite number, or a list of them (one per period)."""
+
+    def number(v: Any) -> float:
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise ValueError(f"expected a number, got {type(v).__name__} {v!r}")
+        f = float(v)
+        if f != f or f in (float("inf"), float("-inf")):
+            raise ValueError("expected a finite number")
+        if f < 0:
+            raise ValueError(f"must be >= 0, got {v!r}")
+        return f
+
+    if isinstance(value, list):
+        if not value:
+            raise ValueError("expected one value per period, got an empty list")
+        return [number(v) for v in value]
+    try:
+        return number(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc} (or a list of numbers, one per period)") from None
+
+
+PerPeriod = Annotated[
+    float | list[float],
+    PlainValidator(_per_period),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "array", "items": {"type": "number", "minimum": 0}, "minItems": 1},
+            ],
+            "description": "A scalar (every period) or one value per period.",
+        }
+    ),
+]
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, dict) else value
+
+
+OneOrMany = BeforeValidator(_one_or_many)

@@ -1,0 +1,19 @@
+"""Solve options (library and CLI)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from placement.schema.base import StrictModel
+
+
+class SolveOptions(StrictModel):
+    """How to solve: which solver, when to stop, and whether to solve the baseline."""
+
+    solver: Literal["highs", "cbc"] = Field("highs", description="HiGHS (default) or CBC.")
+    time_limit: float | None = Field(None, gt=0, description="Seconds per solve; none = no limit.")
+    gap: float = Field(1e-4, ge=0, description="Relative MIP gap at which a plan counts as optimal.")
+    threads: int | None = Field(None, ge=1, description="Solver threads; none = solver default.")
+    baseline: bool = Field(True, description="Also solve the stay-put baseline.")

@@ -1,0 +1,226 @@
+"""Cross-reference checks of an instance, each a ``check_*`` returning problems.
+
+``validate(data)`` turns a raw mapping into an :class:`Instance` or raises one
+:class:`InstanceError` listing every problem (schema and cross-reference) at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from placement.errors import InstanceError, Problem
+from placement.schema import Instance
+
+
+def _path(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _field_names(model: type[BaseModel], seen: set[type] | None = None) -> set[str]:
+    seen = seen if seen is not None else set()
+    if model in seen:
+        return set()
+    seen.add(model)
+    names = set(model.model_fields)
+    for field in model.model_fields.values():
+        for arg in _type_args(field.annotation):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                names |= _field_names(arg, seen)
+    return names
+
+
+def _type_args(tp: Any) -> Iterator[Any]:
+    yield tp
+    for arg in getattr(tp, "__args__", ()) or ():
+        yield from _type_args(arg)
+
+
+_KNOWN_FIELDS = sorted(_field_names(Instance))
+
+
+def _message(err: Any) -> str:
+    kind, msg = err["type"], err["msg"]
+    if kind == "missing":
+        return "missing required field"
+    if kind == "extra_forbidden":
+        key = str(err["loc"][-1])
+        close = difflib.get_close_matches(key, _KNOWN_FIELDS, n=1)
+        return f"unknown field '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+    if kind == "value_error":
+        msg = msg.removeprefix("Value error, ")
+    got = err.get("input")
+    if kind.endswith("_type") or kind in {"literal_error", "finite_number"}:
+        msg = f"{msg}, got {got!r}"
+    return msg
+
+
+def schema_problems(exc: ValidationError) -> list[Problem]:
+    """Pydantic's errors as problems with spec-style paths."""
+    problems = []
+    for err in exc.errors():
+        loc = err["loc"][:-1] if err["type"] == "extra_forbidden" else err["loc"]
+        path = _path(loc) if err["type"] != "extra_forbidden" else _path(err["loc"])
+        problems.append(Problem(path, _message(err)))
+    return problems
+
+
+def check_unique_ids(inst: Instance) -> list[Problem]:
+    """Ids unique per collection (variants per model; offers per site/hardware; ...)."""
+    groups: list[tuple[str, list[str]]] = [
+        ("horizon.periods", [p.name for p in inst.horizon.periods]),
+        ("sites", [s.id for s in inst.sites]),
+        ("hardware", [h.id for h in inst.hardware]),
+        ("models", [m.id for m in inst.models]),
+        ("workloads", [w.id for w in inst.workloads]),
+        ("offers", [f"{o.site}/{o.hardware}" for o in inst.offers]),
+        ("profiles", [f"{p.model}/{p.variant}/{p.hardware}" for p in inst.profiles]),
+        ("network.links", ["|".join(sorted((lk.a, lk.b))) for lk in inst.network.links]),
+    ]
+    groups += [(f"models[{i}].variants", [v.id for v in m.variants]) for i, m in enumerate(inst.models)]
+    problems = []
+    for path, ids in groups:
+        counts = Counter(ids)
+        for i, key in enumerate(ids):
+            if counts[key] > 1 and ids.index(key) != i:
+                problems.append(Problem(f"{path}[{i}]", f"duplicate id '{key}'"))
+    return problems
+
+
+def check_network(inst: Instance) -> list[Problem]:
+    """No link joins a node to itself."""
+    return [
+        Problem(f"network.links[{i}]", f"link joins node '{lk.a}' to itself")
+        for i, lk in enumerate(inst.network.links)
+        if lk.a == lk.b
+    ]
+
+
+def check_offers(inst: Instance) -> list[Problem]:
+    """Offers name a site and hardware; rented needs a price; existing units are owned only."""
+    sites = {s.id for s in inst.sites}
+    hardware = {h.id: h for h in inst.hardware}
+    problems = []
+    for i, o in enumerate(inst.offers):
+        path = f"offers[{i}]"
+        if o.site not in sites:
+            problems.append(Problem(f"{path}.site", f"unknown site '{o.site}'"))
+        hw = hardware.get(o.hardware)
+        if hw is None:
+            problems.append(Problem(f"{path}.hardware", f"unknown hardware '{o.hardware}'"))
+            continue
+        if hw.kind == "rented" and o.price_per_hour is None:
+            problems.append(Problem(f"{path}.price_per_hour", "required for rented hardware"))
+        if hw.kind == "owned" and o.price_per_hour is not None:
+            problems.append(
+                Problem(f"{path}.price_per_hour", "owned hardware has capex, not an hourly price")
+            )
+        if hw.kind == "rented" and o.existing_units:
+            problems.append(Problem(f"{path}.existing_units", "only owned hardware has units"))
+        if o.max_units is not None and o.existing_units > o.max_units:
+            problems.append(
+                Problem(
+                    f"{path}.existing_units",
+                    f"{o.existing_units} exceeds max_units {o.max_units}",
+                )
+            )
+    return problems
+
+
+def check_profiles(inst: Instance) -> list[Problem]:
+    """Profiles name a model, one of its variants, and a hardware option."""
+    variants = {m.id: {v.id for v in m.variants} for m in inst.models}
+    hardware = {h.id for h in inst.hardware}
+    problems = []
+    for i, p in enumerate(inst.profiles):
+        if p.model not in variants:
+            problems.append(Problem(f"profiles[{i}].model", f"unknown model '{p.model}'"))
+        elif p.variant not in variants[p.model]:
+            problems.append(
+                Problem(
+                    f"profiles[{i}].variant",
+                    f"model '{p.model}' has no variant '{p.variant}'",
+                )
+            )
+        if p.hardware not in hardware:
+            problems.append(Problem(f"profiles[{i}].hardware", f"unknown hardware '{p.hardware}'"))
+    return problems
+
+
+def check_workloads(inst: Instance) -> list[Problem]:
+    """Models and origins resolve, demand has one value per period, current names offers."""
+    n = len(inst.horizon.periods)
+    nodes = {lk.a for lk in inst.network.links} | {lk.b for lk in inst.network.links}
+    nodes |= {s.node_id for s in inst.sites}
+    variants = {m.id: {v.id for v in m.variants} for m in inst.models}
+    offers = {(o.site, o.hardware) for o in inst.offers}
+    problems = []
+    for i, w in enumerate(inst.workloads):
+        path = f"workloads[{i}]"
+        if w.model not in variants:
+            problems.append(Problem(f"{path}.model", f"unknown model '{w.model}'"))
+        if w.origin not in nodes:
+            close = difflib.get_close_matches(w.origin, sorted(nodes), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(Problem(f"{path}.origin", f"unknown node '{w.origin}'{hint}"))
+        if isinstance(w.demand_rps, list) and len(w.demand_rps) != n:
+            problems.append(
+                Problem(
+                    f"{path}.demand_rps",
+                    f"has {len(w.demand_rps)} values but the horizon has {n} periods",
+                )
+            )
+        problems += _check_current(w, path, variants.get(w.model), offers)
+    return problems
+
+
+def _check_current(
+    w: Any, path: str, variants: set[str] | None, offers: set[tuple[str, str]]
+) -> list[Problem]:
+    if w.current is None:
+        return []
+    problems = []
+    if len(w.current) != w.replicas:
+        problems.append(
+            Problem(
+                f"{path}.current",
+                f"lists {len(w.current)} placements but replicas is {w.replicas}",
+            )
+        )
+    seen: set[str] = set()
+    for j, c in enumerate(w.current):
+        cpath = f"{path}.current[{j}]"
+        if (c.site, c.hardware) not in offers:
+            problems.append(Problem(cpath, f"no offer of hardware '{c.hardware}' at '{c.site}'"))
+        if variants is not None and c.variant not in variants:
+            problems.append(
+                Problem(f"{cpath}.variant", f"model '{w.model}' has no variant '{c.variant}'")
+            )
+        if c.site in seen:
+            problems.append(Problem(f"{cpath}.site", f"site '{c.site}' listed twice"))
+        seen.add(c.site)
+    return problems
+
+
+CHECKS = (check_unique_ids, check_network, check_offers, check_profiles, check_workloads)
+
+
+def validate(data: Any) -> Instance:
+    """A raw mapping → a valid :class:`Instance`, or :class:`InstanceError` with every problem."""
+    if not isinstance(data, dict):
+        raise InstanceError([Problem("", f"expected a mapping at the top level, got {type(data).__name__}")])
+    try:
+        inst = Instance.model_validate(data)
+    except ValidationError as exc:
+        raise InstanceError(schema_problems(exc)) from None
+    problems = [p for check in CHECKS for p in check(inst)]
+    if problems:
+        raise InstanceError(problems)
+    return inst
