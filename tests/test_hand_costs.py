@@ -273,9 +273,7 @@ def test_egress_per_replica_uses_demand_over_replicas():
     d = make(
         sites=[site("a", egress_per_gb=0.1), site("b", egress_per_gb=0.2)],
         offers=[rented_offer("a", 0.01), rented_offer("b", 0.01)],
-        workloads=[
-            workload(demand=2, load_factor=0.5, request_kb=5, response_kb=10, replicas=2)
-        ],
+        workloads=[workload(demand=2, load_factor=0.5, request_kb=5, response_kb=10, replicas=2)],
         periods=[{"name": "p1", "months": 3}],
     )
     pd, _ = run(d)
@@ -657,9 +655,7 @@ def test_baseline_infeasible_reports_no_savings():
     d = make(
         sites=[site("a", active_at_start=True), site("b")],
         offers=[rented_offer("a", 1.0, max_units=1), rented_offer("b", 1.0)],
-        workloads=[
-            workload(demand=[1, 2], current={"site": "a", "hardware": "r", "variant": "v"})
-        ],
+        workloads=[workload(demand=[1, 2], current={"site": "a", "hardware": "r", "variant": "v"})],
         periods=[{"name": "p1", "months": 1}, {"name": "p2", "months": 1}],
     )
     pd, _ = run(d)

@@ -8,7 +8,9 @@ CBC's solution status and the bound printed in its log.
 from __future__ import annotations
 
 import math
+import os
 import re
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -57,6 +59,27 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc,name-defined]
         lp.solverModel.changeObjectiveOffset(float(lp.objective.constant))
 
 
+_BANNER_ABSORBED = False
+
+
+def _absorb_highs_banner() -> None:
+    """HiGHS prints a banner to fd 1 on its first construction in a process; library code
+    never prints, so the first instance is made while fd 1 points at /dev/null."""
+    global _BANNER_ABSORBED
+    if _BANNER_ABSORBED:
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    _BANNER_ABSORBED = True
+
+
 def _finite(v: float | None) -> float | None:
     return v if v is not None and math.isfinite(v) else None
 
@@ -82,6 +105,7 @@ def solve_milp(m: Milp, options: SolveOptions) -> SolveResult:
 
 
 def _solve_highs(m: Milp, options: SolveOptions) -> SolveResult:
+    _absorb_highs_banner()
     solver = _Highs(msg=False, gapRel=options.gap, gapAbs=1e-6, timeLimit=options.time_limit,
                     threads=options.threads)
     try:

@@ -1,0 +1,179 @@
+"""Accounting of a schedule: moves, activity, costs per period, residual value, NPV,
+link loads and cumulative cost by month. Used to write plans and to check them.
+
+A :class:`Schedule` is what a plan decides, nothing derived: per period the
+assignments, units in service and units bought.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from placement import costs
+from placement.lookup import Lookup
+from placement.network import Routes
+
+SiteHw = tuple[str, str]
+
+
+@dataclass(frozen=True, order=True)
+class Assignment:
+    workload: str
+    site: str
+    hardware: str
+    variant: str
+
+
+@dataclass
+class Schedule:
+    """Per period: assignments, units in service per (site, hardware), units bought."""
+
+    assignments: list[list[Assignment]]
+    units: list[dict[SiteHw, int]]
+    bought: list[dict[SiteHw, int]] = field(default_factory=list)
+
+
+def served_sites(schedule: Schedule, p: int) -> dict[str, set[str]]:
+    """Sites serving each workload in period p."""
+    out: dict[str, set[str]] = {}
+    for a in schedule.assignments[p]:
+        out.setdefault(a.workload, set()).add(a.site)
+    return out
+
+
+def moves(lk: Lookup, schedule: Schedule) -> list[list[str]]:
+    """Workloads that move in each period: a site serving them in p-1 (p = 1: `current`)
+    does not serve them in p. A workload with no `current` does not move in p = 1."""
+    out = []
+    for p in range(len(lk.periods)):
+        now = served_sites(schedule, p)
+        if p == 0:
+            before = {w: set(lk.current_sites(w)) for w in lk.workloads if lk.current_sites(w)}
+        else:
+            before = served_sites(schedule, p - 1)
+        out.append(sorted(w for w, sites in before.items() if sites - now.get(w, set())))
+    return out
+
+
+def active_sites(schedule: Schedule, p: int) -> set[str]:
+    """Sites with any workload or any unit in period p."""
+    return {a.site for a in schedule.assignments[p]} | {
+        s for (s, _), n in schedule.units[p].items() if n > 0
+    }
+
+
+def activation_periods(lk: Lookup, schedule: Schedule) -> dict[str, int]:
+    """The period each site pays its activation cost in (first active; never if at start)."""
+    out: dict[str, int] = {}
+    for p in range(len(lk.periods)):
+        for s in sorted(active_sites(schedule, p)):
+            if s not in out and not lk.sites[s].active_at_start:
+                out[s] = p
+    return out
+
+
+def period_costs(lk: Lookup, routes: Routes, schedule: Schedule) -> list[dict[str, float]]:
+    """Undiscounted cost of each period, by the spec's categories."""
+    mv = moves(lk, schedule)
+    activated = activation_periods(lk, schedule)
+    out = []
+    for info in lk.periods:
+        p, months = info.index, info.months
+        c = dict.fromkeys(costs.COST_CATEGORIES, 0.0)
+        for (s, h), n in sorted(schedule.units[p].items()):
+            hw, site = lk.hardware[h], lk.sites[s]
+            if hw.kind == "rented":
+                c["rented"] += costs.rented(n, lk.offers[(s, h)].price_per_hour or 0.0, months)
+            else:
+                c["maintenance"] += costs.maintenance(n, hw.maintenance_per_month, months)
+                c["energy"] += costs.energy(n, hw.power_w, months, site.pue, site.energy_per_kwh)
+        for (s, h), n in sorted(schedule.bought[p].items()):
+            c["capex"] += costs.capex(n, lk.hardware[h].capex or 0.0, lk.sites[s].capex_rebate)
+        for a in schedule.assignments[p]:
+            wl, d = lk.workloads[a.workload], lk.demand[a.workload][p]
+            route = routes.get(wl.origin, lk.sites[a.site].node_id)
+            path_cost = routes.path_cost_per_gb(route) if route else 0.0
+            c["egress"] += costs.egress(
+                d, wl.replicas, wl.load_factor, wl.response_kb, lk.sites[a.site].egress_per_gb, months
+            )
+            c["transfer"] += costs.transfer(
+                d, wl.replicas, wl.load_factor, wl.request_kb, wl.response_kb, path_cost, months
+            )
+        for s in sorted(active_sites(schedule, p)):
+            c["site_fixed"] += costs.site_fixed(lk.sites[s].fixed_per_month, months)
+        c["activation"] = sum(lk.sites[s].activation_cost for s, q in activated.items() if q == p)
+        c["migration"] = sum(lk.workloads[w].migration_cost for w in mv[p])
+        out.append(c)
+    return out
+
+
+def residual_value(lk: Lookup, schedule: Schedule) -> float:
+    """Undiscounted residual value, at the horizon's end, of the units bought in it."""
+    total = 0.0
+    for info in lk.periods:
+        for (s, h), n in sorted(schedule.bought[info.index].items()):
+            hw = lk.hardware[h]
+            total += costs.residual(n, hw.capex or 0.0, lk.sites[s].capex_rebate,
+                                    lk.horizon_months - info.start, hw.lifetime_months or 1.0)
+    return total
+
+
+def npv(lk: Lookup, per_period: list[dict[str, float]], residual: float) -> float:
+    """sum_p d_p x (costs of p) - d_T x residual value."""
+    spent = sum(info.discount * sum(per_period[info.index].values()) for info in lk.periods)
+    return spent - lk.end_discount * residual
+
+
+def link_loads(lk: Lookup, routes: Routes, schedule: Schedule) -> list[dict[str, float]]:
+    """Peak Mbit/s on every link in each period (every link of the instance listed)."""
+    out = []
+    for p in range(len(lk.periods)):
+        load = dict.fromkeys(routes.bandwidth_mbps, 0.0)
+        for a in schedule.assignments[p]:
+            wl, d = lk.workloads[a.workload], lk.demand[a.workload][p]
+            route = routes.get(wl.origin, lk.sites[a.site].node_id)
+            for key in route.links if route else ():
+                load[key] += costs.replica_traffic_mbps(d, wl.replicas, wl.request_kb, wl.response_kb)
+        out.append(load)
+    return out
+
+
+def cumulative_by_month(lk: Lookup, per_period: list[dict[str, float]]) -> list[float]:
+    """Undiscounted cumulative cost at the end of months 1..ceil(T).
+
+    One-time costs (capex, activation, migration) fall in the month containing the
+    period's start; recurring costs are spread evenly over the period's time (a
+    fractional month gets its share). Residual value is left out.
+    """
+    n = math.ceil(lk.horizon_months - 1e-9)
+    monthly = [0.0] * n
+    for info in lk.periods:
+        c = per_period[info.index]
+        one_time = sum(v for k, v in c.items() if k in costs.ONE_TIME_CATEGORIES)
+        recurring = sum(v for k, v in c.items() if k not in costs.ONE_TIME_CATEGORIES)
+        monthly[min(int(math.floor(info.start + 1e-9)), n - 1)] += one_time
+        start, end = info.start, info.start + info.months
+        for k in range(int(math.floor(start + 1e-9)), min(n, math.ceil(end - 1e-9))):
+            overlap = min(end, k + 1) - max(start, k)
+            monthly[k] += recurring * overlap / info.months
+    out, total = [], 0.0
+    for v in monthly:
+        total += v
+        out.append(total)
+    return out
+
+
+BREAK_EVEN_TOLERANCE = 0.005  # half a cent: equal costs count as "at or below"
+
+
+def break_even_month(plan: list[float], baseline: list[float]) -> int | None:
+    """Smallest month k (from 1) such that from k to the end the plan's cumulative cost
+    is at or below the baseline's; None when there is no such month."""
+    k = None
+    for j in range(len(plan) - 1, -1, -1):
+        if plan[j] <= baseline[j] + BREAK_EVEN_TOLERANCE:
+            k = j + 1
+        else:
+            break
+    return k

@@ -1,0 +1,112 @@
+"""The library API: load an instance, solve it, get a plan (with its baseline)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from placement import accounting
+from placement.data import ProblemData, prepare
+from placement.diagnose import JOINT_MESSAGE, short_of_candidates
+from placement.io import read_mapping
+from placement.milp.build import build
+from placement.milp.solve import SolveResult, solve_milp
+from placement.plan import BaselineResult, CumulativeCost, Diagnosis, Plan, PlanPeriod
+from placement.schema import Instance
+from placement.schema.options import SolveOptions
+from placement.solution import money, plan_periods, schedule_from
+from placement.validate import validate
+
+
+def load_instance(source: str | os.PathLike[str] | dict[str, Any] | Instance) -> Instance:
+    """A path (YAML or JSON; ``example:NAME`` for a bundled one), a mapping, or an Instance."""
+    if isinstance(source, Instance):
+        return source
+    if isinstance(source, dict):
+        return validate(source)
+    return validate(read_mapping(source))
+
+
+class _Outcome:
+    """One solve of a ProblemData: the result, and the schedule's accounting if any."""
+
+    def __init__(self, data: ProblemData, options: SolveOptions, baseline: bool = False) -> None:
+        self.diagnosis: list[Diagnosis] = short_of_candidates(data, baseline)
+        if self.diagnosis:
+            self.result = SolveResult("infeasible", "infeasible", _solver_name(options), 0.0,
+                                      message=self.diagnosis[0].message)
+        else:
+            self.result = solve_milp(build(data), options)
+            if self.result.status == "infeasible":
+                self.diagnosis = [Diagnosis(workload=None, period=None, message=JOINT_MESSAGE)]
+        self.periods: list[PlanPeriod] = []
+        self.costs: list[dict[str, float]] = []
+        self.residual = self.npv = None
+        self.cumulative: list[float] | None = None
+        if self.result.has_solution:
+            schedule = schedule_from(data, self.result)
+            lk = data.lk
+            self.costs = accounting.period_costs(lk, data.routes, schedule)
+            self.residual = accounting.residual_value(lk, schedule)
+            self.npv = accounting.npv(lk, self.costs, self.residual)
+            self.cumulative = accounting.cumulative_by_month(lk, self.costs)
+            self.periods = plan_periods(data, schedule)
+
+
+def _solver_name(options: SolveOptions) -> str:
+    return "CBC" if options.solver == "cbc" else "HiGHS"
+
+
+def _opt(x: float | None) -> float | None:
+    return None if x is None else money(x)
+
+
+def solve(instance: Instance | str | os.PathLike[str] | dict[str, Any],
+          options: SolveOptions | None = None) -> Plan:
+    """Solve an instance and its stay-put baseline; never raises for infeasible or
+    time-limited runs (see ``Plan.status``). Raises InstanceError for a bad instance."""
+    inst = load_instance(instance)
+    options = options or SolveOptions()
+    data = prepare(inst)
+    main = _Outcome(data, options)
+    base = None
+    if options.baseline:
+        pinned = any(w.current for w in inst.workloads)
+        base = _Outcome(data.pinned(), options, baseline=True) if pinned else main
+    return _assemble(inst, options, main, base)
+
+
+def _assemble(inst: Instance, options: SolveOptions, main: _Outcome,
+              base: _Outcome | None) -> Plan:
+    r = main.result
+    baseline = cumulative = None
+    if base is not None:
+        b = base.result
+        savings = be = None
+        if main.npv is not None and base.npv is not None:
+            savings = money(base.npv - main.npv)
+            assert main.cumulative is not None and base.cumulative is not None
+            be = accounting.break_even_month(main.cumulative, base.cumulative)
+        baseline = BaselineResult(
+            status=b.status, npv=_opt(base.npv), savings=savings, break_even_month=be,
+            objective=_opt(b.objective), bound=_opt(b.bound), gap=_gap(b.gap), solver=b.solver,
+            solve_seconds=round(b.seconds, 3), message=b.message, periods=base.periods,
+        )
+    if main.cumulative is not None:
+        cumulative = CumulativeCost(
+            plan=[money(v) for v in main.cumulative],
+            baseline=[money(v) for v in base.cumulative] if base and base.cumulative else None,
+        )
+    totals = {k: money(sum(c[k] for c in main.costs)) for k in (main.costs[0] if main.costs else {})}
+    return Plan(
+        instance=inst.name, currency=inst.currency, status=r.status, termination=r.termination,
+        message=r.message, objective=_opt(r.objective), bound=_opt(r.bound), gap=_gap(r.gap),
+        solver=r.solver, solve_seconds=round(r.seconds, 3),
+        options=options.model_dump(exclude={"baseline"}),
+        periods=main.periods, residual_value=_opt(main.residual), npv=_opt(main.npv),
+        totals=totals, baseline=baseline, cumulative_cost=cumulative, diagnosis=main.diagnosis,
+    )
+
+
+def _gap(g: float | None) -> float | None:
+    return None if g is None else float(f"{g:.3e}") + 0.0

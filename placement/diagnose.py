@@ -1,0 +1,69 @@
+"""Why an instance is infeasible: workloads and periods left without enough candidates,
+with every rule that excluded each (site, hardware, variant)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from placement.candidates import Exclusion, exclusions
+from placement.data import ProblemData
+from placement.plan import Diagnosis
+
+
+def candidate_counts(data: ProblemData) -> dict[str, list[int]]:
+    """Surviving candidates per workload and period."""
+    return {
+        w: [len(data.by_wp.get((w, p), [])) for p in range(data.n_periods)]
+        for w in sorted(data.lk.workloads)
+    }
+
+
+def _domains(data: ProblemData, w: str, p: int) -> int:
+    lk = data.lk
+    return len({lk.sites[data.cands[k].site].domain for k in data.by_wp.get((w, p), [])})
+
+
+def exclusion_rows(excl: list[Exclusion], data: ProblemData) -> list[dict[str, Any]]:
+    return [
+        {
+            "site": e.site, "hardware": e.hardware, "variant": e.variant,
+            "period": None if e.period is None else data.lk.periods[e.period].name,
+            "rule": e.rule, "detail": e.detail,
+        }
+        for e in excl
+        if e.rule != "offer"
+    ]
+
+
+def short_of_candidates(data: ProblemData, baseline: bool = False) -> list[Diagnosis]:
+    """Every (workload, period) whose candidates span fewer failure domains than replicas."""
+    lk = data.lk
+    out = []
+    for w in sorted(lk.workloads):
+        wl = lk.workloads[w]
+        short = [p for p in range(data.n_periods) if _domains(data, w, p) < wl.replicas]
+        if not short:
+            continue
+        excl = exclusions(lk, data.routes, w)
+        for p in short:
+            have = _domains(data, w, p)
+            relevant = [e for e in excl if e.period in (None, p)]
+            rules = Counter(e.rule for e in relevant if e.rule != "offer")
+            summary = ", ".join(f"{r} ({n})" for r, n in sorted(rules.items()))
+            pinned = " at its current placements" if baseline and wl.current else ""
+            message = (
+                f"workload '{w}' needs {wl.replicas} placement(s) in distinct failure domains "
+                f"in period '{lk.periods[p].name}'{pinned} but has {have}"
+                + (f"; excluded by: {summary}" if summary else "")
+            )
+            out.append(Diagnosis(workload=w, period=lk.periods[p].name, message=message,
+                                 exclusions=exclusion_rows(relevant, data)))
+    return out
+
+
+JOINT_MESSAGE = (
+    "every workload has candidate placements in every period, but no combination meets the "
+    "joint constraints (site capacity caps, owned units and lead times, power, link bandwidth, "
+    "max_migrations, pilot rules, capex_budget)"
+)

@@ -1,0 +1,270 @@
+"""The independent evaluator: checks every constraint of a plan against its instance and
+recomputes every cost, without the MILP. ``placement check`` and the tests use it.
+
+Tolerances: money to a cent (plus 1e-9 relative), loads and traffic 1e-6.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from placement import accounting, costs
+from placement.accounting import Assignment, Schedule
+from placement.candidates import static_failures
+from placement.errors import PlanFormatError
+from placement.lookup import Lookup
+from placement.network import Routes, compute_routes
+from placement.plan import Plan, PlanPeriod
+from placement.schema import Instance
+from placement.validate import schema_problems
+
+CENT = 0.01
+EPS = 1e-6
+
+
+def _money_differs(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is not b
+    return abs(a - b) > CENT + 1e-9 * max(abs(a), abs(b))
+
+
+@dataclass
+class Evaluation:
+    """What the evaluator found: violations (empty = valid) and the recomputed figures."""
+
+    violations: list[str] = field(default_factory=list)
+    costs: list[dict[str, float]] = field(default_factory=list)
+    residual_value: float | None = None
+    npv: float | None = None
+    baseline_npv: float | None = None
+    cumulative_plan: list[float] = field(default_factory=list)
+    cumulative_baseline: list[float] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def evaluate(instance: Instance | Any, plan: Plan | dict[str, Any]) -> Evaluation:
+    """Check ``plan`` against ``instance``; raises PlanFormatError if it is not a plan."""
+    from placement.api import load_instance
+
+    inst = load_instance(instance)
+    if not isinstance(plan, Plan):
+        try:
+            plan = Plan.model_validate(plan)
+        except ValidationError as exc:
+            raise PlanFormatError(schema_problems(exc)) from None
+    lk, routes = Lookup(inst), compute_routes(inst)
+    ev = Evaluation()
+    if plan.instance != inst.name:
+        ev.violations.append(f"instance: plan is for '{plan.instance}', not '{inst.name}'")
+    if not plan.has_solution:
+        if plan.periods:
+            ev.violations.append(f"status: '{plan.status}' plan must not list periods")
+        return ev
+    schedule = _schedule(lk, plan.periods, "periods", ev.violations)
+    if schedule is None:
+        return ev
+    ev.costs, ev.residual_value, ev.npv = _check_schedule(lk, routes, plan.periods, schedule,
+                                                          "periods", ev.violations)
+    if _money_differs(plan.residual_value, ev.residual_value):
+        ev.violations.append(f"residual_value: {plan.residual_value} != recomputed {ev.residual_value:.2f}")
+    if _money_differs(plan.npv, ev.npv):
+        ev.violations.append(f"npv: {plan.npv} != recomputed {ev.npv:.2f}")
+    if plan.objective is not None and _money_differs(plan.objective, ev.npv):
+        ev.violations.append(f"objective: {plan.objective} != recomputed npv {ev.npv:.2f}")
+    if plan.bound is not None and plan.objective is not None and plan.bound > plan.objective + CENT:
+        ev.violations.append(f"bound: {plan.bound} above the objective {plan.objective}")
+    ev.cumulative_plan = accounting.cumulative_by_month(lk, ev.costs)
+    _check_cumulative(plan.cumulative_cost.plan if plan.cumulative_cost else None,
+                      ev.cumulative_plan, "cumulative_cost.plan", ev.violations)
+    _check_baseline(lk, routes, plan, ev)
+    return ev
+
+
+def _schedule(lk: Lookup, periods: list[PlanPeriod], where: str, out: list[str]) -> Schedule | None:
+    if [p.name for p in periods] != [i.name for i in lk.periods]:
+        out.append(f"{where}: names {[p.name for p in periods]} differ from the horizon's")
+        return None
+    assignments, units, bought = [], [], []
+    for i, period in enumerate(periods):
+        rows = []
+        for j, a in enumerate(period.assignments):
+            path = f"{where}[{i}].assignments[{j}]"
+            if a.workload not in lk.workloads or a.site not in lk.sites or a.hardware not in lk.hardware:
+                out.append(f"{path}: unknown workload, site or hardware")
+            elif (lk.workloads[a.workload].model, a.variant) not in lk.variants:
+                out.append(f"{path}: unknown variant '{a.variant}'")
+            else:
+                rows.append(Assignment(a.workload, a.site, a.hardware, a.variant))
+        assignments.append(sorted(rows))
+        units.append({(u.site, u.hardware): u.units for u in period.units})
+        bought.append({(u.site, u.hardware): u.bought for u in period.units if u.bought})
+        for j, u in enumerate(period.units):
+            if (u.site, u.hardware) not in lk.offers:
+                out.append(f"{where}[{i}].units[{j}]: no offer of '{u.hardware}' at '{u.site}'")
+                return None
+    return Schedule(assignments, units, bought)
+
+
+def _check_schedule(
+    lk: Lookup, routes: Routes, periods: list[PlanPeriod], sch: Schedule, where: str,
+    out: list[str],
+) -> tuple[list[dict[str, float]], float, float]:
+    """Every constraint family, then every cost; returns (costs, residual, npv)."""
+    _check_assignments(lk, routes, periods, sch, where, out)
+    _check_units(lk, sch, where, out)
+    mv = accounting.moves(lk, sch)
+    loads = accounting.link_loads(lk, routes, sch)
+    per_period = accounting.period_costs(lk, routes, sch)
+    for info in lk.periods:
+        p, path = info.index, f"{where}[{info.index}]"
+        if sorted(periods[p].moves) != mv[p]:
+            out.append(f"{path}.moves: {sorted(periods[p].moves)} != recomputed {mv[p]}")
+        cap = info.spec.max_migrations
+        if cap is not None and len(mv[p]) > cap:
+            out.append(f"{path}: {len(mv[p])} moves exceed max_migrations {cap}")
+        if info.spec.pilot:
+            high = [w for w in mv[p] if lk.workloads[w].criticality == "high"]
+            if high:
+                out.append(f"{path}: criticality-high workloads {high} move in a pilot period")
+        for key, load in loads[p].items():
+            bw = routes.bandwidth_mbps[key]
+            if bw is not None and load > bw + EPS:
+                out.append(f"{path}: link {key} carries {load:.6g} Mbps > bandwidth {bw:g}")
+            given = periods[p].link_load_mbps.get(key)
+            if given is None or abs(given - load) > EPS:
+                out.append(f"{path}.link_load_mbps[{key}]: {given} != recomputed {load:.6g}")
+        for cat in costs.COST_CATEGORIES:
+            given_cost = periods[p].costs.get(cat)
+            if _money_differs(given_cost, per_period[p][cat]):
+                out.append(f"{path}.costs.{cat}: {given_cost} != recomputed {per_period[p][cat]:.2f}")
+    residual = accounting.residual_value(lk, sch)
+    return per_period, residual, accounting.npv(lk, per_period, residual)
+
+
+def _check_assignments(
+    lk: Lookup, routes: Routes, periods: list[PlanPeriod], sch: Schedule, where: str,
+    out: list[str],
+) -> None:
+    mu = lk.inst.policy.max_utilization
+    for info in lk.periods:
+        p, path = info.index, f"{where}[{info.index}]"
+        used: dict[tuple[str, str], float] = {}
+        by_w: dict[str, list[Assignment]] = {}
+        for a in sch.assignments[p]:
+            by_w.setdefault(a.workload, []).append(a)
+        for w in sorted(lk.workloads):
+            wl, rows = lk.workloads[w], by_w.get(w, [])
+            if len(rows) != wl.replicas:
+                out.append(f"{path}: workload '{w}' has {len(rows)} placements, needs {wl.replicas}")
+            domains = [lk.sites[a.site].domain for a in rows]
+            if len(set(domains)) != len(domains):
+                out.append(f"{path}: workload '{w}' has replicas sharing a site or failure domain")
+        for a, given in zip(sch.assignments[p], sorted(periods[p].assignments, key=_akey), strict=False):
+            wl = lk.workloads[a.workload]
+            fails = static_failures(lk, routes, a.workload, a.site, a.hardware, a.variant)
+            if fails:
+                out.append(f"{path}: {a.workload} at {a.site}/{a.hardware}/{a.variant} breaks "
+                           + "; ".join(f"{r}: {d}" for r, d in fails))
+                continue
+            carried = costs.carried_load(lk.demand[a.workload][p], wl.replicas)
+            profile = lk.profiles[(wl.model, a.variant, a.hardware)]
+            used[(a.site, a.hardware)] = used.get((a.site, a.hardware), 0.0) + carried / profile.rps
+            route = routes.get(wl.origin, lk.sites[a.site].node_id)
+            latency = 2 * (route.latency_ms if route else 0.0) + profile.latency_ms
+            if abs(given.carried_rps - carried) > EPS or abs(given.latency_ms - latency) > EPS:
+                out.append(f"{path}: {a.workload} at {a.site}: carried_rps/latency_ms "
+                           f"{given.carried_rps}/{given.latency_ms} != {carried:.6g}/{latency:.6g}")
+        for (s, h), load in sorted(used.items()):
+            units = sch.units[p].get((s, h), 0)
+            if load > units * mu + EPS:
+                out.append(f"{path}: {s}/{h} carries {load:.6g} units' worth on {units} units "
+                           f"at max_utilization {mu:g}")
+
+
+def _akey(a: Any) -> tuple[str, str, str, str]:
+    return (a.workload, a.site, a.hardware, a.variant)
+
+
+def _check_units(lk: Lookup, sch: Schedule, where: str, out: list[str]) -> None:
+    for (s, h), offer in sorted(lk.offers.items()):
+        owned = offer.existing_units
+        for info in lk.periods:
+            p, path = info.index, f"{where}[{info.index}]"
+            n, b = sch.units[p].get((s, h), 0), sch.bought[p].get((s, h), 0)
+            if n < 0 or b < 0:
+                out.append(f"{path}: negative units at {s}/{h}")
+            if offer.max_units is not None and n > offer.max_units:
+                out.append(f"{path}: {n} units of {h} at {s} exceed max_units {offer.max_units}")
+            if not lk.is_owned(h):
+                if b:
+                    out.append(f"{path}: rented {h} at {s} cannot be bought")
+                continue
+            if b and not lk.can_buy(h, p):
+                out.append(f"{path}: {h} bought at {s} before its lead time")
+            owned += b
+            if n != owned:
+                out.append(f"{path}: {s}/{h} lists {n} owned units; existing + bought = {owned}")
+    for s, site in sorted(lk.sites.items()):
+        if site.power_kw is None:
+            continue
+        for info in lk.periods:
+            draw = sum(n * lk.hardware[h].power_w / 1000 for (s2, h), n in sch.units[info.index].items()
+                       if s2 == s and lk.is_owned(h))
+            if draw > site.power_kw + EPS:
+                out.append(f"{where}[{info.index}]: {s} draws {draw:g} kW > power_kw {site.power_kw:g}")
+    for info in lk.periods:
+        budget = info.spec.capex_budget
+        spend = sum(costs.capex(b, lk.hardware[h].capex or 0.0, lk.sites[s].capex_rebate)
+                    for (s, h), b in sch.bought[info.index].items())
+        if budget is not None and spend > budget + CENT:
+            out.append(f"{where}[{info.index}]: capex {spend:.2f} exceeds capex_budget {budget:g}")
+
+
+def _check_cumulative(given: list[float] | None, want: list[float], where: str, out: list[str]) -> None:
+    if given is None or len(given) != len(want):
+        out.append(f"{where}: expected {len(want)} monthly values")
+        return
+    for k, (g, w) in enumerate(zip(given, want, strict=True)):
+        if _money_differs(g, w):
+            out.append(f"{where}[{k}] (month {k + 1}): {g} != recomputed {w:.2f}")
+            return
+
+
+def _check_baseline(lk: Lookup, routes: Routes, plan: Plan, ev: Evaluation) -> None:
+    b = plan.baseline
+    if b is None or b.status not in ("optimal", "feasible"):
+        if b is not None and (b.savings is not None or b.break_even_month is not None):
+            ev.violations.append("baseline: savings and break_even_month must be null "
+                                 "when the baseline has no plan")
+        return
+    out = ev.violations
+    sch = _schedule(lk, b.periods, "baseline.periods", out)
+    if sch is None:
+        return
+    for info in lk.periods:
+        for w, wl in sorted(lk.workloads.items()):
+            if wl.current is None:
+                continue
+            want = sorted(Assignment(w, c.site, c.hardware, c.variant) for c in wl.current)
+            got = [a for a in sch.assignments[info.index] if a.workload == w]
+            if got != want:
+                out.append(f"baseline.periods[{info.index}]: '{w}' is not at its current placement")
+    per_period, residual, ev.baseline_npv = _check_schedule(
+        lk, routes, b.periods, sch, "baseline.periods", out)
+    if _money_differs(b.npv, ev.baseline_npv):
+        out.append(f"baseline.npv: {b.npv} != recomputed {ev.baseline_npv:.2f}")
+    assert ev.npv is not None
+    if _money_differs(b.savings, ev.baseline_npv - ev.npv):
+        out.append(f"baseline.savings: {b.savings} != {ev.baseline_npv - ev.npv:.2f}")
+    ev.cumulative_baseline = accounting.cumulative_by_month(lk, per_period)
+    _check_cumulative(plan.cumulative_cost.baseline if plan.cumulative_cost else None,
+                      ev.cumulative_baseline, "cumulative_cost.baseline", out)
+    be = accounting.break_even_month(ev.cumulative_plan, ev.cumulative_baseline)
+    if b.break_even_month != be:
+        out.append(f"baseline.break_even_month: {b.break_even_month} != recomputed {be}")

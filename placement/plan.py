@@ -1,0 +1,117 @@
+"""The plan: frozen models matching the spec's plan JSON ("Plan (JSON)"), plus extras.
+
+Extras beyond the spec (never changing a spec field's meaning): ``format``,
+``currency``, ``termination``, ``message``, ``options``, ``totals``,
+``baseline.{objective,bound,gap,solver,solve_seconds,message,periods}``, ``diagnosis``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PLAN_FORMAT = "placement-plan/1"
+Number = int | float
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PlanAssignment(_Out):
+    workload: str
+    site: str
+    hardware: str
+    variant: str
+    carried_rps: float = Field(description="Load this replica must be able to carry, rps.")
+    latency_ms: float = Field(description="2 x path latency + the profile's latency.")
+
+
+class PlanUnits(_Out):
+    site: str
+    hardware: str
+    units: int = Field(description="Rented units, or owned units in service.")
+    bought: int = Field(0, description="Owned units bought this period (0 for rented).")
+
+
+class PlanPeriod(_Out):
+    name: str
+    start_month: Number
+    months: Number
+    assignments: list[PlanAssignment]
+    units: list[PlanUnits]
+    moves: list[str]
+    costs: dict[str, float] = Field(description="Undiscounted costs of the period by category.")
+    link_load_mbps: dict[str, float]
+
+
+class Diagnosis(_Out):
+    """Why an instance is infeasible: a workload, a period (None: every period), the rules."""
+
+    workload: str | None
+    period: str | None
+    message: str
+    exclusions: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class BaselineResult(_Out):
+    status: str
+    npv: float | None
+    savings: float | None
+    break_even_month: int | None
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    solver: str | None = None
+    solve_seconds: float | None = None
+    message: str = ""
+    periods: list[PlanPeriod] = Field(default_factory=list)
+
+
+class CumulativeCost(_Out):
+    plan: list[float]
+    baseline: list[float] | None
+
+
+class Plan(_Out):
+    """A solved (or unsolvable) instance, as the spec's plan JSON."""
+
+    format: str = PLAN_FORMAT
+    instance: str
+    currency: str = "USD"
+    status: str = Field(description="optimal | feasible | infeasible | error")
+    termination: str = Field("", description="optimal | time_limit | infeasible | error")
+    message: str = ""
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    solver: str = ""
+    solve_seconds: float = 0.0
+    options: dict[str, Any] = Field(default_factory=dict)
+    periods: list[PlanPeriod] = Field(default_factory=list)
+    residual_value: float | None = None
+    npv: float | None = None
+    totals: dict[str, float] = Field(default_factory=dict, description="Undiscounted, per category.")
+    baseline: BaselineResult | None = None
+    cumulative_cost: CumulativeCost | None = None
+    diagnosis: list[Diagnosis] = Field(default_factory=list)
+
+    @property
+    def has_solution(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+    @property
+    def savings(self) -> float | None:
+        return self.baseline.savings if self.baseline else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Plan:
+        return cls.model_validate(data)

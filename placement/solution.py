@@ -1,0 +1,78 @@
+"""From a solver's values to a schedule, and from a schedule to the plan's periods."""
+
+from __future__ import annotations
+
+from placement import accounting
+from placement.accounting import Assignment, Schedule
+from placement.costs import carried_load
+from placement.data import ProblemData
+from placement.milp.solve import SolveResult
+from placement.plan import PlanAssignment, PlanPeriod, PlanUnits
+
+MONEY_DIGITS = 6
+
+
+def money(x: float) -> float:
+    """Round away float noise (a micro-unit of currency), never a cent."""
+    return round(x, MONEY_DIGITS) + 0.0
+
+
+def number(x: float) -> int | float:
+    """Integral floats as ints (months: 3, not 3.0)."""
+    return int(x) if float(x).is_integer() else x
+
+
+def schedule_from(data: ProblemData, r: SolveResult) -> Schedule:
+    """Assignments from the chosen candidates; units rented or owned (existing + bought)."""
+    lk = data.lk
+    n = data.n_periods
+    assignments: list[list[Assignment]] = [[] for _ in range(n)]
+    for k in r.chosen:
+        c = data.cands[k]
+        assignments[c.period].append(Assignment(c.workload, c.site, c.hardware, c.variant))
+    units: list[dict[tuple[str, str], int]] = [{} for _ in range(n)]
+    bought: list[dict[tuple[str, str], int]] = [{} for _ in range(n)]
+    for (s, h, p), u in r.rent.items():
+        units[p][(s, h)] = u
+    for s, h in data.owned_offers:
+        owned = lk.offers[(s, h)].existing_units
+        for p in range(n):
+            b = r.buy.get((s, h, p), 0)
+            owned += b
+            if b:
+                bought[p][(s, h)] = b
+            if owned:
+                units[p][(s, h)] = owned
+    return Schedule([sorted(a) for a in assignments], units, bought)
+
+
+def plan_periods(data: ProblemData, schedule: Schedule) -> list[PlanPeriod]:
+    """The plan's periods: assignments with load and latency, units, moves, costs, link loads."""
+    lk, routes = data.lk, data.routes
+    per_period = accounting.period_costs(lk, routes, schedule)
+    mv = accounting.moves(lk, schedule)
+    loads = accounting.link_loads(lk, routes, schedule)
+    out = []
+    for info in lk.periods:
+        p = info.index
+        rows = []
+        for a in schedule.assignments[p]:
+            wl = lk.workloads[a.workload]
+            route = routes.get(wl.origin, lk.sites[a.site].node_id)
+            profile = lk.profiles[(wl.model, a.variant, a.hardware)]
+            rows.append(PlanAssignment(
+                workload=a.workload, site=a.site, hardware=a.hardware, variant=a.variant,
+                carried_rps=money(carried_load(lk.demand[a.workload][p], wl.replicas)),
+                latency_ms=money(2 * (route.latency_ms if route else 0.0) + profile.latency_ms),
+            ))
+        units = [
+            PlanUnits(site=s, hardware=h, units=n, bought=schedule.bought[p].get((s, h), 0))
+            for (s, h), n in sorted(schedule.units[p].items()) if n > 0
+        ]
+        out.append(PlanPeriod(
+            name=info.name, start_month=number(info.start), months=number(info.months),
+            assignments=rows, units=units, moves=mv[p],
+            costs={k: money(v) for k, v in per_period[p].items()},
+            link_load_mbps={k: money(v) for k, v in loads[p].items()},
+        ))
+    return out
