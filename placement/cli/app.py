@@ -1,0 +1,213 @@
+"""``placement``: solve, validate, explain and check instances and plans.
+
+Exit codes: 0 plan found / valid; 1 other error; 2 usage; 3 invalid instance or plan
+file; 4 infeasible; 5 no solution within the time limit; 6 plan check found violations.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from placement import api
+from placement.cli import render
+from placement.data import prepare
+from placement.diagnose import candidate_counts, short_of_candidates
+from placement.errors import InstanceError, PlacementError, PlanFormatError, Problem
+from placement.evaluate import evaluate
+from placement.io import bundled_examples, parse_text, write_atomic
+from placement.schema import Instance
+from placement.schema.options import SolveOptions
+
+
+class Exit(IntEnum):
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    INVALID = 3
+    INFEASIBLE = 4
+    NO_SOLUTION = 5
+    VIOLATIONS = 6
+
+
+app = typer.Typer(
+    name="placement",
+    help="Where to run generative-AI workloads, and how to get there in phased waves.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+InstanceArg = Annotated[str, typer.Argument(help="Instance YAML/JSON path, or example:NAME.")]
+
+
+def _load(source: str) -> Instance:
+    try:
+        return api.load_instance(source)
+    except InstanceError as exc:
+        render.problems(err, f"Invalid instance {source}", exc.problems)
+        raise typer.Exit(Exit.INVALID) from None
+
+
+@app.command()
+def solve(
+    instance: InstanceArg,
+    output: Annotated[Path | None, typer.Option("-o", "--output",
+                      help="Write the plan JSON here ('-' for stdout).")] = None,
+    solver: Annotated[str, typer.Option(help="highs (default) or cbc.")] = "highs",
+    time_limit: Annotated[float | None, typer.Option(help="Seconds per solve.")] = None,
+    gap: Annotated[float, typer.Option(help="Relative MIP gap counted as optimal.")] = 1e-4,
+    threads: Annotated[int | None, typer.Option(help="Solver threads.")] = None,
+    baseline: Annotated[bool, typer.Option(help="Also solve the stay-put baseline.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+) -> None:
+    """Solve an instance: the recommended phased plan, its cost and savings vs staying put."""
+    try:
+        options = SolveOptions.model_validate(
+            {"solver": solver, "time_limit": time_limit, "gap": gap, "threads": threads,
+             "baseline": baseline})
+    except Exception as exc:  # pydantic ValidationError
+        from placement.validate import schema_problems
+
+        render.problems(err, "Invalid options", schema_problems(exc))  # type: ignore[arg-type]
+        raise typer.Exit(Exit.USAGE) from None
+    inst = _load(instance)
+    plan = api.solve(inst, options)
+    to_stdout = output is not None and str(output) == "-"
+    if not quiet:
+        render.plan_summary(err if to_stdout else out, plan)
+    if output is not None:
+        if to_stdout:
+            sys.stdout.write(plan.to_json())
+        else:
+            write_atomic(output, plan.to_json())
+            if not quiet:
+                out.print(f"Plan written to [bold]{output}[/]")
+    if plan.status == "infeasible":
+        raise typer.Exit(Exit.INFEASIBLE)
+    if plan.status == "error":
+        raise typer.Exit(Exit.NO_SOLUTION if plan.termination == "time_limit" else Exit.ERROR)
+
+
+@app.command()
+def validate(instance: InstanceArg) -> None:
+    """Check an instance: every problem with its path, or a short summary."""
+    inst = _load(instance)
+    out.print(f"[green]✓[/] {instance}: valid — {len(inst.workloads)} workloads, "
+              f"{len(inst.sites)} sites, {len(inst.hardware)} hardware options, "
+              f"{len(inst.horizon.periods)} periods")
+
+
+@app.command()
+def explain(
+    instance: InstanceArg,
+    all_rules: Annotated[bool, typer.Option("--all", help="Show exclusions for every workload.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Per workload: surviving candidates per period, and the rules that excluded the rest."""
+    from placement.candidates import exclusions
+    from placement.diagnose import exclusion_rows
+
+    inst = _load(instance)
+    data = prepare(inst)
+    counts = candidate_counts(data)
+    short = short_of_candidates(data)
+    periods = [p.name for p in inst.horizon.periods]
+    if as_json:
+        doc = {
+            "candidates": {w: dict(zip(periods, c, strict=True)) for w, c in counts.items()},
+            "infeasible": [d.model_dump() for d in short],
+        }
+        if all_rules:
+            doc["exclusions"] = {w: exclusion_rows(exclusions(data.lk, data.routes, w), data)
+                                 for w in counts}
+        out.print_json(json.dumps(doc))
+    else:
+        t = Table(title="Feasible candidates per workload and period", title_justify="left")
+        t.add_column("workload")
+        for p in periods:
+            t.add_column(p, justify="right")
+        for w, c in counts.items():
+            t.add_row(w, *(f"[red]{n}[/]" if n == 0 else str(n) for n in c))
+        out.print(t)
+        if all_rules:
+            for w in counts:
+                rows = exclusion_rows(exclusions(data.lk, data.routes, w), data)
+                from placement.plan import Diagnosis
+
+                render.diagnosis(out, [Diagnosis(workload=w, period=None,
+                                                 message=f"{w}: excluded placements",
+                                                 exclusions=rows)])
+        if short:
+            render.diagnosis(out, short)
+        else:
+            out.print("[green]✓[/] every workload has enough candidates in every period")
+    if short:
+        raise typer.Exit(Exit.INFEASIBLE)
+
+
+@app.command()
+def check(
+    instance: InstanceArg,
+    plan_file: Annotated[Path, typer.Argument(help="Plan JSON written by `placement solve -o`.")],
+) -> None:
+    """Recompute every cost and check every constraint of a plan, independently of the MILP."""
+    inst = _load(instance)
+    try:
+        data = parse_text(plan_file.read_text(encoding="utf-8"), str(plan_file), json_first=True)
+        ev = evaluate(inst, data)
+    except FileNotFoundError:
+        render.problems(err, "Invalid plan file", [Problem(str(plan_file), "no such file")])
+        raise typer.Exit(Exit.INVALID) from None
+    except (InstanceError, PlanFormatError) as exc:
+        render.problems(err, f"Invalid plan file {plan_file}", exc.problems)
+        raise typer.Exit(Exit.INVALID) from None
+    if ev.violations:
+        render.problems(err, f"Plan {plan_file} violates its instance",
+                        [Problem("", v) for v in ev.violations])
+        raise typer.Exit(Exit.VIOLATIONS)
+    npv = "—" if ev.npv is None else render.money(ev.npv, inst.currency)
+    out.print(f"[green]✓[/] {plan_file}: every constraint holds; recomputed NPV {npv}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the instance format."""
+    sys.stdout.write(json.dumps(Instance.model_json_schema(), indent=2) + "\n")
+
+
+@app.command()
+def examples() -> None:
+    """List the bundled instances (use them as example:NAME)."""
+    for name, path in bundled_examples().items():
+        first = next((ln for ln in path.read_text().splitlines() if ln.startswith("#")), "#")
+        out.print(f"[bold]example:{name}[/]  {first.lstrip('# ').strip()}")
+
+
+def main() -> None:
+    """Console entry point: never a traceback for expected errors (PLACEMENT_DEBUG=1 shows one)."""
+    try:
+        app()
+    except PlacementError as exc:
+        render.problems(err, "Error", exc.problems)
+        sys.exit(Exit.ERROR)
+    except Exception as exc:
+        if os.environ.get("PLACEMENT_DEBUG"):
+            raise
+        err.print(f"[bold red]Internal error:[/] {type(exc).__name__}: {exc}")
+        err.print("Set PLACEMENT_DEBUG=1 to see the traceback, and please report it.")
+        sys.exit(Exit.ERROR)
+
+
+if __name__ == "__main__":
+    main()

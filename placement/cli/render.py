@@ -1,0 +1,120 @@
+"""Rich renderings of plans, problems and diagnoses for the terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from placement.errors import Problem
+from placement.plan import Diagnosis, Plan
+
+CATEGORY_LABELS = {
+    "rented": "Rented units", "capex": "Capex", "maintenance": "Maintenance",
+    "energy": "Energy", "egress": "Egress", "transfer": "Link transfer",
+    "site_fixed": "Site fixed", "activation": "Activation", "migration": "Migration",
+}
+
+
+def money(x: float | None, currency: str = "") -> str:
+    if x is None:
+        return "—"
+    sign = "-" if x < 0 else ""
+    return f"{sign}{abs(x):,.2f}" + (f" {currency}" if currency else "")
+
+
+def problems(console: Console, title: str, items: list[Problem]) -> None:
+    console.print(f"[bold red]{title}[/] ({len(items)} problem{'s' if len(items) != 1 else ''}):")
+    for p in items:
+        console.print(Text("  • ") + Text(str(p)))
+
+
+def _recommendation(plan: Plan) -> str:
+    """One paragraph: what moves where, when."""
+    parts = []
+    for period in plan.periods:
+        if period.moves:
+            where = {a.workload: a.site for a in period.assignments}
+            moved = ", ".join(
+                f"{w} → {', '.join(sorted({a.site for a in period.assignments if a.workload == w}))}"
+                if w in where else w
+                for w in period.moves
+            )
+            parts.append(f"in {period.name} (month {period.start_month}) move {moved}")
+    if not parts:
+        return "Keep every workload where it runs today; the plan only right-sizes units."
+    return "Recommended: " + "; ".join(parts) + "."
+
+
+def plan_summary(console: Console, plan: Plan) -> None:
+    cur = plan.currency
+    status_style = {"optimal": "green", "feasible": "yellow"}.get(plan.status, "red")
+    head = Text.assemble(
+        ("Plan for ", "bold"), (plan.instance, "bold cyan"), "  status ",
+        (plan.status, f"bold {status_style}"),
+        f"  solver {plan.solver}",
+        f"  gap {plan.gap:.2e}" if plan.gap is not None else "  gap —",
+        f"  bound {money(plan.bound)}" if plan.status == "feasible" else "",
+        f"  ({plan.solve_seconds:.2f} s)",
+    )
+    console.print(head)
+    if plan.message:
+        console.print(f"[dim]{plan.message}[/]")
+    if not plan.has_solution:
+        diagnosis(console, plan.diagnosis)
+        return
+    console.print(Panel(_recommendation(plan), title="Recommendation", expand=False))
+    for period in plan.periods:
+        t = Table(title=f"{period.name}: months {period.start_month}–"
+                        f"{period.start_month + period.months}", title_justify="left")
+        for col in ("workload", "site", "hardware", "variant"):
+            t.add_column(col, no_wrap=True)
+        for col in ("carried rps", "latency ms", ""):
+            t.add_column(col, justify="right")
+        for a in period.assignments:
+            t.add_row(a.workload, a.site, a.hardware, a.variant, f"{a.carried_rps:g}",
+                      f"{a.latency_ms:g}", "[bold yellow]moves[/]" if a.workload in period.moves else "")
+        units = ", ".join(
+            f"{u.site}/{u.hardware}: {u.units}" + (f" (buy {u.bought})" if u.bought else "")
+            for u in period.units
+        )
+        console.print(t)
+        console.print(f"  units: {units or 'none'}")
+    costs = Table(title=f"Costs by period (undiscounted, {cur})", title_justify="left")
+    costs.add_column("category")
+    for period in plan.periods:
+        costs.add_column(period.name, justify="right")
+    costs.add_column("total", justify="right")
+    for key, label in CATEGORY_LABELS.items():
+        vals = [p.costs.get(key, 0.0) for p in plan.periods]
+        if any(vals):
+            costs.add_row(label, *(money(v) for v in vals), money(sum(vals)))
+    console.print(costs)
+    lines = [f"NPV of the plan: [bold]{money(plan.npv, cur)}[/]"
+             f"  (residual value credited: {money(plan.residual_value, cur)})"]
+    b = plan.baseline
+    if b is not None:
+        if b.npv is None:
+            lines.append(f"Baseline (stay put): [red]{b.status}[/] — {b.message or 'no plan'}; "
+                         "no savings figure")
+        else:
+            lines.append(f"Baseline (stay put) NPV: {money(b.npv, cur)}")
+            lines.append(f"Savings: [bold green]{money(b.savings, cur)}[/]" if (b.savings or 0) >= 0
+                         else f"Savings: [bold red]{money(b.savings, cur)}[/]")
+            lines.append("Break-even month: "
+                         + (str(b.break_even_month) if b.break_even_month else "none in the horizon"))
+    console.print(Panel(Group(*(Text.from_markup(x) for x in lines)), title="Value", expand=False))
+
+
+def diagnosis(console: Console, items: list[Diagnosis]) -> None:
+    for d in items:
+        console.print(f"[bold red]✗[/] {d.message}")
+        if d.exclusions:
+            t = Table(show_header=True, title_justify="left")
+            for col in ("site", "hardware", "variant", "period", "rule", "detail"):
+                t.add_column(col)
+            for e in d.exclusions:
+                t.add_row(e["site"], e["hardware"], e["variant"], e["period"] or "all",
+                          e["rule"], e["detail"])
+            console.print(t)
