@@ -64,23 +64,23 @@ def create_variables(data: ProblemData, name: str = "placement") -> Milp:
     m = Milp(data, pulp.LpProblem(name, pulp.LpMinimize))
     lk = data.lk
     for k, c in enumerate(data.cands):
-        m.x[k] = pulp.LpVariable(f"x_{k}", cat=pulp.LpBinary)
+        m.x[k] = m.prob.add_variable(f"x_{k}", 0, 1, cat=pulp.LpInteger)
     for s, h, p in data.rented_keys():
         ub = data.units_upper(s, h, p)
-        m.rent[(s, h, p)] = pulp.LpVariable(f"rent_{len(m.rent)}", 0, ub, cat=pulp.LpInteger)
+        m.rent[(s, h, p)] = m.prob.add_variable(f"rent_{len(m.rent)}", 0, ub, cat=pulp.LpInteger)
     for s, h in data.owned_offers:
         room = data.units_upper(s, h, 0) - lk.offers[(s, h)].existing_units
         for p in range(data.n_periods):
             if room > 0 and lk.can_buy(h, p):
-                m.buy[(s, h, p)] = pulp.LpVariable(f"buy_{len(m.buy)}", 0, room, cat=pulp.LpInteger)
+                m.buy[(s, h, p)] = m.prob.add_variable(f"buy_{len(m.buy)}", 0, room, cat=pulp.LpInteger)
     for s in sorted(lk.sites):
         site = lk.sites[s]
         if site.fixed_per_month > 0 or (site.activation_cost > 0 and not site.active_at_start):
             for p in range(data.n_periods):
-                m.active[(s, p)] = pulp.LpVariable(f"active_{len(m.active)}", cat=pulp.LpBinary)
+                m.active[(s, p)] = m.prob.add_variable(f"active_{len(m.active)}", 0, 1, cat=pulp.LpInteger)
         if site.activation_cost > 0 and not site.active_at_start:
             for p in range(data.n_periods):
-                m.first[(s, p)] = pulp.LpVariable(f"first_{len(m.first)}", cat=pulp.LpBinary)
+                m.first[(s, p)] = m.prob.add_variable(f"first_{len(m.first)}", 0, 1, cat=pulp.LpInteger)
     for w in sorted(lk.workloads):
         wl = lk.workloads[w]
         for info in lk.periods:
@@ -89,5 +89,5 @@ def create_variables(data: ProblemData, name: str = "placement") -> Milp:
             frozen = info.spec.pilot and wl.criticality == "high"
             if wl.migration_cost > 0 or limited or frozen:
                 ub = 0 if frozen else 1
-                m.move[(w, p)] = pulp.LpVariable(f"move_{len(m.move)}", 0, ub)
+                m.move[(w, p)] = m.prob.add_variable(f"move_{len(m.move)}", 0, ub)
     return m
