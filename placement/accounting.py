@@ -95,7 +95,12 @@ def period_costs(lk: Lookup, routes: Routes, schedule: Schedule) -> list[dict[st
             route = routes.get(wl.origin, lk.sites[a.site].node_id)
             path_cost = routes.path_cost_per_gb(route) if route else 0.0
             c["egress"] += costs.egress(
-                d, wl.replicas, wl.load_factor, wl.response_kb, lk.sites[a.site].egress_per_gb, months
+                d,
+                wl.replicas,
+                wl.load_factor,
+                wl.response_kb,
+                lk.sites[a.site].egress_per_gb,
+                months,
             )
             c["transfer"] += costs.transfer(
                 d, wl.replicas, wl.load_factor, wl.request_kb, wl.response_kb, path_cost, months
@@ -114,8 +119,13 @@ def residual_value(lk: Lookup, schedule: Schedule) -> float:
     for info in lk.periods:
         for (s, h), n in sorted(schedule.bought[info.index].items()):
             hw = lk.hardware[h]
-            total += costs.residual(n, hw.capex or 0.0, lk.sites[s].capex_rebate,
-                                    lk.horizon_months - info.start, hw.lifetime_months or 1.0)
+            total += costs.residual(
+                n,
+                hw.capex or 0.0,
+                lk.sites[s].capex_rebate,
+                lk.horizon_months - info.start,
+                hw.lifetime_months or 1.0,
+            )
     return total
 
 
@@ -134,7 +144,9 @@ def link_loads(lk: Lookup, routes: Routes, schedule: Schedule) -> list[dict[str,
             wl, d = lk.workloads[a.workload], lk.demand[a.workload][p]
             route = routes.get(wl.origin, lk.sites[a.site].node_id)
             for key in route.links if route else ():
-                load[key] += costs.replica_traffic_mbps(d, wl.replicas, wl.request_kb, wl.response_kb)
+                load[key] += costs.replica_traffic_mbps(
+                    d, wl.replicas, wl.request_kb, wl.response_kb
+                )
         out.append(load)
     return out
 
@@ -152,9 +164,9 @@ def cumulative_by_month(lk: Lookup, per_period: list[dict[str, float]]) -> list[
         c = per_period[info.index]
         one_time = sum(v for k, v in c.items() if k in costs.ONE_TIME_CATEGORIES)
         recurring = sum(v for k, v in c.items() if k not in costs.ONE_TIME_CATEGORIES)
-        monthly[min(int(math.floor(info.start + 1e-9)), n - 1)] += one_time
+        monthly[min(math.floor(info.start + 1e-9), n - 1)] += one_time
         start, end = info.start, info.start + info.months
-        for k in range(int(math.floor(start + 1e-9)), min(n, math.ceil(end - 1e-9))):
+        for k in range(math.floor(start + 1e-9), min(n, math.ceil(end - 1e-9))):
             overlap = min(end, k + 1) - max(start, k)
             monthly[k] += recurring * overlap / info.months
     out, total = [], 0.0

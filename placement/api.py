@@ -33,8 +33,13 @@ class _Outcome:
     def __init__(self, data: ProblemData, options: SolveOptions, baseline: bool = False) -> None:
         self.diagnosis: list[Diagnosis] = short_of_candidates(data, baseline)
         if self.diagnosis:
-            self.result = SolveResult("infeasible", "infeasible", _solver_name(options), 0.0,
-                                      message=self.diagnosis[0].message)
+            self.result = SolveResult(
+                "infeasible",
+                "infeasible",
+                _solver_name(options),
+                0.0,
+                message=self.diagnosis[0].message,
+            )
         else:
             self.result = solve_milp(build(data), options)
             if self.result.status == "infeasible":
@@ -61,8 +66,10 @@ def _opt(x: float | None) -> float | None:
     return None if x is None else money(x)
 
 
-def solve(instance: Instance | str | os.PathLike[str] | dict[str, Any],
-          options: SolveOptions | None = None) -> Plan:
+def solve(
+    instance: Instance | str | os.PathLike[str] | dict[str, Any],
+    options: SolveOptions | None = None,
+) -> Plan:
     """Solve an instance and its stay-put baseline; never raises for infeasible or
     time-limited runs (see ``Plan.status``). Raises InstanceError for a bad instance."""
     inst = load_instance(instance)
@@ -76,8 +83,7 @@ def solve(instance: Instance | str | os.PathLike[str] | dict[str, Any],
     return _assemble(inst, options, main, base)
 
 
-def _assemble(inst: Instance, options: SolveOptions, main: _Outcome,
-              base: _Outcome | None) -> Plan:
+def _assemble(inst: Instance, options: SolveOptions, main: _Outcome, base: _Outcome | None) -> Plan:
     r = main.result
     baseline = cumulative = None
     if base is not None:
@@ -88,23 +94,45 @@ def _assemble(inst: Instance, options: SolveOptions, main: _Outcome,
             assert main.cumulative is not None and base.cumulative is not None
             be = accounting.break_even_month(main.cumulative, base.cumulative)
         baseline = BaselineResult(
-            status=b.status, npv=_opt(base.npv), savings=savings, break_even_month=be,
-            objective=_opt(b.objective), bound=_opt(b.bound), gap=_gap(b.gap), solver=b.solver,
-            solve_seconds=round(b.seconds, 3), message=b.message, periods=base.periods,
+            status=b.status,
+            npv=_opt(base.npv),
+            savings=savings,
+            break_even_month=be,
+            objective=_opt(b.objective),
+            bound=_opt(b.bound),
+            gap=_gap(b.gap),
+            solver=b.solver,
+            solve_seconds=round(b.seconds, 3),
+            message=b.message,
+            periods=base.periods,
         )
     if main.cumulative is not None:
         cumulative = CumulativeCost(
             plan=[money(v) for v in main.cumulative],
             baseline=[money(v) for v in base.cumulative] if base and base.cumulative else None,
         )
-    totals = {k: money(sum(c[k] for c in main.costs)) for k in (main.costs[0] if main.costs else {})}
+    totals = {
+        k: money(sum(c[k] for c in main.costs)) for k in (main.costs[0] if main.costs else {})
+    }
     return Plan(
-        instance=inst.name, currency=inst.currency, status=r.status, termination=r.termination,
-        message=r.message, objective=_opt(r.objective), bound=_opt(r.bound), gap=_gap(r.gap),
-        solver=r.solver, solve_seconds=round(r.seconds, 3),
+        instance=inst.name,
+        currency=inst.currency,
+        status=r.status,
+        termination=r.termination,
+        message=r.message,
+        objective=_opt(r.objective),
+        bound=_opt(r.bound),
+        gap=_gap(r.gap),
+        solver=r.solver,
+        solve_seconds=round(r.seconds, 3),
         options=options.model_dump(exclude={"baseline"}),
-        periods=main.periods, residual_value=_opt(main.residual), npv=_opt(main.npv),
-        totals=totals, baseline=baseline, cumulative_cost=cumulative, diagnosis=main.diagnosis,
+        periods=main.periods,
+        residual_value=_opt(main.residual),
+        npv=_opt(main.npv),
+        totals=totals,
+        baseline=baseline,
+        cumulative_cost=cumulative,
+        diagnosis=main.diagnosis,
     )
 
 

@@ -19,8 +19,16 @@ from placement.lookup import Lookup
 from placement.network import Routes
 
 RULES = (
-    "offer", "profile", "connectivity", "quality", "memory",
-    "kind", "residency", "latency", "capacity", "bandwidth",
+    "offer",
+    "profile",
+    "connectivity",
+    "quality",
+    "memory",
+    "kind",
+    "residency",
+    "latency",
+    "capacity",
+    "bandwidth",
 )
 EPS = 1e-9
 
@@ -72,7 +80,9 @@ def static_failures(
     if variant.quality < wl.min_quality - EPS:
         out.append(("quality", f"quality {variant.quality:g} < min_quality {wl.min_quality:g}"))
     if variant.memory_gb > hw.memory_gb + EPS:
-        out.append(("memory", f"variant needs {variant.memory_gb:g} GB, '{h}' has {hw.memory_gb:g}"))
+        out.append(
+            ("memory", f"variant needs {variant.memory_gb:g} GB, '{h}' has {hw.memory_gb:g}")
+        )
     if wl.allowed_kinds is not None and site.kind not in wl.allowed_kinds:
         out.append(("kind", f"site kind '{site.kind}' not in allowed_kinds"))
     if wl.residency and site.jurisdiction not in wl.residency:
@@ -80,8 +90,13 @@ def static_failures(
     if route is not None and profile is not None:
         lat = 2 * route.latency_ms + profile.latency_ms
         if lat > wl.latency_slo_ms + EPS:
-            out.append(("latency", f"2 x {route.latency_ms:g} + {profile.latency_ms:g} = {lat:g} ms "
-                                   f"> SLO {wl.latency_slo_ms:g} ms"))
+            out.append(
+                (
+                    "latency",
+                    f"2 x {route.latency_ms:g} + {profile.latency_ms:g} = {lat:g} ms "
+                    f"> SLO {wl.latency_slo_ms:g} ms",
+                )
+            )
     return out
 
 
@@ -91,13 +106,19 @@ def period_failures(lk: Lookup, routes: Routes, c: Candidate) -> list[tuple[str,
     mu = lk.inst.policy.max_utilization
     most = lk.max_units(c.site, c.hardware, c.period)
     if c.load > mu * most + EPS:
-        out.append(("capacity", f"needs {c.load / mu:.4g} units of '{c.hardware}' at "
-                                f"max_utilization {mu:g}; at most {most:g} possible"))
+        out.append(
+            (
+                "capacity",
+                f"needs {c.load / mu:.4g} units of '{c.hardware}' at "
+                f"max_utilization {mu:g}; at most {most:g} possible",
+            )
+        )
     for key in c.links:
         bw = routes.bandwidth_mbps[key]
         if bw is not None and c.traffic_mbps > bw + EPS:
-            out.append(("bandwidth", f"one replica's {c.traffic_mbps:.4g} Mbps > link {key} "
-                                     f"{bw:g} Mbps"))
+            out.append(
+                ("bandwidth", f"one replica's {c.traffic_mbps:.4g} Mbps > link {key} {bw:g} Mbps")
+            )
     return out
 
 
@@ -110,7 +131,11 @@ def make_candidate(lk: Lookup, routes: Routes, w: str, s: str, h: str, v: str, p
     demand = lk.demand[w][p]
     carried = costs.carried_load(demand, wl.replicas)
     return Candidate(
-        workload=w, site=s, hardware=h, variant=v, period=p,
+        workload=w,
+        site=s,
+        hardware=h,
+        variant=v,
+        period=p,
         carried_rps=carried,
         load=carried / profile.rps,
         traffic_mbps=costs.replica_traffic_mbps(demand, wl.replicas, wl.request_kb, wl.response_kb),
@@ -156,5 +181,7 @@ def exclusions(lk: Lookup, routes: Routes, workload: str) -> list[Exclusion]:
             continue
         for p in range(len(lk.periods)):
             c = make_candidate(lk, routes, workload, s, h, v, p)
-            out += [Exclusion(workload, s, h, v, p, r, d) for r, d in period_failures(lk, routes, c)]
+            out += [
+                Exclusion(workload, s, h, v, p, r, d) for r, d in period_failures(lk, routes, c)
+            ]
     return out

@@ -14,7 +14,7 @@ GB_PER_MONTH_PER_RPS_KB = 2.628
 
 def discount_factor(rate: float, month: float) -> float:
     """(1 + r)^(-month / 12): the present value of one unit of money spent at ``month``."""
-    return (1.0 + rate) ** (-month / 12.0)
+    return float((1.0 + rate) ** (-month / 12.0))
 
 
 def carried_load(demand: float, replicas: int) -> float:
@@ -22,7 +22,9 @@ def carried_load(demand: float, replicas: int) -> float:
     return demand if replicas == 1 else demand / (replicas - 1)
 
 
-def replica_traffic_mbps(demand: float, replicas: int, request_kb: float, response_kb: float) -> float:
+def replica_traffic_mbps(
+    demand: float, replicas: int, request_kb: float, response_kb: float
+) -> float:
     """Peak traffic of one replica on each link of its path: (d / R) x (req + resp) x 8 / 1000."""
     return demand / replicas * (request_kb + response_kb) * 8.0 / 1000.0
 
@@ -48,8 +50,12 @@ def energy(owned: float, power_w: float, months: float, pue: float, price_per_kw
 
 
 def egress(
-    demand: float, replicas: int, load_factor: float, response_kb: float,
-    egress_per_gb: float, months: float,
+    demand: float,
+    replicas: int,
+    load_factor: float,
+    response_kb: float,
+    egress_per_gb: float,
+    months: float,
 ) -> float:
     """(d / R) x load_factor x response_kb x 2.628 GB/month x egress_per_gb x months."""
     volume_gb = demand / replicas * load_factor * response_kb * GB_PER_MONTH_PER_RPS_KB
@@ -57,11 +63,18 @@ def egress(
 
 
 def transfer(
-    demand: float, replicas: int, load_factor: float, request_kb: float, response_kb: float,
-    path_cost_per_gb: float, months: float,
+    demand: float,
+    replicas: int,
+    load_factor: float,
+    request_kb: float,
+    response_kb: float,
+    path_cost_per_gb: float,
+    months: float,
 ) -> float:
     """(d / R) x load_factor x (req + resp) x 2.628 GB/month x sum(cost_per_gb on path) x months."""
-    volume_gb = demand / replicas * load_factor * (request_kb + response_kb) * GB_PER_MONTH_PER_RPS_KB
+    volume_gb = (
+        demand / replicas * load_factor * (request_kb + response_kb) * GB_PER_MONTH_PER_RPS_KB
+    )
     return volume_gb * path_cost_per_gb * months
 
 
@@ -75,14 +88,22 @@ def residual_fraction(age_months: float, lifetime_months: float) -> float:
     return max(0.0, 1.0 - age_months / lifetime_months)
 
 
-def residual(bought: float, unit_capex: float, rebate: float, age_months: float,
-             lifetime_months: float) -> float:
+def residual(
+    bought: float, unit_capex: float, rebate: float, age_months: float, lifetime_months: float
+) -> float:
     """bought x capex x (1 - capex_rebate) x max(0, 1 - age / lifetime)."""
     return capex(bought, unit_capex, rebate) * residual_fraction(age_months, lifetime_months)
 
 
 COST_CATEGORIES = (
-    "rented", "capex", "maintenance", "energy", "egress",
-    "transfer", "site_fixed", "activation", "migration",
+    "rented",
+    "capex",
+    "maintenance",
+    "energy",
+    "egress",
+    "transfer",
+    "site_fixed",
+    "activation",
+    "migration",
 )
 ONE_TIME_CATEGORIES = frozenset({"capex", "activation", "migration"})

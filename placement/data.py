@@ -26,17 +26,18 @@ class ProblemData:
     sites_by_wp: dict[tuple[str, int], list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        groups: dict[str, defaultdict[tuple, list[int]]] = {
-            k: defaultdict(list) for k in ("wp", "shp", "wsp", "lp")
-        }
+        by_wp: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
+        by_shp: defaultdict[tuple[str, str, int], list[int]] = defaultdict(list)
+        by_wsp: defaultdict[tuple[str, str, int], list[int]] = defaultdict(list)
+        by_link_p: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
         for i, c in enumerate(self.cands):
-            groups["wp"][(c.workload, c.period)].append(i)
-            groups["shp"][(c.site, c.hardware, c.period)].append(i)
-            groups["wsp"][(c.workload, c.site, c.period)].append(i)
+            by_wp[(c.workload, c.period)].append(i)
+            by_shp[(c.site, c.hardware, c.period)].append(i)
+            by_wsp[(c.workload, c.site, c.period)].append(i)
             for key in c.links:
-                groups["lp"][(key, c.period)].append(i)
-        self.by_wp, self.by_shp = dict(groups["wp"]), dict(groups["shp"])
-        self.by_wsp, self.by_link_p = dict(groups["wsp"]), dict(groups["lp"])
+                by_link_p[(key, c.period)].append(i)
+        self.by_wp, self.by_shp = dict(by_wp), dict(by_shp)
+        self.by_wsp, self.by_link_p = dict(by_wsp), dict(by_link_p)
         sites: defaultdict[tuple[str, int], set[str]] = defaultdict(set)
         for w, s, p in self.by_wsp:
             sites[(w, p)].add(s)

@@ -27,9 +27,12 @@ def _domains(data: ProblemData, w: str, p: int) -> int:
 def exclusion_rows(excl: list[Exclusion], data: ProblemData) -> list[dict[str, Any]]:
     return [
         {
-            "site": e.site, "hardware": e.hardware, "variant": e.variant,
+            "site": e.site,
+            "hardware": e.hardware,
+            "variant": e.variant,
             "period": None if e.period is None else data.lk.periods[e.period].name,
-            "rule": e.rule, "detail": e.detail,
+            "rule": e.rule,
+            "detail": e.detail,
         }
         for e in excl
         if e.rule != "offer"
@@ -57,8 +60,14 @@ def short_of_candidates(data: ProblemData, baseline: bool = False) -> list[Diagn
                 f"in period '{lk.periods[p].name}'{pinned} but has {have}"
                 + (f"; excluded by: {summary}" if summary else "")
             )
-            out.append(Diagnosis(workload=w, period=lk.periods[p].name, message=message,
-                                 exclusions=exclusion_rows(relevant, data)))
+            out.append(
+                Diagnosis(
+                    workload=w,
+                    period=lk.periods[p].name,
+                    message=message,
+                    exclusions=exclusion_rows(relevant, data),
+                )
+            )
     return out
 
 

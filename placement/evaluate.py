@@ -69,10 +69,13 @@ def evaluate(instance: Instance | Any, plan: Plan | dict[str, Any]) -> Evaluatio
     schedule = _schedule(lk, plan.periods, "periods", ev.violations)
     if schedule is None:
         return ev
-    ev.costs, ev.residual_value, ev.npv = _check_schedule(lk, routes, plan.periods, schedule,
-                                                          "periods", ev.violations)
+    ev.costs, ev.residual_value, ev.npv = _check_schedule(
+        lk, routes, plan.periods, schedule, "periods", ev.violations
+    )
     if _money_differs(plan.residual_value, ev.residual_value):
-        ev.violations.append(f"residual_value: {plan.residual_value} != recomputed {ev.residual_value:.2f}")
+        ev.violations.append(
+            f"residual_value: {plan.residual_value} != recomputed {ev.residual_value:.2f}"
+        )
     if _money_differs(plan.npv, ev.npv):
         ev.violations.append(f"npv: {plan.npv} != recomputed {ev.npv:.2f}")
     if plan.objective is not None and _money_differs(plan.objective, ev.npv):
@@ -80,8 +83,12 @@ def evaluate(instance: Instance | Any, plan: Plan | dict[str, Any]) -> Evaluatio
     if plan.bound is not None and plan.objective is not None and plan.bound > plan.objective + CENT:
         ev.violations.append(f"bound: {plan.bound} above the objective {plan.objective}")
     ev.cumulative_plan = accounting.cumulative_by_month(lk, ev.costs)
-    _check_cumulative(plan.cumulative_cost.plan if plan.cumulative_cost else None,
-                      ev.cumulative_plan, "cumulative_cost.plan", ev.violations)
+    _check_cumulative(
+        plan.cumulative_cost.plan if plan.cumulative_cost else None,
+        ev.cumulative_plan,
+        "cumulative_cost.plan",
+        ev.violations,
+    )
     _check_baseline(lk, routes, plan, ev)
     return ev
 
@@ -95,7 +102,11 @@ def _schedule(lk: Lookup, periods: list[PlanPeriod], where: str, out: list[str])
         rows = []
         for j, a in enumerate(period.assignments):
             path = f"{where}[{i}].assignments[{j}]"
-            if a.workload not in lk.workloads or a.site not in lk.sites or a.hardware not in lk.hardware:
+            if (
+                a.workload not in lk.workloads
+                or a.site not in lk.sites
+                or a.hardware not in lk.hardware
+            ):
                 out.append(f"{path}: unknown workload, site or hardware")
             elif (lk.workloads[a.workload].model, a.variant) not in lk.variants:
                 out.append(f"{path}: unknown variant '{a.variant}'")
@@ -112,7 +123,11 @@ def _schedule(lk: Lookup, periods: list[PlanPeriod], where: str, out: list[str])
 
 
 def _check_schedule(
-    lk: Lookup, routes: Routes, periods: list[PlanPeriod], sch: Schedule, where: str,
+    lk: Lookup,
+    routes: Routes,
+    periods: list[PlanPeriod],
+    sch: Schedule,
+    where: str,
     out: list[str],
 ) -> tuple[list[dict[str, float]], float, float]:
     """Every constraint family, then every cost; returns (costs, residual, npv)."""
@@ -142,13 +157,19 @@ def _check_schedule(
         for cat in costs.COST_CATEGORIES:
             given_cost = periods[p].costs.get(cat)
             if _money_differs(given_cost, per_period[p][cat]):
-                out.append(f"{path}.costs.{cat}: {given_cost} != recomputed {per_period[p][cat]:.2f}")
+                out.append(
+                    f"{path}.costs.{cat}: {given_cost} != recomputed {per_period[p][cat]:.2f}"
+                )
     residual = accounting.residual_value(lk, sch)
     return per_period, residual, accounting.npv(lk, per_period, residual)
 
 
 def _check_assignments(
-    lk: Lookup, routes: Routes, periods: list[PlanPeriod], sch: Schedule, where: str,
+    lk: Lookup,
+    routes: Routes,
+    periods: list[PlanPeriod],
+    sch: Schedule,
+    where: str,
     out: list[str],
 ) -> None:
     mu = lk.inst.policy.max_utilization
@@ -161,16 +182,22 @@ def _check_assignments(
         for w in sorted(lk.workloads):
             wl, rows = lk.workloads[w], by_w.get(w, [])
             if len(rows) != wl.replicas:
-                out.append(f"{path}: workload '{w}' has {len(rows)} placements, needs {wl.replicas}")
+                out.append(
+                    f"{path}: workload '{w}' has {len(rows)} placements, needs {wl.replicas}"
+                )
             domains = [lk.sites[a.site].domain for a in rows]
             if len(set(domains)) != len(domains):
                 out.append(f"{path}: workload '{w}' has replicas sharing a site or failure domain")
-        for a, given in zip(sch.assignments[p], sorted(periods[p].assignments, key=_akey), strict=False):
+        for a, given in zip(
+            sch.assignments[p], sorted(periods[p].assignments, key=_akey), strict=False
+        ):
             wl = lk.workloads[a.workload]
             fails = static_failures(lk, routes, a.workload, a.site, a.hardware, a.variant)
             if fails:
-                out.append(f"{path}: {a.workload} at {a.site}/{a.hardware}/{a.variant} breaks "
-                           + "; ".join(f"{r}: {d}" for r, d in fails))
+                out.append(
+                    f"{path}: {a.workload} at {a.site}/{a.hardware}/{a.variant} breaks "
+                    + "; ".join(f"{r}: {d}" for r, d in fails)
+                )
                 continue
             carried = costs.carried_load(lk.demand[a.workload][p], wl.replicas)
             profile = lk.profiles[(wl.model, a.variant, a.hardware)]
@@ -178,13 +205,17 @@ def _check_assignments(
             route = routes.get(wl.origin, lk.sites[a.site].node_id)
             latency = 2 * (route.latency_ms if route else 0.0) + profile.latency_ms
             if abs(given.carried_rps - carried) > EPS or abs(given.latency_ms - latency) > EPS:
-                out.append(f"{path}: {a.workload} at {a.site}: carried_rps/latency_ms "
-                           f"{given.carried_rps}/{given.latency_ms} != {carried:.6g}/{latency:.6g}")
+                out.append(
+                    f"{path}: {a.workload} at {a.site}: carried_rps/latency_ms "
+                    f"{given.carried_rps}/{given.latency_ms} != {carried:.6g}/{latency:.6g}"
+                )
         for (s, h), load in sorted(used.items()):
             units = sch.units[p].get((s, h), 0)
             if load > units * mu + EPS:
-                out.append(f"{path}: {s}/{h} carries {load:.6g} units' worth on {units} units "
-                           f"at max_utilization {mu:g}")
+                out.append(
+                    f"{path}: {s}/{h} carries {load:.6g} units' worth on {units} units "
+                    f"at max_utilization {mu:g}"
+                )
 
 
 def _akey(a: Any) -> tuple[str, str, str, str]:
@@ -214,19 +245,28 @@ def _check_units(lk: Lookup, sch: Schedule, where: str, out: list[str]) -> None:
         if site.power_kw is None:
             continue
         for info in lk.periods:
-            draw = sum(n * lk.hardware[h].power_w / 1000 for (s2, h), n in sch.units[info.index].items()
-                       if s2 == s and lk.is_owned(h))
+            draw = sum(
+                n * lk.hardware[h].power_w / 1000
+                for (s2, h), n in sch.units[info.index].items()
+                if s2 == s and lk.is_owned(h)
+            )
             if draw > site.power_kw + EPS:
-                out.append(f"{where}[{info.index}]: {s} draws {draw:g} kW > power_kw {site.power_kw:g}")
+                out.append(
+                    f"{where}[{info.index}]: {s} draws {draw:g} kW > power_kw {site.power_kw:g}"
+                )
     for info in lk.periods:
         budget = info.spec.capex_budget
-        spend = sum(costs.capex(b, lk.hardware[h].capex or 0.0, lk.sites[s].capex_rebate)
-                    for (s, h), b in sch.bought[info.index].items())
+        spend = sum(
+            costs.capex(b, lk.hardware[h].capex or 0.0, lk.sites[s].capex_rebate)
+            for (s, h), b in sch.bought[info.index].items()
+        )
         if budget is not None and spend > budget + CENT:
             out.append(f"{where}[{info.index}]: capex {spend:.2f} exceeds capex_budget {budget:g}")
 
 
-def _check_cumulative(given: list[float] | None, want: list[float], where: str, out: list[str]) -> None:
+def _check_cumulative(
+    given: list[float] | None, want: list[float], where: str, out: list[str]
+) -> None:
     if given is None or len(given) != len(want):
         out.append(f"{where}: expected {len(want)} monthly values")
         return
@@ -240,8 +280,9 @@ def _check_baseline(lk: Lookup, routes: Routes, plan: Plan, ev: Evaluation) -> N
     b = plan.baseline
     if b is None or b.status not in ("optimal", "feasible"):
         if b is not None and (b.savings is not None or b.break_even_month is not None):
-            ev.violations.append("baseline: savings and break_even_month must be null "
-                                 "when the baseline has no plan")
+            ev.violations.append(
+                "baseline: savings and break_even_month must be null when the baseline has no plan"
+            )
         return
     out = ev.violations
     sch = _schedule(lk, b.periods, "baseline.periods", out)
@@ -255,16 +296,21 @@ def _check_baseline(lk: Lookup, routes: Routes, plan: Plan, ev: Evaluation) -> N
             got = [a for a in sch.assignments[info.index] if a.workload == w]
             if got != want:
                 out.append(f"baseline.periods[{info.index}]: '{w}' is not at its current placement")
-    per_period, residual, ev.baseline_npv = _check_schedule(
-        lk, routes, b.periods, sch, "baseline.periods", out)
+    per_period, _, ev.baseline_npv = _check_schedule(
+        lk, routes, b.periods, sch, "baseline.periods", out
+    )
     if _money_differs(b.npv, ev.baseline_npv):
         out.append(f"baseline.npv: {b.npv} != recomputed {ev.baseline_npv:.2f}")
     assert ev.npv is not None
     if _money_differs(b.savings, ev.baseline_npv - ev.npv):
         out.append(f"baseline.savings: {b.savings} != {ev.baseline_npv - ev.npv:.2f}")
     ev.cumulative_baseline = accounting.cumulative_by_month(lk, per_period)
-    _check_cumulative(plan.cumulative_cost.baseline if plan.cumulative_cost else None,
-                      ev.cumulative_baseline, "cumulative_cost.baseline", out)
+    _check_cumulative(
+        plan.cumulative_cost.baseline if plan.cumulative_cost else None,
+        ev.cumulative_baseline,
+        "cumulative_cost.baseline",
+        out,
+    )
     be = accounting.break_even_month(ev.cumulative_plan, ev.cumulative_baseline)
     if b.break_even_month != be:
         out.append(f"baseline.break_even_month: {b.break_even_month} != recomputed {be}")

@@ -85,9 +85,11 @@ def parse_text(text: str, where: str = "<input>", json_first: bool = False) -> d
     if not text.strip():
         raise InstanceError([Problem(where, "file is empty")])
     try:
-        data = json.loads(text) if json_first else yaml.load(text, Loader=_StrictLoader)  # noqa: S506
+        data = json.loads(text) if json_first else yaml.load(text, Loader=_StrictLoader)
     except json.JSONDecodeError as exc:
-        raise InstanceError([Problem(where, f"not valid JSON: {exc.msg} at line {exc.lineno}")]) from None
+        raise InstanceError(
+            [Problem(where, f"not valid JSON: {exc.msg} at line {exc.lineno}")]
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

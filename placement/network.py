@@ -9,6 +9,7 @@ are ties (0.1 + 0.2 == 0.3).
 from __future__ import annotations
 
 import heapq
+import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -71,7 +72,7 @@ def routes_from(g: nx.Graph, origin: str) -> dict[str, Route]:
         node: Route(
             nodes=path,
             latency_ms=float(lat),
-            links=tuple(g.edges[u, v]["key"] for u, v in zip(path, path[1:], strict=False)),
+            links=tuple(g.edges[u, v]["key"] for u, v in itertools.pairwise(path)),
         )
         for node, (lat, _, path) in best.items()
     }

@@ -93,7 +93,9 @@ class Plan(_Out):
     periods: list[PlanPeriod] = Field(default_factory=list)
     residual_value: float | None = None
     npv: float | None = None
-    totals: dict[str, float] = Field(default_factory=dict, description="Undiscounted, per category.")
+    totals: dict[str, float] = Field(
+        default_factory=dict, description="Undiscounted, per category."
+    )
     baseline: BaselineResult | None = None
     cumulative_cost: CumulativeCost | None = None
     diagnosis: list[Diagnosis] = Field(default_factory=list)

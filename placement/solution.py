@@ -60,19 +60,31 @@ def plan_periods(data: ProblemData, schedule: Schedule) -> list[PlanPeriod]:
             wl = lk.workloads[a.workload]
             route = routes.get(wl.origin, lk.sites[a.site].node_id)
             profile = lk.profiles[(wl.model, a.variant, a.hardware)]
-            rows.append(PlanAssignment(
-                workload=a.workload, site=a.site, hardware=a.hardware, variant=a.variant,
-                carried_rps=money(carried_load(lk.demand[a.workload][p], wl.replicas)),
-                latency_ms=money(2 * (route.latency_ms if route else 0.0) + profile.latency_ms),
-            ))
+            rows.append(
+                PlanAssignment(
+                    workload=a.workload,
+                    site=a.site,
+                    hardware=a.hardware,
+                    variant=a.variant,
+                    carried_rps=money(carried_load(lk.demand[a.workload][p], wl.replicas)),
+                    latency_ms=money(2 * (route.latency_ms if route else 0.0) + profile.latency_ms),
+                )
+            )
         units = [
             PlanUnits(site=s, hardware=h, units=n, bought=schedule.bought[p].get((s, h), 0))
-            for (s, h), n in sorted(schedule.units[p].items()) if n > 0
+            for (s, h), n in sorted(schedule.units[p].items())
+            if n > 0
         ]
-        out.append(PlanPeriod(
-            name=info.name, start_month=number(info.start), months=number(info.months),
-            assignments=rows, units=units, moves=mv[p],
-            costs={k: money(v) for k, v in per_period[p].items()},
-            link_load_mbps={k: money(v) for k, v in loads[p].items()},
-        ))
+        out.append(
+            PlanPeriod(
+                name=info.name,
+                start_month=number(info.start),
+                months=number(info.months),
+                assignments=rows,
+                units=units,
+                moves=mv[p],
+                costs={k: money(v) for k, v in per_period[p].items()},
+                link_load_mbps={k: money(v) for k, v in loads[p].items()},
+            )
+        )
     return out

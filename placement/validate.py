@@ -46,7 +46,7 @@ def _type_args(tp: Any) -> Iterator[Any]:
 _KNOWN_FIELDS = sorted(_field_names(Instance))
 
 
-def _message(err: Any) -> str:
+def _message(err: Any) -> str:  # pydantic ErrorDetails
     kind, msg = err["type"], err["msg"]
     if kind == "missing":
         return "missing required field"
@@ -59,15 +59,14 @@ def _message(err: Any) -> str:
     got = err.get("input")
     if kind.endswith("_type") or kind in {"literal_error", "finite_number"}:
         msg = f"{msg}, got {got!r}"
-    return msg
+    return str(msg)
 
 
 def schema_problems(exc: ValidationError) -> list[Problem]:
     """Pydantic's errors as problems with spec-style paths."""
     problems = []
     for err in exc.errors():
-        loc = err["loc"][:-1] if err["type"] == "extra_forbidden" else err["loc"]
-        path = _path(loc) if err["type"] != "extra_forbidden" else _path(err["loc"])
+        path = _path(err["loc"])
         problems.append(Problem(path, _message(err)))
     return problems
 
@@ -84,7 +83,9 @@ def check_unique_ids(inst: Instance) -> list[Problem]:
         ("profiles", [f"{p.model}/{p.variant}/{p.hardware}" for p in inst.profiles]),
         ("network.links", ["|".join(sorted((lk.a, lk.b))) for lk in inst.network.links]),
     ]
-    groups += [(f"models[{i}].variants", [v.id for v in m.variants]) for i, m in enumerate(inst.models)]
+    groups += [
+        (f"models[{i}].variants", [v.id for v in m.variants]) for i, m in enumerate(inst.models)
+    ]
     problems = []
     for path, ids in groups:
         counts = Counter(ids)
@@ -215,7 +216,9 @@ CHECKS = (check_unique_ids, check_network, check_offers, check_profiles, check_w
 def validate(data: Any) -> Instance:
     """A raw mapping → a valid :class:`Instance`, or :class:`InstanceError` with every problem."""
     if not isinstance(data, dict):
-        raise InstanceError([Problem("", f"expected a mapping at the top level, got {type(data).__name__}")])
+        raise InstanceError(
+            [Problem("", f"expected a mapping at the top level, got {type(data).__name__}")]
+        )
     try:
         inst = Instance.model_validate(data)
     except ValidationError as exc:

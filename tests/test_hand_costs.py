@@ -666,3 +666,27 @@ def test_baseline_infeasible_reports_no_savings():
     assert b["status"] == "infeasible"
     assert b["savings"] is None
     assert b["break_even_month"] is None
+
+
+# --------------------------------------------------------------------------- both solvers
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_both_backends_reach_the_hand_optimum(solver):
+    # Same instance and figures as test_residual_and_capex_discounted_purchase_after_lead_time:
+    # npv = 4380 + 900 x 1.1^-0.5 - 675 / 1.1 = 4624.47997
+    d = make(
+        sites=[site("c"), site("o", kind="onprem", capex_rebate=0.25)],
+        hardware=[RENTED, owned_hw(capex=1200, lifetime_months=24, lead_time_months=6)],
+        offers=[rented_offer("c", 1.0), {"site": "o", "hardware": "o"}],
+        workloads=[workload(demand=1)],
+        periods=[{"name": "p1", "months": 6}, {"name": "p2", "months": 6}],
+        rate=0.10,
+    )
+    inst = load_instance(copy.deepcopy(d))
+    plan = solve(inst, SolveOptions(gap=1e-9, solver=solver))
+    assert plan.status == "optimal"
+    pd = plan.to_dict()
+    assert pd["npv"] == close(4380 + 900 * 1.1**-0.5 - 675 * 1.1**-1)
+    assert placed(pd, 1) == [("o", "o", "v")]
+    assert list(evaluate(inst, pd).violations) == []

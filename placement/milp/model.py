@@ -63,7 +63,7 @@ def create_variables(data: ProblemData, name: str = "placement") -> Milp:
     """The problem and its variables, with bounds from the offers' caps and the demand."""
     m = Milp(data, pulp.LpProblem(name, pulp.LpMinimize))
     lk = data.lk
-    for k, c in enumerate(data.cands):
+    for k in range(len(data.cands)):
         m.x[k] = m.prob.add_variable(f"x_{k}", 0, 1, cat=pulp.LpInteger)
     for s, h, p in data.rented_keys():
         ub = data.units_upper(s, h, p)
@@ -72,15 +72,21 @@ def create_variables(data: ProblemData, name: str = "placement") -> Milp:
         room = data.units_upper(s, h, 0) - lk.offers[(s, h)].existing_units
         for p in range(data.n_periods):
             if room > 0 and lk.can_buy(h, p):
-                m.buy[(s, h, p)] = m.prob.add_variable(f"buy_{len(m.buy)}", 0, room, cat=pulp.LpInteger)
+                m.buy[(s, h, p)] = m.prob.add_variable(
+                    f"buy_{len(m.buy)}", 0, room, cat=pulp.LpInteger
+                )
     for s in sorted(lk.sites):
         site = lk.sites[s]
         if site.fixed_per_month > 0 or (site.activation_cost > 0 and not site.active_at_start):
             for p in range(data.n_periods):
-                m.active[(s, p)] = m.prob.add_variable(f"active_{len(m.active)}", 0, 1, cat=pulp.LpInteger)
+                m.active[(s, p)] = m.prob.add_variable(
+                    f"active_{len(m.active)}", 0, 1, cat=pulp.LpInteger
+                )
         if site.activation_cost > 0 and not site.active_at_start:
             for p in range(data.n_periods):
-                m.first[(s, p)] = m.prob.add_variable(f"first_{len(m.first)}", 0, 1, cat=pulp.LpInteger)
+                m.first[(s, p)] = m.prob.add_variable(
+                    f"first_{len(m.first)}", 0, 1, cat=pulp.LpInteger
+                )
     for w in sorted(lk.workloads):
         wl = lk.workloads[w]
         for info in lk.periods:

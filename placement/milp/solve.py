@@ -51,10 +51,10 @@ class SolveResult:
         return self.status in ("optimal", "feasible")
 
 
-class _Highs(pulp.HiGHS):  # type: ignore[misc,name-defined]
+class _Highs(pulp.HiGHS):  # type: ignore[misc]
     """pulp's HiGHS, passing the objective's constant to HiGHS as its offset."""
 
-    def buildSolverModel(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (pulp's name)
+    def buildSolverModel(self, lp: pulp.LpProblem) -> None:
         super().buildSolverModel(lp)
         lp.solverModel.changeObjectiveOffset(float(lp.objective.constant))
 
@@ -73,7 +73,7 @@ def _absorb_highs_banner() -> None:
     try:
         with open(os.devnull, "wb") as null:
             os.dup2(null.fileno(), 1)
-            highspy.Highs()
+            highspy.Highs()  # type: ignore[no-untyped-call]
     finally:
         os.dup2(saved, 1)
         os.close(saved)
@@ -94,20 +94,26 @@ def solve_milp(m: Milp, options: SolveOptions) -> SolveResult:
     """Solve ``m`` with the chosen solver; never raises for infeasible or time-limited runs."""
     start = time.perf_counter()
     if not m.prob.variables():
-        return _read_values(m, SolveResult("optimal", "optimal", "none", 0.0,
-                                           m.objective_constant, m.objective_constant, 0.0))
-    if options.solver == "cbc":
-        result = _solve_cbc(m, options)
-    else:
-        result = _solve_highs(m, options)
+        return _read_values(
+            m,
+            SolveResult(
+                "optimal", "optimal", "none", 0.0, m.objective_constant, m.objective_constant, 0.0
+            ),
+        )
+    result = _solve_cbc(m, options) if options.solver == "cbc" else _solve_highs(m, options)
     result.seconds = time.perf_counter() - start
     return _read_values(m, result) if result.has_solution else result
 
 
 def _solve_highs(m: Milp, options: SolveOptions) -> SolveResult:
     _absorb_highs_banner()
-    solver = _Highs(msg=False, gapRel=options.gap, gapAbs=1e-6, timeLimit=options.time_limit,
-                    threads=options.threads)
+    solver = _Highs(
+        msg=False,
+        gapRel=options.gap,
+        gapAbs=1e-6,
+        timeLimit=options.time_limit,
+        threads=options.threads,
+    )
     try:
         m.prob.solve(solver)
     except pulp.PulpSolverError as exc:
@@ -119,23 +125,48 @@ def _solve_highs(m: Milp, options: SolveOptions) -> SolveResult:
     if status == highspy.HighsModelStatus.kOptimal:
         obj = h.getInfo().objective_function_value
         bound = _finite(info.mip_dual_bound) if m.data.cands else obj
-        return SolveResult("optimal", "optimal", "HiGHS", 0.0, obj, bound,
-                           _rel_gap(obj, bound if bound is not None else obj))
+        return SolveResult(
+            "optimal",
+            "optimal",
+            "HiGHS",
+            0.0,
+            obj,
+            bound,
+            _rel_gap(obj, bound if bound is not None else obj),
+        )
     if status in TIME_LIMIT_STATUSES:
         if has_primal:
             obj = info.objective_function_value
             bound = _finite(info.mip_dual_bound)
-            return SolveResult("feasible", "time_limit", "HiGHS", 0.0, obj, bound,
-                               _rel_gap(obj, bound))
-        return SolveResult("error", "time_limit", "HiGHS", 0.0,
-                           bound=_finite(info.mip_dual_bound),
-                           message="no feasible plan found within the time limit")
-    if status in (highspy.HighsModelStatus.kInfeasible,
-                  highspy.HighsModelStatus.kUnboundedOrInfeasible):
-        return SolveResult("infeasible", "infeasible", "HiGHS", 0.0,
-                           message="the solver proved that no plan meets every constraint")
-    return SolveResult("error", "error", "HiGHS", 0.0,
-                       message=f"HiGHS ended with status {h.modelStatusToString(status)}")
+            return SolveResult(
+                "feasible", "time_limit", "HiGHS", 0.0, obj, bound, _rel_gap(obj, bound)
+            )
+        return SolveResult(
+            "error",
+            "time_limit",
+            "HiGHS",
+            0.0,
+            bound=_finite(info.mip_dual_bound),
+            message="no feasible plan found within the time limit",
+        )
+    if status in (
+        highspy.HighsModelStatus.kInfeasible,
+        highspy.HighsModelStatus.kUnboundedOrInfeasible,
+    ):
+        return SolveResult(
+            "infeasible",
+            "infeasible",
+            "HiGHS",
+            0.0,
+            message="the solver proved that no plan meets every constraint",
+        )
+    return SolveResult(
+        "error",
+        "error",
+        "HiGHS",
+        0.0,
+        message=f"HiGHS ended with status {h.modelStatusToString(status)}",
+    )
 
 
 _CBC_BOUND = re.compile(r"^(?:Lower bound|Best possible):\s*(\S+)", re.M)
@@ -144,8 +175,13 @@ _CBC_BOUND = re.compile(r"^(?:Lower bound|Best possible):\s*(\S+)", re.M)
 def _solve_cbc(m: Milp, options: SolveOptions) -> SolveResult:
     with tempfile.TemporaryDirectory(prefix="placement-cbc-") as tmp:
         log = Path(tmp) / "cbc.log"
-        solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=options.time_limit, gapRel=options.gap,
-                                   threads=options.threads, logPath=str(log))
+        solver = pulp.PULP_CBC_CMD(
+            msg=False,
+            timeLimit=options.time_limit,
+            gapRel=options.gap,
+            threads=options.threads,
+            logPath=str(log),
+        )
         try:
             m.prob.solve(solver)
         except pulp.PulpSolverError as exc:
@@ -161,13 +197,28 @@ def _solve_cbc(m: Milp, options: SolveOptions) -> SolveResult:
         bound = float(found[-1]) + const if found else None
         return SolveResult("feasible", "time_limit", "CBC", 0.0, obj, bound, _rel_gap(obj, bound))
     if m.prob.status == pulp.LpStatusInfeasible:
-        return SolveResult("infeasible", "infeasible", "CBC", 0.0,
-                           message="the solver proved that no plan meets every constraint")
+        return SolveResult(
+            "infeasible",
+            "infeasible",
+            "CBC",
+            0.0,
+            message="the solver proved that no plan meets every constraint",
+        )
     if options.time_limit is not None:
-        return SolveResult("error", "time_limit", "CBC", 0.0,
-                           message="no feasible plan found within the time limit")
-    return SolveResult("error", "error", "CBC", 0.0,
-                       message=f"CBC ended with status {pulp.LpStatus[m.prob.status]}")
+        return SolveResult(
+            "error",
+            "time_limit",
+            "CBC",
+            0.0,
+            message="no feasible plan found within the time limit",
+        )
+    return SolveResult(
+        "error",
+        "error",
+        "CBC",
+        0.0,
+        message=f"CBC ended with status {pulp.LpStatus[m.prob.status]}",
+    )
 
 
 def _read_values(m: Milp, r: SolveResult) -> SolveResult:

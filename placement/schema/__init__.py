@@ -1,5 +1,6 @@
 """Pydantic v2 models of the instance format (spec: PROBLEM.md, "Instance")."""
 
+from placement.schema.hardware import Hardware
 from placement.schema.instance import (
     Horizon,
     Instance,
@@ -15,7 +16,6 @@ from placement.schema.instance import (
     Variant,
     Workload,
 )
-from placement.schema.hardware import Hardware
 
 __all__ = [
     "Hardware",

@@ -67,7 +67,9 @@ class Site(StrictModel):
     active_at_start: bool = Field(False, description="Running before period 1: no activation.")
     energy_per_kwh: NonNeg = Field(0.0, description="Energy price (owned hardware only).")
     pue: Annotated[float, Field(ge=1)] = Field(1.0, description="Power usage effectiveness >= 1.")
-    power_kw: NonNeg | None = Field(None, description="Cap on owned units' draw, kW; none = no cap.")
+    power_kw: NonNeg | None = Field(
+        None, description="Cap on owned units' draw, kW; none = no cap."
+    )
     capex_rebate: Fraction = Field(0.0, description="Fraction of capex refunded at this site.")
     failure_domain: Id | None = Field(None, description="Default: the site's id.")
 

@@ -14,6 +14,8 @@ class SolveOptions(StrictModel):
 
     solver: Literal["highs", "cbc"] = Field("highs", description="HiGHS (default) or CBC.")
     time_limit: float | None = Field(None, gt=0, description="Seconds per solve; none = no limit.")
-    gap: float = Field(1e-4, ge=0, description="Relative MIP gap at which a plan counts as optimal.")
+    gap: float = Field(
+        1e-4, ge=0, description="Relative MIP gap at which a plan counts as optimal."
+    )
     threads: int | None = Field(None, ge=1, description="Solver threads; none = solver default.")
     baseline: bool = Field(True, description="Also solve the stay-put baseline.")

@@ -40,6 +40,6 @@ def add_failure_domains(m: Milp) -> None:
             domains: defaultdict[str, list[int]] = defaultdict(list)
             for k in data.by_wp.get((w, p), []):
                 domains[lk.sites[data.cands[k].site].domain].append(k)
-            for f, ks in sorted(domains.items()):
+            for _, ks in sorted(domains.items()):
                 if len(ks) > 1:
                     m.add(pulp.lpSum(m.x[k] for k in ks) <= 1, "domain")

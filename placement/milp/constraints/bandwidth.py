@@ -15,7 +15,7 @@ def add_bandwidth(m: Milp) -> None:
     Rows that cannot bind (all candidates together fit) are not emitted.
     """
     data = m.data
-    for (key, p), ks in sorted(data.by_link_p.items()):
+    for (key, _), ks in sorted(data.by_link_p.items()):
         cap = data.routes.bandwidth_mbps[key]
         if cap is None:
             continue

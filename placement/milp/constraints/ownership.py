@@ -37,5 +37,7 @@ def add_power(m: Milp) -> None:
         if cap is None or not owned:
             continue
         for p in range(data.n_periods):
-            draw = pulp.lpSum(m.owned(s, h, p) * (lk.hardware[h].power_w / 1000.0) for _, h in owned)
+            draw = pulp.lpSum(
+                m.owned(s, h, p) * (lk.hardware[h].power_w / 1000.0) for _, h in owned
+            )
             m.add(draw <= cap, "power")
