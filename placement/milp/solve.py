@@ -13,6 +13,7 @@ import re
 import sys
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -175,13 +176,16 @@ _CBC_BOUND = re.compile(r"^(?:Lower bound|Best possible):\s*(\S+)", re.M)
 def _solve_cbc(m: Milp, options: SolveOptions) -> SolveResult:
     with tempfile.TemporaryDirectory(prefix="placement-cbc-") as tmp:
         log = Path(tmp) / "cbc.log"
-        solver = pulp.PULP_CBC_CMD(
-            msg=False,
-            timeLimit=options.time_limit,
-            gapRel=options.gap,
-            threads=options.threads,
-            logPath=str(log),
-        )
+        with warnings.catch_warnings():
+            # pulp 3.3 deprecates the bundled CBC for pulp 4; it still ships and works.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            solver = pulp.PULP_CBC_CMD(
+                msg=False,
+                timeLimit=options.time_limit,
+                gapRel=options.gap,
+                threads=options.threads,
+                logPath=str(log),
+            )
         try:
             m.prob.solve(solver)
         except pulp.PulpSolverError as exc:
