@@ -106,8 +106,20 @@ def solve_milp(m: Milp, options: SolveOptions) -> SolveResult:
     return _read_values(m, result) if result.has_solution else result
 
 
+_SCHEDULER_THREADS: list[int | None] = [None]
+
+
+def _use_threads(threads: int | None) -> None:
+    """HiGHS sizes one global thread scheduler per process at its first run; a later run
+    asking for another size fails ("Not Set") unless the scheduler is reset first."""
+    if threads != _SCHEDULER_THREADS[0]:
+        highspy.Highs.resetGlobalScheduler(True)
+        _SCHEDULER_THREADS[0] = threads
+
+
 def _solve_highs(m: Milp, options: SolveOptions) -> SolveResult:
     _absorb_highs_banner()
+    _use_threads(options.threads)
     solver = _Highs(
         msg=False,
         gapRel=options.gap,
