@@ -11,6 +11,7 @@ exceeds a link on its path, can never be placed there:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -71,6 +72,7 @@ def static_failures(
     out: list[tuple[str, str]] = []
     if (s, h) not in lk.offers:
         out.append(("offer", f"site '{s}' does not offer '{h}'"))
+        return out
     profile = lk.profiles.get((wl.model, v, h))
     if profile is None:
         out.append(("profile", f"no profile for {wl.model}/{v} on '{h}'"))
@@ -109,8 +111,9 @@ def period_failures(lk: Lookup, routes: Routes, c: Candidate) -> list[tuple[str,
         out.append(
             (
                 "capacity",
-                f"needs {c.load / mu:.4g} units of '{c.hardware}' at "
-                f"max_utilization {mu:g}; at most {most:g} possible",
+                f"{c.carried_rps:g} rps needs {math.ceil(c.load / mu - EPS)} units of "
+                f"'{c.hardware}' ({c.carried_rps / c.load:g} rps each at max_utilization "
+                f"{mu:g}); at most {most:g} possible in this period",
             )
         )
     for key in c.links:
@@ -144,11 +147,11 @@ def make_candidate(lk: Lookup, routes: Routes, w: str, s: str, h: str, v: str, p
     )
 
 
-def _combos(lk: Lookup, w: str, every_site_hardware: bool) -> Iterator[tuple[str, str, str]]:
+def _combos(lk: Lookup, w: str) -> Iterator[tuple[str, str, str]]:
+    """Every (site, offered hardware, variant of the workload's model), sorted."""
     model = lk.workloads[w].model
     for s in sorted(lk.sites):
-        hws = sorted(lk.hardware) if every_site_hardware else lk.offers_at[s]
-        for h in hws:
+        for h in lk.offers_at[s]:
             for v in lk.model_variants[model]:
                 yield s, h, v
 
@@ -157,7 +160,7 @@ def feasible_candidates(lk: Lookup, routes: Routes) -> list[Candidate]:
     """All feasible candidates, sorted by (workload, period, site, hardware, variant)."""
     out = []
     for w in sorted(lk.workloads):
-        for s, h, v in _combos(lk, w, every_site_hardware=False):
+        for s, h, v in _combos(lk, w):
             if static_failures(lk, routes, w, s, h, v):
                 continue
             for p in range(len(lk.periods)):
@@ -169,12 +172,13 @@ def feasible_candidates(lk: Lookup, routes: Routes) -> list[Candidate]:
 
 
 def exclusions(lk: Lookup, routes: Routes, workload: str) -> list[Exclusion]:
-    """Every rejected (site, hardware, variant) of a workload with every rule it breaks.
+    """Every rejected (site, offered hardware, variant) of a workload with every rule it
+    breaks (a site that does not offer a hardware option has no candidate to reject).
 
     Static rules are reported once (period None); per-period rules per period.
     """
     out = []
-    for s, h, v in _combos(lk, workload, every_site_hardware=True):
+    for s, h, v in _combos(lk, workload):
         failures = static_failures(lk, routes, workload, s, h, v)
         out += [Exclusion(workload, s, h, v, None, r, d) for r, d in failures]
         if failures:

@@ -35,7 +35,6 @@ def exclusion_rows(excl: list[Exclusion], data: ProblemData) -> list[dict[str, A
             "detail": e.detail,
         }
         for e in excl
-        if e.rule != "offer"
     ]
 
 
@@ -52,13 +51,17 @@ def short_of_candidates(data: ProblemData, baseline: bool = False) -> list[Diagn
         for p in short:
             have = _domains(data, w, p)
             relevant = [e for e in excl if e.period in (None, p)]
-            rules = Counter(e.rule for e in relevant if e.rule != "offer")
+            rules = Counter(e.rule for e in relevant)
             summary = ", ".join(f"{r} ({n})" for r, n in sorted(rules.items()))
             pinned = " at its current placements" if baseline and wl.current else ""
+            need = (
+                "a placement"
+                if wl.replicas == 1
+                else f"{wl.replicas} placements in distinct failure domains"
+            )
             message = (
-                f"workload '{w}' needs {wl.replicas} placement(s) in distinct failure domains "
-                f"in period '{lk.periods[p].name}'{pinned} but has {have}"
-                + (f"; excluded by: {summary}" if summary else "")
+                f"workload '{w}' needs {need} in period '{lk.periods[p].name}'{pinned} "
+                f"but has {have or 'none'}" + (f"; excluded by: {summary}" if summary else "")
             )
             out.append(
                 Diagnosis(

@@ -108,13 +108,15 @@ def plan_summary(console: Console, plan: Plan) -> None:
 
 
 def diagnosis(console: Console, items: list[Diagnosis]) -> None:
+    """Each diagnosis, then one line per excluded placement with its rules."""
     for d in items:
         console.print(f"[bold red]✗[/] {d.message}")
-        if d.exclusions:
-            t = Table(show_header=True, title_justify="left")
-            for col in ("site", "hardware", "variant", "period", "rule", "detail"):
-                t.add_column(col)
-            for e in d.exclusions:
-                t.add_row(e["site"], e["hardware"], e["variant"], e["period"] or "all",
-                          e["rule"], e["detail"])
-            console.print(t)
+        by_placement: dict[tuple[str, str, str], list[str]] = {}
+        for e in d.exclusions:
+            when = f" in {e['period']}" if e["period"] else ""
+            key = (e["site"], e["hardware"], e["variant"])
+            by_placement.setdefault(key, []).append(f"[bold]{e['rule']}[/]{when}: {e['detail']}")
+        for (s, h, v), reasons in by_placement.items():
+            console.print(f"    {s} / {h} / {v}")
+            for r in reasons:
+                console.print(f"        {r}", highlight=False)
