@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from placement.data import ProblemData
 from placement.milp.constraints.activity import add_activation, add_activity
@@ -30,10 +30,16 @@ FAMILIES: tuple[Callable[[Milp], None], ...] = (
 )
 
 
-def build(data: ProblemData, name: str = "placement") -> Milp:
-    """The full MILP of the spec for ``data``."""
+Extra = Callable[[Milp], None]
+
+
+def build(data: ProblemData, name: str = "placement", extras: Sequence[Extra] = ()) -> Milp:
+    """The full MILP of the spec for ``data``; ``extras`` then add rows or replace the
+    objective (analyses: epsilon-constraints, CVaR, elastic repair)."""
     m = create_variables(data, name)
     for family in FAMILIES:
         family(m)
     set_objective(m)
+    for extra in extras:
+        extra(m)
     return m

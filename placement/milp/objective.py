@@ -14,6 +14,8 @@ coefficient comes from ``placement.costs``; owned existing units give a constant
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pulp
 
 from placement import costs
@@ -21,73 +23,95 @@ from placement.data import ProblemData
 from placement.milp.model import Milp
 
 
-def flow_cost(data: ProblemData, k: int) -> float:
-    """Undiscounted egress + transfer of candidate k over its period."""
+@dataclass
+class Linear:
+    """A linear expression as coefficients by variable plus a constant."""
+
+    coef: dict[pulp.LpVariable, float] = field(default_factory=dict)
+    constant: float = 0.0
+
+    def add(self, var: pulp.LpVariable, value: float) -> None:
+        self.coef[var] = self.coef.get(var, 0.0) + value
+
+    def expr(self) -> pulp.LpAffineExpression:
+        return pulp.LpAffineExpression(self.coef, constant=self.constant)
+
+
+#: The spec's cost categories, plus the residual value credit (a negative term).
+NPV_CATEGORIES = (*costs.COST_CATEGORIES, "residual")
+
+
+def _flow(data: ProblemData, k: int) -> tuple[float, float]:
+    """Undiscounted (egress, transfer) of candidate k over its period."""
     c = data.cands[k]
     lk = data.lk
     wl = lk.workloads[c.workload]
     d = lk.demand[c.workload][c.period]
     months = lk.periods[c.period].months
     route_cost = sum(data.routes.cost_per_gb[key] for key in c.links)
-    return costs.egress(
+    egress = costs.egress(
         d, wl.replicas, wl.load_factor, wl.response_kb, lk.sites[c.site].egress_per_gb, months
-    ) + costs.transfer(
+    )
+    transfer = costs.transfer(
         d, wl.replicas, wl.load_factor, wl.request_kb, wl.response_kb, route_cost, months
     )
+    return egress, transfer
 
 
-def owned_unit_cost(data: ProblemData, s: str, h: str, p: int) -> float:
-    """Undiscounted maintenance + energy of one owned unit in period p."""
-    hw, site = data.lk.hardware[h], data.lk.sites[s]
-    months = data.lk.periods[p].months
-    return costs.maintenance(1, hw.maintenance_per_month, months) + costs.energy(
-        1, hw.power_w, months, site.pue, site.energy_per_kwh
-    )
-
-
-def net_unit_capex(data: ProblemData, s: str, h: str, p: int) -> float:
-    """Discounted capex of one unit bought in p, less its discounted residual value."""
-    lk = data.lk
-    hw, site, info = lk.hardware[h], lk.sites[s], lk.periods[p]
-    assert hw.capex is not None and hw.lifetime_months is not None
-    spend = costs.capex(1, hw.capex, site.capex_rebate) * info.discount
-    age = lk.horizon_months - info.start
-    credit = costs.residual(1, hw.capex, site.capex_rebate, age, hw.lifetime_months)
-    return spend - credit * lk.end_discount
-
-
-def set_objective(m: Milp) -> None:
-    """Set the NPV objective on ``m.prob`` (see the module docstring)."""
+def npv_terms(m: Milp) -> dict[str, Linear]:
+    """The discounted NPV of the plan as one linear expression per cost category
+    (``NPV_CATEGORIES``); their sum is the objective. Analyses reweight them (scenarios,
+    CVaR) without rebuilding the model."""
     data = m.data
     lk = data.lk
-    coef: dict[pulp.LpVariable, float] = {}
-    constant = 0.0
-
-    def term(var: pulp.LpVariable, value: float) -> None:
-        coef[var] = coef.get(var, 0.0) + value
-
+    t = {cat: Linear() for cat in NPV_CATEGORIES}
     for k, var in m.x.items():
-        term(var, flow_cost(data, k) * lk.periods[data.cands[k].period].discount)
+        disc = lk.periods[data.cands[k].period].discount
+        egress, transfer = _flow(data, k)
+        t["egress"].add(var, egress * disc)
+        t["transfer"].add(var, transfer * disc)
     for (s, h, p), var in m.rent.items():
         price = lk.offers[(s, h)].price_per_hour or 0.0
-        term(var, costs.rented(1, price, lk.periods[p].months) * lk.periods[p].discount)
+        t["rented"].add(var, costs.rented(1, price, lk.periods[p].months) * lk.periods[p].discount)
     for s, h in data.owned_offers:
+        hw, site = lk.hardware[h], lk.sites[s]
         existing = lk.offers[(s, h)].existing_units
         for info in lk.periods:
-            per_unit = owned_unit_cost(data, s, h, info.index) * info.discount
-            constant += existing * per_unit
-            # a unit bought in q is owned in every p >= q
-            for q in range(info.index + 1):
-                if (s, h, q) in m.buy:
-                    term(m.buy[(s, h, q)], per_unit)
+            unit = {
+                "maintenance": costs.maintenance(1, hw.maintenance_per_month, info.months),
+                "energy": costs.energy(1, hw.power_w, info.months, site.pue, site.energy_per_kwh),
+            }
+            for cat, value in unit.items():
+                t[cat].constant += existing * value * info.discount
+                # a unit bought in q is owned in every p >= q
+                for q in range(info.index + 1):
+                    if (s, h, q) in m.buy:
+                        t[cat].add(m.buy[(s, h, q)], value * info.discount)
     for (s, h, p), var in m.buy.items():
-        term(var, net_unit_capex(data, s, h, p))
+        hw, site, info = lk.hardware[h], lk.sites[s], lk.periods[p]
+        assert hw.capex is not None and hw.lifetime_months is not None
+        t["capex"].add(var, costs.capex(1, hw.capex, site.capex_rebate) * info.discount)
+        age = lk.horizon_months - info.start
+        credit = costs.residual(1, hw.capex, site.capex_rebate, age, hw.lifetime_months)
+        t["residual"].add(var, -credit * lk.end_discount)
     for (s, p), var in m.active.items():
         fixed = costs.site_fixed(lk.sites[s].fixed_per_month, lk.periods[p].months)
-        term(var, fixed * lk.periods[p].discount)
+        t["site_fixed"].add(var, fixed * lk.periods[p].discount)
     for (s, p), var in m.first.items():
-        term(var, lk.sites[s].activation_cost * lk.periods[p].discount)
+        t["activation"].add(var, lk.sites[s].activation_cost * lk.periods[p].discount)
     for (w, p), var in m.move.items():
-        term(var, lk.workloads[w].migration_cost * lk.periods[p].discount)
-    m.objective_constant = constant
-    m.prob += pulp.LpAffineExpression(coef, constant=constant)
+        t["migration"].add(var, lk.workloads[w].migration_cost * lk.periods[p].discount)
+    return t
+
+
+def set_objective(m: Milp, weights: dict[str, float] | None = None) -> None:
+    """Set the NPV objective on ``m.prob`` (see the module docstring); ``weights`` scales
+    categories (default 1 each)."""
+    total = Linear()
+    for cat, lin in npv_terms(m).items():
+        w = 1.0 if weights is None else weights.get(cat, 1.0)
+        for var, value in lin.coef.items():
+            total.add(var, w * value)
+        total.constant += w * lin.constant
+    m.objective_constant = total.constant
+    m.prob.setObjective(total.expr())
