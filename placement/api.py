@@ -74,7 +74,7 @@ def solve(
     time-limited runs (see ``Plan.status``). Raises InstanceError for a bad instance."""
     inst = load_instance(instance)
     options = options or SolveOptions()
-    data = prepare(inst)
+    data = prepare(inst, options.formulation)
     main = _Outcome(data, options)
     base = None
     if options.baseline:
@@ -125,7 +125,7 @@ def _assemble(inst: Instance, options: SolveOptions, main: _Outcome, base: _Outc
         gap=_gap(r.gap),
         solver=r.solver,
         solve_seconds=round(r.seconds, 3),
-        options=options.model_dump(exclude={"baseline"}),
+        options=options.model_dump(exclude={"baseline", "formulation"}),
         periods=main.periods,
         residual_value=_opt(main.residual),
         npv=_opt(main.npv),

@@ -156,8 +156,11 @@ def _combos(lk: Lookup, w: str) -> Iterator[tuple[str, str, str]]:
                 yield s, h, v
 
 
-def feasible_candidates(lk: Lookup, routes: Routes) -> list[Candidate]:
-    """All feasible candidates, sorted by (workload, period, site, hardware, variant)."""
+def feasible_candidates(
+    lk: Lookup, routes: Routes, period_rules: bool = True
+) -> list[Candidate]:
+    """All feasible candidates, sorted by (workload, period, site, hardware, variant);
+    ``period_rules=False`` keeps the spec's rules only (the plain formulation)."""
     out = []
     for w in sorted(lk.workloads):
         for s, h, v in _combos(lk, w):
@@ -165,7 +168,7 @@ def feasible_candidates(lk: Lookup, routes: Routes) -> list[Candidate]:
                 continue
             for p in range(len(lk.periods)):
                 c = make_candidate(lk, routes, w, s, h, v, p)
-                if not period_failures(lk, routes, c):
+                if not period_rules or not period_failures(lk, routes, c):
                     out.append(c)
     out.sort(key=lambda c: (c.workload, c.period, c.site, c.hardware, c.variant))
     return out

@@ -19,6 +19,7 @@ class ProblemData:
     lk: Lookup
     routes: Routes
     cands: list[Candidate]
+    tight: bool = True
     by_wp: dict[tuple[str, int], list[int]] = field(default_factory=dict)
     by_shp: dict[tuple[str, str, int], list[int]] = field(default_factory=dict)
     by_wsp: dict[tuple[str, str, int], list[int]] = field(default_factory=dict)
@@ -63,14 +64,23 @@ class ProblemData:
         return math.ceil(total / mu - 1e-9)
 
     def units_upper(self, s: str, h: str, p: int) -> int:
-        """Upper bound on units(s, h, p) (owned: over the whole horizon, p unused): the
-        offer's caps and what demand could ever need."""
-        if not self.lk.is_owned(h):
-            return int(min(self.lk.max_units(s, h, p), self.units_needed_bound(s, h, p)))
-        periods = range(self.n_periods)
-        most = max(self.lk.max_units(s, h, q) for q in periods)
+        """Upper bound on units(s, h, p) (owned: over the whole horizon, p unused).
+
+        Tight: the offer's caps (with lead time and power) and what demand could ever
+        need. Plain: the offer's max_units, else the demand bound (a big-M only).
+        """
+        periods = range(self.n_periods) if self.lk.is_owned(h) else (p,)
         need = max(self.units_needed_bound(s, h, q) for q in periods)
-        return int(min(most, max(need, self.lk.offers[(s, h)].existing_units)))
+        need = max(need, self.lk.offers[(s, h)].existing_units)
+        if not self.tight:
+            cap = self.lk.offers[(s, h)].max_units
+            return need if cap is None else cap
+        most = max(self.lk.max_units(s, h, q) for q in periods)
+        return int(min(most, need))
+
+    def units_var_upper(self, s: str, h: str, p: int) -> int | None:
+        """Bound of a units variable: tight as ``units_upper``; plain, the offer's cap."""
+        return self.units_upper(s, h, p) if self.tight else self.lk.offers[(s, h)].max_units
 
     def pinned(self) -> ProblemData:
         """The baseline's data: workloads with `current` keep exactly those placements."""
@@ -81,11 +91,17 @@ class ProblemData:
                 (c.site, c.hardware, c.variant) == (q.site, q.hardware, q.variant) for q in cur
             ):
                 keep.append(c)
-        return ProblemData(self.lk, self.routes, keep)
+        return ProblemData(self.lk, self.routes, keep, self.tight)
 
 
-def prepare(inst: Instance) -> ProblemData:
-    """Instance → routes → candidates → ProblemData."""
+def prepare(inst: Instance, formulation: str = "tight") -> ProblemData:
+    """Instance → routes → candidates → ProblemData.
+
+    ``formulation="plain"`` is a plain transcription of the spec, kept to measure what the
+    default ``"tight"`` one gains: no per-period candidate presolve (capacity, bandwidth),
+    unit bounds from the offers only, no valid inequalities.
+    """
     lk = Lookup(inst)
     routes = compute_routes(inst)
-    return ProblemData(lk, routes, feasible_candidates(lk, routes))
+    tight = formulation == "tight"
+    return ProblemData(lk, routes, feasible_candidates(lk, routes, period_rules=tight), tight)

@@ -66,12 +66,13 @@ def create_variables(data: ProblemData, name: str = "placement") -> Milp:
     for k in range(len(data.cands)):
         m.x[k] = m.prob.add_variable(f"x_{k}", 0, 1, cat=pulp.LpInteger)
     for s, h, p in data.rented_keys():
-        ub = data.units_upper(s, h, p)
+        ub = data.units_var_upper(s, h, p)
         m.rent[(s, h, p)] = m.prob.add_variable(f"rent_{len(m.rent)}", 0, ub, cat=pulp.LpInteger)
     for s, h in data.owned_offers:
-        room = data.units_upper(s, h, 0) - lk.offers[(s, h)].existing_units
+        cap = data.units_var_upper(s, h, 0)
+        room = None if cap is None else cap - lk.offers[(s, h)].existing_units
         for p in range(data.n_periods):
-            if room > 0 and lk.can_buy(h, p):
+            if (room is None or room > 0) and lk.can_buy(h, p):
                 m.buy[(s, h, p)] = m.prob.add_variable(
                     f"buy_{len(m.buy)}", 0, room, cat=pulp.LpInteger
                 )

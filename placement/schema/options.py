@@ -19,3 +19,6 @@ class SolveOptions(StrictModel):
     )
     threads: int | None = Field(None, ge=1, description="Solver threads; none = solver default.")
     baseline: bool = Field(True, description="Also solve the stay-put baseline.")
+    formulation: Literal["tight", "plain"] = Field(
+        "tight", description="tight (default) or a plain transcription of the spec (benchmarks)."
+    )

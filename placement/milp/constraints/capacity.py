@@ -23,7 +23,7 @@ def add_capacity(m: Milp) -> None:
     for (s, h, p), ks in sorted(data.by_shp.items()):
         units = m.units(s, h, p)
         m.add(pulp.lpSum(data.cands[k].load * m.x[k] for k in ks) <= mu * units, "cap")
-        for k in ks:
+        for k in ks if data.tight else ():
             need = math.ceil(data.cands[k].load / mu - 1e-9)
             if need > 1:
                 m.add(need * m.x[k] <= units, "capk")
