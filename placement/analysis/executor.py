@@ -88,7 +88,8 @@ def _run_dask(
     fn: Callable[[T], R], items: Sequence[T], scheduler: str, progress: Progress | None
 ) -> list[Outcome[R]]:
     try:
-        from distributed import Client, as_completed as dask_completed
+        from distributed import Client
+        from distributed import as_completed as dask_completed
     except ImportError as exc:
         raise RuntimeError(
             "a Dask scheduler needs the optional extra: pip install 'placement[distributed]'"
