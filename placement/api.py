@@ -7,7 +7,7 @@ from typing import Any
 
 from placement import accounting
 from placement.data import ProblemData, prepare
-from placement.diagnose import JOINT_MESSAGE, short_of_candidates
+from placement.diagnose import JOINT_MESSAGE, frozen_in_pilot, short_of_candidates
 from placement.io import read_mapping
 from placement.milp.build import build
 from placement.milp.solve import SolveResult, solve_milp
@@ -32,6 +32,7 @@ class _Outcome:
 
     def __init__(self, data: ProblemData, options: SolveOptions, baseline: bool = False) -> None:
         self.diagnosis: list[Diagnosis] = short_of_candidates(data, baseline)
+        self.diagnosis += frozen_in_pilot(data)
         if self.diagnosis:
             self.result = SolveResult(
                 "infeasible",

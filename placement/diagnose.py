@@ -74,6 +74,36 @@ def short_of_candidates(data: ProblemData, baseline: bool = False) -> list[Diagn
     return out
 
 
+def frozen_in_pilot(data: ProblemData) -> list[Diagnosis]:
+    """Criticality-high workloads cannot move in the pilot periods that open the horizon, so
+    each of their current sites must still have an allowed placement in those periods."""
+    lk = data.lk
+    out = []
+    for p in range(data.n_periods):
+        if not lk.periods[p].spec.pilot:
+            break
+        for w in sorted(lk.workloads):
+            wl = lk.workloads[w]
+            if wl.criticality != "high" or not wl.current:
+                continue
+            for s in lk.current_sites(w):
+                if (w, s, p) in data.by_wsp:
+                    continue
+                excl = [
+                    e for e in exclusions(lk, data.routes, w)
+                    if e.site == s and e.period in (None, p)
+                ]
+                rules = ", ".join(sorted({e.rule for e in excl}))
+                message = (
+                    f"criticality-high workload '{w}' may not move in pilot period "
+                    f"'{lk.periods[p].name}', but its current site '{s}' has no allowed "
+                    f"placement for it" + (f" (excluded by: {rules})" if rules else "")
+                )
+                out.append(Diagnosis(workload=w, period=lk.periods[p].name, message=message,
+                                     exclusions=exclusion_rows(excl, data)))
+    return out
+
+
 JOINT_MESSAGE = (
     "every workload has candidate placements in every period, but no combination meets the "
     "joint constraints (site capacity caps, owned units and lead times, power, link bandwidth, "
