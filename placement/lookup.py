@@ -55,6 +55,7 @@ class Lookup:
         self.periods: list[PeriodInfo] = periods
         self.horizon_months: float = start
         self.end_discount: float = costs.discount_factor(rate, start)
+        self._max_units_cache: dict[tuple[str, str, int], float] = {}
 
     @cached_property
     def offers_at(self) -> dict[str, list[str]]:
@@ -72,6 +73,13 @@ class Lookup:
         return self.periods[period].start >= self.hardware[hardware].lead_time_months - 1e-9
 
     def max_units(self, site: str, hardware: str, period: int) -> float:
+        """Most units of (site, hardware) possible in a period (memoised, see _max_units)."""
+        key = (site, hardware, period)
+        if key not in self._max_units_cache:
+            self._max_units_cache[key] = self._max_units(site, hardware, period)
+        return self._max_units_cache[key]
+
+    def _max_units(self, site: str, hardware: str, period: int) -> float:
         """Most units of (site, hardware) possible in a period, from the offer's cap, the
         lead time (no purchase yet: only existing units) and the site's power cap
         (less the draw of other owned hardware's existing units, which are never sold)."""
