@@ -241,3 +241,35 @@ def test_bad_multipliers_are_instance_errors() -> None:
     assert paths == ["multipliers.capex", "multipliers.demand", "multipliers.energy",
                      "multipliers.rentd"]
     assert "unknown multiplier 'rentd'" in str(info.value)
+
+
+# --------------------------------------------------------------------------- CLI --set
+
+
+def test_cli_set_on_validate_and_solve() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from placement.cli.app import app
+
+    runner = CliRunner()
+    ok = runner.invoke(app, ["validate", "example:example",
+                             "--set", "workloads[chat-eu].latency_slo_ms=150"])
+    assert ok.exit_code == 0, ok.output
+    bad = runner.invoke(app, ["validate", "example:example",
+                              "--set", "workloads[chat-us].latency_slo_ms=150",
+                              "--set", "policy.max_utilization=2"])
+    assert bad.exit_code == 3
+    assert "no workload 'chat-us'" in bad.output and "policy.max_utilization" in bad.output
+    for command in (["explain", "example:example"], ["check", "example:example", "nofile.json"],
+                    ["solve", "example:example"]):
+        r = runner.invoke(app, [*command, "--set", "sites[nowhere].pue=1"])
+        assert r.exit_code == 3 and "no site 'nowhere'" in r.output, (command, r.output)
+    solved = runner.invoke(app, ["solve", "example:tiny-missing", "--set", "x=1"])
+    assert solved.exit_code == 3  # the instance error comes first
+    plan = runner.invoke(app, ["solve", "example:example", "-q", "-o", "-", "--no-baseline",
+                               "--set", "horizon.discount_rate=0"])
+    assert plan.exit_code == 0
+    doc = json.loads(plan.stdout)
+    assert doc["status"] == "optimal" and doc["npv"] > 0

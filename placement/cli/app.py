@@ -51,11 +51,31 @@ err = Console(stderr=True)
 InstanceArg = Annotated[str, typer.Argument(help="Instance YAML/JSON path, or example:NAME.")]
 
 
-def _load(source: str) -> Instance:
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", metavar="PATH=VALUE",
+                 help="What-if override of one instance field, by id (repeatable): "
+                      "'workloads\\[chat-eu].latency_slo_ms=150', "
+                      "'offers\\[SITE/HARDWARE].price_per_hour=1.2', 'horizon.discount_rate=0.1'. "
+                      "See docs/analysis.md."),
+]
+
+
+def _load(source: str, overrides: list[str] | None = None) -> Instance:
+    """The instance, with the ``--set`` overrides applied; exit 3 listing every problem."""
     try:
-        return api.load_instance(source)
+        inst = api.load_instance(source)
     except InstanceError as exc:
         render.problems(err, f"Invalid instance {source}", exc.problems)
+        raise typer.Exit(Exit.INVALID) from None
+    if not overrides:
+        return inst
+    from placement.analysis.overrides import apply_overrides
+
+    try:
+        return apply_overrides(inst, overrides)
+    except InstanceError as exc:
+        render.problems(err, f"Invalid --set override of {source}", exc.problems)
         raise typer.Exit(Exit.INVALID) from None
 
 
@@ -70,6 +90,7 @@ def solve(
     threads: Annotated[int | None, typer.Option(help="Solver threads.")] = None,
     baseline: Annotated[bool, typer.Option(help="Also solve the stay-put baseline.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+    overrides: SetOpt = None,
 ) -> None:
     """Solve an instance: the recommended phased plan, its cost and savings vs staying put."""
     try:
@@ -81,7 +102,7 @@ def solve(
 
         render.problems(err, "Invalid options", schema_problems(exc))  # type: ignore[arg-type]
         raise typer.Exit(Exit.USAGE) from None
-    inst = _load(instance)
+    inst = _load(instance, overrides)
     plan = api.solve(inst, options)
     to_stdout = output is not None and str(output) == "-"
     if not quiet:
@@ -100,9 +121,9 @@ def solve(
 
 
 @app.command()
-def validate(instance: InstanceArg) -> None:
+def validate(instance: InstanceArg, overrides: SetOpt = None) -> None:
     """Check an instance: every problem with its path, or a short summary."""
-    inst = _load(instance)
+    inst = _load(instance, overrides)
     out.print(f"[green]✓[/] {instance}: valid — {len(inst.workloads)} workloads, "
               f"{len(inst.sites)} sites, {len(inst.hardware)} hardware options, "
               f"{len(inst.horizon.periods)} periods")
@@ -113,12 +134,13 @@ def explain(
     instance: InstanceArg,
     all_rules: Annotated[bool, typer.Option("--all", help="Show exclusions for every workload.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    overrides: SetOpt = None,
 ) -> None:
     """Per workload: surviving candidates per period, and the rules that excluded the rest."""
     from placement.candidates import exclusions
     from placement.diagnose import exclusion_rows
 
-    inst = _load(instance)
+    inst = _load(instance, overrides)
     data = prepare(inst)
     counts = candidate_counts(data)
     short = short_of_candidates(data)
@@ -160,9 +182,10 @@ def explain(
 def check(
     instance: InstanceArg,
     plan_file: Annotated[Path, typer.Argument(help="Plan JSON written by `placement solve -o`.")],
+    overrides: SetOpt = None,
 ) -> None:
     """Recompute every cost and check every constraint of a plan, independently of the MILP."""
-    inst = _load(instance)
+    inst = _load(instance, overrides)
     try:
         data = parse_text(plan_file.read_text(encoding="utf-8"), str(plan_file), json_first=True)
         ev = evaluate(inst, data)
