@@ -14,8 +14,10 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import highspy
 import pulp
@@ -55,9 +57,62 @@ class SolveResult:
 class _Highs(pulp.HiGHS):  # type: ignore[misc]
     """pulp's HiGHS, passing the objective's constant to HiGHS as its offset."""
 
+    progress: ProgressHook | None = None
+
     def buildSolverModel(self, lp: pulp.LpProblem) -> None:
         super().buildSolverModel(lp)
         lp.solverModel.changeObjectiveOffset(float(lp.objective.constant))
+
+    def callSolver(self, lp: pulp.LpProblem) -> None:
+        if self.progress is not None:
+            watch_progress(lp.solverModel, self.progress)
+        super().callSolver(lp)
+
+
+# -- Optional progress reporting (benchmarks); no effect unless a hook is given. -----------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress event of a HiGHS solve.
+
+    ``event``: "start" (the model is in HiGHS; the search begins), "incumbent" (an improving
+    plan) or "log" (a MIP log line: the bound may have moved). ``seconds``: HiGHS's running
+    time. ``objective`` (incumbent) and ``bound`` include the objective's constant; ``gap`` is
+    HiGHS's relative gap; each is None while it does not exist yet.
+    """
+
+    event: str
+    seconds: float
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+
+
+ProgressHook = Callable[[Progress], None]
+
+
+def watch_progress(h: highspy.Highs, hook: ProgressHook) -> None:
+    """Report the search of ``h`` to ``hook``: "start" now, then every improving solution and
+    every MIP log line (HiGHS calls back even with its output off). Call it on any Highs
+    object just before ``run()``."""
+    improving = highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution
+
+    def on(event: Any) -> None:
+        d = event.data_out
+        hook(
+            Progress(
+                "incumbent" if event.callback_type == improving else "log",
+                float(d.running_time),
+                _finite(d.mip_primal_bound),
+                _finite(d.mip_dual_bound),
+                _finite(d.mip_gap),
+            )
+        )
+
+    hook(Progress("start", 0.0))
+    h.cbMipImprovingSolution.subscribe(on)
+    h.cbMipLogging.subscribe(on)
 
 
 _BANNER_ABSORBED = False
@@ -91,8 +146,9 @@ def _rel_gap(objective: float, bound: float | None) -> float | None:
     return abs(objective - bound) / max(abs(objective), 1e-9) if objective or bound else 0.0
 
 
-def solve_milp(m: Milp, options: SolveOptions) -> SolveResult:
-    """Solve ``m`` with the chosen solver; never raises for infeasible or time-limited runs."""
+def solve_milp(m: Milp, options: SolveOptions, progress: ProgressHook | None = None) -> SolveResult:
+    """Solve ``m`` with the chosen solver; never raises for infeasible or time-limited runs.
+    ``progress`` (HiGHS only, optional) receives the search's progress (``watch_progress``)."""
     start = time.perf_counter()
     if not m.prob.variables():
         return _read_values(
@@ -101,7 +157,9 @@ def solve_milp(m: Milp, options: SolveOptions) -> SolveResult:
                 "optimal", "optimal", "none", 0.0, m.objective_constant, m.objective_constant, 0.0
             ),
         )
-    result = _solve_cbc(m, options) if options.solver == "cbc" else _solve_highs(m, options)
+    result = (
+        _solve_cbc(m, options) if options.solver == "cbc" else _solve_highs(m, options, progress)
+    )
     result.seconds = time.perf_counter() - start
     return _read_values(m, result) if result.has_solution else result
 
@@ -117,7 +175,9 @@ def _use_threads(threads: int | None) -> None:
         _SCHEDULER_THREADS[0] = threads
 
 
-def _solve_highs(m: Milp, options: SolveOptions) -> SolveResult:
+def _solve_highs(
+    m: Milp, options: SolveOptions, progress: ProgressHook | None = None
+) -> SolveResult:
     _absorb_highs_banner()
     _use_threads(options.threads)
     solver = _Highs(
@@ -127,6 +187,7 @@ def _solve_highs(m: Milp, options: SolveOptions) -> SolveResult:
         timeLimit=options.time_limit,
         threads=options.threads,
     )
+    solver.progress = progress
     try:
         m.prob.solve(solver)
     except pulp.PulpSolverError as exc:
