@@ -38,6 +38,19 @@ def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
+class _DuplicateKey(ValueError):
+    """A JSON object names the same key twice."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
 def bundled_examples() -> dict[str, Path]:
     """Bundled instances by name (``example:NAME``)."""
     root = resources.files("placement.instances")
@@ -86,7 +99,12 @@ def parse_text(text: str, where: str = "<input>", json_first: bool = False) -> d
     if not text.strip():
         raise InstanceError([Problem(where, "file is empty")])
     try:
-        data = json.loads(text) if json_first else yaml.load(text, Loader=_StrictLoader)
+        if json_first:
+            data = json.loads(text, object_pairs_hook=_unique_keys)
+        else:
+            data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506
+    except _DuplicateKey as exc:
+        raise InstanceError([Problem(where, f"not valid JSON: duplicate key '{exc}'")]) from None
     except json.JSONDecodeError as exc:
         raise InstanceError(
             [Problem(where, f"not valid JSON: {exc.msg} at line {exc.lineno}")]

@@ -104,6 +104,16 @@ def check_network(inst: Instance) -> list[Problem]:
     ]
 
 
+def check_hardware(inst: Instance) -> list[Problem]:
+    """Owned hardware states its capex and lifetime."""
+    return [
+        Problem(f"hardware[{i}].{name}", "required for owned hardware")
+        for i, h in enumerate(inst.hardware)
+        for name in ("capex", "lifetime_months")
+        if h.kind == "owned" and getattr(h, name) is None
+    ]
+
+
 def check_offers(inst: Instance) -> list[Problem]:
     """Offers name a site and hardware; rented needs a price; existing units are owned only."""
     sites = {s.id for s in inst.sites}
@@ -210,7 +220,7 @@ def _check_current(
     return problems
 
 
-CHECKS = (check_unique_ids, check_network, check_offers, check_profiles, check_workloads)
+CHECKS = (check_unique_ids, check_network, check_hardware, check_offers, check_profiles, check_workloads)
 
 
 def validate(data: Any) -> Instance:

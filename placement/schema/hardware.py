@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from placement.schema.base import Id, NonNeg, Positive, StrictModel
 
 
 class Hardware(StrictModel):
-    """A hardware option. Owned hardware needs ``capex`` and ``lifetime_months``."""
+    """A hardware option. Owned hardware needs ``capex`` and ``lifetime_months``
+    (checked in ``placement.validate.check_hardware``)."""
 
     id: Id
     kind: Literal["rented", "owned"] = Field(description="rented (cloud) or owned (bought).")
@@ -24,14 +25,3 @@ class Hardware(StrictModel):
     lead_time_months: NonNeg = Field(
         0.0, description="No purchase in a period that starts before this month."
     )
-
-    @model_validator(mode="after")
-    def _owned_needs_capex(self) -> Hardware:
-        missing = [
-            name
-            for name in ("capex", "lifetime_months")
-            if self.kind == "owned" and getattr(self, name) is None
-        ]
-        if missing:
-            raise ValueError(f"owned hardware needs {' and '.join(missing)}")
-        return self
