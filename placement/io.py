@@ -102,7 +102,7 @@ def parse_text(text: str, where: str = "<input>", json_first: bool = False) -> d
         if json_first:
             data = json.loads(text, object_pairs_hook=_unique_keys)
         else:
-            data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506
+            data = yaml.load(text, Loader=_StrictLoader)  # a safe loader (see _StrictLoader)
     except _DuplicateKey as exc:
         raise InstanceError([Problem(where, f"not valid JSON: duplicate key '{exc}'")]) from None
     except json.JSONDecodeError as exc:

@@ -220,7 +220,9 @@ def _check_current(
     return problems
 
 
-CHECKS = (check_unique_ids, check_network, check_hardware, check_offers, check_profiles, check_workloads)
+CHECKS = (
+    check_unique_ids, check_network, check_hardware, check_offers, check_profiles, check_workloads,
+)
 
 
 def validate(data: Any) -> Instance:
