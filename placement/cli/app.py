@@ -152,7 +152,7 @@ def explain(
     if repair:
         from placement.cli.commands.repair import explain_repair
 
-        raise typer.Exit(explain_repair(inst, instance, as_json))
+        raise typer.Exit(explain_repair(inst, instance, as_json, overrides))
     data = prepare(inst)
     counts = candidate_counts(data)
     short = short_of_candidates(data)

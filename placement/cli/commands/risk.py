@@ -1,0 +1,196 @@
+"""``placement risk``: Monte Carlo of a fixed plan and its baseline under cost multipliers;
+with ``--cvar-weight``, the risk-averse plan (CVaR in the MILP) against the risk-neutral one."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from placement.cli import render
+from placement.cli.app import Exit, InstanceArg, SetOpt, _load, app, err, out
+from placement.errors import InstanceError, PlanFormatError, Problem
+from placement.io import dumps_json, parse_text, write_atomic
+from placement.schema.options import SolveOptions
+
+
+def write_result(doc: dict[str, Any], output: Path | None, as_json: bool) -> None:
+    """``--json``: the result on stdout; ``-o FILE``: the result to FILE ('-': stdout)."""
+    text = dumps_json(doc)
+    if as_json or (output is not None and str(output) == "-"):
+        sys.stdout.write(text)
+    if output is not None and str(output) != "-":
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            render.problems(err, "Cannot write the result",
+                            [Problem(str(output), exc.strerror or str(exc))])
+            raise typer.Exit(Exit.ERROR) from None
+        (err if as_json else out).print(f"Result written to [bold]{escape(str(output))}[/]")
+
+
+def _read_plan(path: Path) -> dict[str, Any]:
+    try:
+        return parse_text(path.read_text(encoding="utf-8"), str(path), json_first=True)
+    except FileNotFoundError:
+        render.problems(err, "Invalid plan file", [Problem(str(path), "no such file")])
+    except UnicodeDecodeError:
+        render.problems(err, "Invalid plan file", [Problem(str(path), "not a UTF-8 text file")])
+    except OSError as exc:
+        render.problems(err, "Invalid plan file",
+                        [Problem(str(path), f"cannot read: {exc.strerror or exc}")])
+    except InstanceError as exc:
+        render.problems(err, f"Invalid plan file {path}", exc.problems)
+    raise typer.Exit(Exit.INVALID)
+
+
+def _stats_row(t: Table, label: str, s: Any, cur: str) -> None:
+    t.add_row(label, *(render.money(getattr(s, k)) for k in
+                       ("mean", "p5", "p50", "p95", "var", "cvar")))
+
+
+@app.command()
+def risk(
+    instance: InstanceArg,
+    plan_file: Annotated[Path | None, typer.Option(
+        "--plan", help="Evaluate this plan JSON (default: solve for the recommended plan).")
+    ] = None,
+    samples: Annotated[int, typer.Option(min=1, help="Monte Carlo samples.")] = 1000,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed (same seed, same numbers).")] = 0,
+    level: Annotated[float, typer.Option(help="VaR/CVaR level in (0, 1).")] = 0.95,
+    distributions: Annotated[Path | None, typer.Option(
+        help="YAML/JSON file of distributions per multiplier (default: the built-in set).")
+    ] = None,
+    cvar_weight: Annotated[float | None, typer.Option(
+        "--cvar-weight", help="Solve the risk-averse plan with this weight on CVaR in [0, 1] "
+        "and compare it with the risk-neutral one.")] = None,
+    scenarios: Annotated[int, typer.Option(
+        min=1, help="Sampled scenarios in the risk-averse MILP.")] = 20,
+    time_limit: Annotated[float | None, typer.Option(help="Seconds per solve.")] = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Parallel solves (--cvar-weight; default: one per core).")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler address tcp://HOST:PORT for the solves.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write the result JSON here ('-' for stdout).")] = None,
+    overrides: SetOpt = None,
+) -> None:
+    """Risk of the recommended (or a given) plan: NPV statistics, VaR/CVaR and the chance of
+    beating the baseline under sampled cost multipliers; or a risk-averse plan (CVaR)."""
+    from placement.analysis import risk as rk
+
+    inst = _load(instance, overrides)
+    try:
+        dists = rk.load_distributions(distributions) if distributions else None
+        options = SolveOptions(time_limit=time_limit)
+    except InstanceError as exc:
+        render.problems(err, f"Invalid distributions file {distributions}", exc.problems)
+        raise typer.Exit(Exit.INVALID) from None
+    if not 0 < level < 1:
+        render.problems(err, "Invalid option", [Problem("--level", "must be in (0, 1)")])
+        raise typer.Exit(Exit.USAGE)
+    if cvar_weight is not None:
+        if plan_file is not None:
+            render.problems(err, "Invalid options", [Problem(
+                "--plan", "--cvar-weight solves its own plans; it takes no --plan")])
+            raise typer.Exit(Exit.USAGE)
+        if not 0 <= cvar_weight <= 1:
+            render.problems(err, "Invalid option", [Problem("--cvar-weight",
+                                                            "must be in [0, 1]")])
+            raise typer.Exit(Exit.USAGE)
+        try:
+            averse = rk.risk_averse(inst, cvar_weight, scenarios=scenarios, level=level,
+                                    samples=samples, seed=seed, distributions=dists,
+                                    options=options, workers=workers, scheduler=scheduler)
+        except RuntimeError as exc:  # Dask not installed / unreachable
+            render.problems(err, "Cannot run the solves", [Problem("--scheduler", str(exc))])
+            raise typer.Exit(Exit.ERROR) from None
+        if not as_json:
+            _render_averse(averse, inst.currency)
+        write_result(averse.model_dump(mode="json"), output, as_json)
+        if averse.neutral.npv is None:
+            raise typer.Exit(Exit.INFEASIBLE if averse.neutral.status == "infeasible"
+                             else Exit.ERROR)
+        return
+    given = _read_plan(plan_file) if plan_file is not None else None
+    try:
+        analysis = rk.risk(inst, given, samples=samples, seed=seed, level=level,
+                           distributions=dists, options=options)
+    except PlanFormatError as exc:
+        violations = any(not p.path for p in exc.problems)
+        render.problems(err, f"Plan {plan_file} " + ("violates its instance" if violations
+                                                     else "is not a plan of this instance"),
+                        exc.problems)
+        raise typer.Exit(Exit.VIOLATIONS if violations else Exit.INVALID) from None
+    except rk.NoPlanError as exc:
+        render.problems(err, "No plan to evaluate", exc.problems)
+        for d in exc.plan.diagnosis:
+            err.print(f"  [red]✗[/] {escape(d.message)}")
+        code = {"infeasible": Exit.INFEASIBLE}.get(exc.plan.status, Exit.ERROR)
+        if exc.plan.termination == "time_limit":
+            code = Exit.NO_SOLUTION
+        raise typer.Exit(code) from None
+    if not as_json:
+        _render_risk(analysis, inst.currency)
+    elif analysis.notes:
+        for n in analysis.notes:
+            err.print(f"[yellow]note:[/] {escape(n)}")
+    write_result(analysis.result.model_dump(mode="json"), output, as_json)
+
+
+def _render_risk(a: Any, cur: str) -> None:
+    r = a.result
+    out.print(f"[bold]Risk of the plan for [cyan]{escape(r.instance)}[/][/]: {r.samples} samples, "
+              f"seed {r.seed}, level {r.level:g} (NPV as a cost, {cur})")
+    dt = Table(title="Multiplier distributions", title_justify="left")
+    for col in ("multiplier", "distribution"):
+        dt.add_column(col)
+    for key, d in r.distributions.items():
+        params = ", ".join(f"{k} {v:g}" for k, v in d.items() if k != "type")
+        dt.add_row(key, f"{d['type']}({params})")
+    out.print(dt)
+    t = Table(title="NPV under the sampled multipliers", title_justify="left")
+    t.add_column("")
+    for col in ("mean", "P5", "P50", "P95", f"VaR {r.level:g}", f"CVaR {r.level:g}"):
+        t.add_column(col, justify="right")
+    _stats_row(t, "plan", r.plan, cur)
+    if r.baseline is not None:
+        _stats_row(t, "baseline", r.baseline, cur)
+    out.print(t)
+    if r.prob_plan_beats_baseline is not None:
+        out.print(f"The plan costs less than staying put in "
+                  f"[bold]{r.prob_plan_beats_baseline:.1%}[/] of the samples.")
+    if a.plan_headroom is not None:
+        out.print(f"Demand headroom of the plan: its units and links carry up to "
+                  f"x{a.plan_headroom:.3f} today's demand; "
+                  f"{a.samples_over_headroom} of {r.samples} samples go beyond it.")
+    for n in a.notes:
+        out.print(f"[yellow]note:[/] {escape(n)}")
+
+
+def _render_averse(r: Any, cur: str) -> None:
+    out.print(f"[bold]Risk-neutral vs risk-averse plan for [cyan]{escape(r.instance)}[/][/]: "
+              f"weight {r.weight:g} on CVaR {r.level:g} over {r.scenarios} scenarios "
+              f"(seed {r.seed}); out of sample: {r.samples} draws ({cur})")
+    t = Table(title_justify="left")
+    t.add_column("")
+    for col in ("status", "NPV today", "E[NPV] (K)", "CVaR (K)", "objective",
+                "MC mean", "MC CVaR"):
+        t.add_column(col, justify="right")
+    for p in (r.neutral, r.averse):
+        mc = p.monte_carlo
+        t.add_row(p.label, p.status, render.money(p.npv), render.money(p.expected_npv),
+                  render.money(p.cvar), render.money(p.objective),
+                  render.money(mc.mean if mc else None), render.money(mc.cvar if mc else None))
+    out.print(t)
+    if r.differences:
+        out.print("[bold]Placements that differ[/] (risk-neutral → risk-averse):")
+        for d in r.differences:
+            out.print(f"  • {escape(d)}", highlight=False)
+    elif r.neutral.npv is not None and r.averse.npv is not None:
+        out.print("Both recommendations place every workload alike.")
