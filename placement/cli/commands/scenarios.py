@@ -1,0 +1,209 @@
+"""``placement scenarios``: solve named scenarios (multipliers, overrides) in parallel and
+compare them; plus the helpers the other sweep commands share (options, progress, output)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich import box
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from placement.analysis.results import ScenariosResult
+from placement.cli import render
+from placement.cli.app import Exit, InstanceArg, SetOpt, _load, app, err, out
+from placement.errors import InstanceError, PlacementError, Problem
+from placement.io import dumps_json, write_atomic
+from placement.schema.options import SolveOptions
+
+T = TypeVar("T")
+
+# --------------------------------------------------------------------------- shared options
+
+WorkersOpt = Annotated[int | None, typer.Option(
+    min=1, help="Parallel solves on this machine (default: one per core).")]
+SchedulerOpt = Annotated[str | None, typer.Option(
+    help="Run the solves on this Dask scheduler (tcp://HOST:PORT; needs placement[distributed]).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+OutputOpt = Annotated[Path | None, typer.Option(
+    "-o", "--output", help="Write the result JSON here ('-' for stdout).")]
+TimeLimitOpt = Annotated[float | None, typer.Option(help="Seconds per solve.")]
+GapOpt = Annotated[float, typer.Option(help="Relative MIP gap counted as optimal.")]
+
+
+def sweep_solve_options(time_limit: float | None, gap: float) -> SolveOptions:
+    """SolveOptions of a sweep (one solver thread per worker); exit 2 on bad values."""
+    try:
+        return SolveOptions.model_validate({"time_limit": time_limit, "gap": gap, "threads": 1})
+    except Exception as exc:  # pydantic ValidationError
+        from placement.validate import schema_problems
+
+        render.problems(err, "Invalid options", schema_problems(exc))  # type: ignore[arg-type]
+        raise typer.Exit(Exit.USAGE) from None
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr (hidden when stderr is not a terminal), fed by
+    ``run_all``'s ``progress(done, total)`` callback."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def run_sweep(label: str, fn: Callable[[Callable[[int, int], None]], T]) -> T:
+    """Run a sweep with a progress bar; bad inputs exit 3, executor failures exit 1."""
+    try:
+        with progress_bar(label) as update:
+            return fn(update)
+    except InstanceError as exc:
+        render.problems(err, "Invalid sweep input", exc.problems)
+        raise typer.Exit(Exit.INVALID) from None
+    except PlacementError as exc:
+        render.problems(err, "Sweep failed", exc.problems)
+        raise typer.Exit(Exit.ERROR) from None
+    except (RuntimeError, OSError, TimeoutError) as exc:  # no Dask, scheduler unreachable
+        render.problems(err, "Sweep failed", [Problem("", f"{type(exc).__name__}: {exc}")])
+        raise typer.Exit(Exit.ERROR) from None
+
+
+def write_result(doc: dict[str, Any], output: Path | None, as_json: bool) -> None:
+    """``--json``: the result on stdout; ``-o FILE``: to FILE ('-': stdout)."""
+    text = dumps_json(doc)
+    if as_json or (output is not None and str(output) == "-"):
+        sys.stdout.write(text)
+    if output is not None and str(output) != "-":
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            render.problems(err, "Cannot write the result",
+                            [Problem(str(output), exc.strerror or str(exc))])
+            raise typer.Exit(Exit.ERROR) from None
+        (err if as_json else out).print(f"Result written to [bold]{escape(str(output))}[/]")
+
+
+def quiet_tables(as_json: bool, output: Path | None) -> bool:
+    """No tables on stdout when it carries the JSON."""
+    return as_json or (output is not None and str(output) == "-")
+
+
+def whole(x: float | None) -> str:
+    """Money without cents, for comparison tables."""
+    return "—" if x is None else f"{x:,.0f}"
+
+
+def signed(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return ("+" if x > 0 else "") + whole(x)
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def render_scenarios(res: ScenariosResult, currency: str) -> Table:
+    ref = next((r for r in res.rows if r.name == res.reference), None)
+    t = Table(title=f"Scenarios of {res.instance} ({currency}; NPVs discounted)",
+              title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    t.add_column("scenario", no_wrap=True)
+    t.add_column("status", no_wrap=True)
+    t.add_column("NPV", justify="right", no_wrap=True)
+    t.add_column(f"vs {res.reference}", justify="right", no_wrap=True)
+    t.add_column("savings", justify="right", no_wrap=True)
+    t.add_column("break-even", justify="right", no_wrap=True)
+    t.add_column("differ", justify="right", no_wrap=True)
+    for r in res.rows:
+        style = {"optimal": "green", "feasible": "yellow"}.get(r.status, "red")
+        delta = (r.npv - ref.npv) if (ref and ref.npv is not None and r.npv is not None) else None
+        be = "—" if r.break_even_month is None else f"month {r.break_even_month}"
+        is_ref = r.name == res.reference
+        n_diff = str(len(r.differs_from_reference))
+        differs = "ref" if is_ref else ("—" if r.npv is None else n_diff)
+        t.add_row(escape(r.name), f"[{style}]{r.status}[/]", whole(r.npv),
+                  "" if is_ref else signed(delta), whole(r.savings), be, differs)
+    return t
+
+
+def scenario_notes(res: ScenariosResult) -> list[str]:
+    """One line per scenario: workloads placed differently from the reference, or the error."""
+    lines = []
+    for r in res.rows:
+        if r.npv is None:
+            lines.append(f"[bold]{escape(r.name)}[/]: [red]{r.status}[/] — "
+                         f"{escape(r.message) or 'no plan'}")
+        elif r.name != res.reference and r.differs_from_reference:
+            lines.append(f"[bold]{escape(r.name)}[/]: placed differently from {res.reference}: "
+                         + ", ".join(r.differs_from_reference))
+        elif r.message:
+            lines.append(f"[bold]{escape(r.name)}[/]: {escape(r.message)}")
+    return lines
+
+
+@app.command()
+def scenarios(
+    instance: InstanceArg,
+    scenarios_file: Annotated[Path | None, typer.Option(
+        "--scenarios", help="YAML/JSON scenarios file (default: the bundled best/typical/worst).")
+    ] = None,
+    as_json: JsonOpt = False,
+    output: OutputOpt = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+    time_limit: TimeLimitOpt = None,
+    gap: GapOpt = 1e-4,
+    overrides: SetOpt = None,
+) -> None:
+    """Solve each scenario (multipliers and overrides) with its own baseline, in parallel;
+    compare NPV, savings, break-even and placements with the reference (typical) case."""
+    from placement.analysis.scenarios import load_scenarios, run_scenarios
+
+    options = sweep_solve_options(time_limit, gap)
+    inst = _load(instance, overrides)
+    try:
+        sset = load_scenarios(scenarios_file)
+    except InstanceError as exc:
+        render.problems(err, f"Invalid scenarios file {scenarios_file}", exc.problems)
+        raise typer.Exit(Exit.INVALID) from None
+    res = run_sweep(
+        f"{len(sset.scenarios)} scenarios",
+        lambda update: run_scenarios(inst, sset, options=options, workers=workers,
+                                     scheduler=scheduler, progress=update),
+    )
+    if not quiet_tables(as_json, output):
+        out.print(render_scenarios(res, inst.currency))
+        out.print(f"differ: workloads placed differently from {res.reference} "
+                  "(site, hardware or variant in some period)", style="dim")
+        for line in scenario_notes(res):
+            out.print(line, highlight=False)
+        for name, sc in sset.scenarios.items():
+            mult = ", ".join(f"{k}×{v:g}" for k, v in sc.multipliers.items())
+            what = "; ".join(x for x in (sc.description, mult, *sc.overrides) if x)
+            out.print(f"  [dim]{escape(name)}: {escape(what) or 'as the instance'}[/]",
+                      highlight=False)
+    write_result(res.model_dump(mode="json"), output, as_json)
