@@ -1,0 +1,275 @@
+"""The spreadsheet planner's greedy heuristic, the benchmark's yardstick for the MILP's NPV.
+
+Period by period, down the list of workloads (largest carried load first), each workload
+goes to its cheapest feasible placement, priced the way a spreadsheet would price it:
+
+    monthly cost of a replica = units' worth needed (load / max_utilization)
+                                x (rented: price_per_hour x 730;
+                                   owned: capex x (1 - rebate) / lifetime + maintenance
+                                          + energy)
+                              + its egress and link transfer per month.
+
+Fixed site costs, activation, residual value and discounting are left out of the choice
+(they are in the plan's NPV, computed exactly by ``placement.accounting``). Replicas take
+the cheapest placements in distinct failure domains. A workload already placed (current
+placement, or last period's) moves only when the move pays back its migration cost within
+the rest of the horizon, the period's max_migrations allow it and a pilot does not freeze
+it; it must move when its sites can no longer carry it. Capacity caps, lead times, power
+caps, bandwidth and capex budgets are respected as the workloads are placed; owned units
+are bought as needed and never sold.
+
+The result is a full plan, checked by ``placement.evaluate`` like any other.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from placement import accounting, costs, evaluate
+from placement.accounting import Assignment, Schedule
+from placement.candidates import Candidate
+from placement.data import ProblemData, prepare
+from placement.plan import CumulativeCost, Plan
+from placement.schema import Instance
+from placement.solution import plan_periods
+
+EPS = 1e-9
+
+
+@dataclass
+class GreedyResult:
+    """The greedy plan, its recomputed NPV and what the evaluator found."""
+
+    plan: dict[str, Any]
+    npv: float
+    violations: list[str]
+    seconds: float
+    notes: list[str] = field(default_factory=list)  # forced choices (nowhere to go, etc.)
+
+
+class _State:
+    """Units, loads and budgets while one period is being filled."""
+
+    def __init__(self, data: ProblemData, p: int, owned_before: dict[tuple[str, str], int]):
+        lk = data.lk
+        self.data, self.lk, self.p = data, lk, p
+        self.mu = lk.inst.policy.max_utilization
+        self.load: dict[tuple[str, str], float] = {}
+        self.link: dict[str, float] = {}
+        self.owned = dict(owned_before)
+        self.bought: dict[tuple[str, str], int] = {}
+        budget = lk.periods[p].spec.capex_budget
+        self.budget = math.inf if budget is None else budget
+        self.draw: dict[str, float] = {}
+        for (s, h), n in self.owned.items():
+            self.draw[s] = self.draw.get(s, 0.0) + n * lk.hardware[h].power_w / 1000.0
+
+    def extra_units(self, c: Candidate, load: float) -> tuple[bool, int]:
+        """Whether ``load`` more at (site, hardware) fits; owned units to buy for it."""
+        lk, s, h = self.lk, c.site, c.hardware
+        need = math.ceil((self.load.get((s, h), 0.0) + load) / self.mu - EPS)
+        offer = lk.offers[(s, h)]
+        cap = math.inf if offer.max_units is None else offer.max_units
+        if not lk.is_owned(h):
+            return need <= cap, 0
+        have = self.owned.get((s, h), 0)
+        extra = max(0, need - have)
+        if extra == 0:
+            return True, 0
+        hw, site = lk.hardware[h], lk.sites[s]
+        if not lk.can_buy(h, self.p) or need > cap:
+            return False, 0
+        draw = self.draw.get(s, 0.0) + extra * hw.power_w / 1000.0
+        if site.power_kw is not None and draw > site.power_kw + EPS:
+            return False, 0
+        spend = costs.capex(extra, hw.capex or 0.0, site.capex_rebate)
+        return spend <= self.budget + 0.005, extra
+
+    def fits(self, c: Candidate) -> bool:
+        ok, _ = self.extra_units(c, c.load)
+        if not ok:
+            return False
+        bw = self.data.routes.bandwidth_mbps
+        return all(
+            bw[k] is None or self.link.get(k, 0.0) + c.traffic_mbps <= bw[k] + EPS  # type: ignore[operator]
+            for k in c.links
+        )
+
+    def place(self, c: Candidate) -> None:
+        _, extra = self.extra_units(c, c.load)
+        key = (c.site, c.hardware)
+        if extra:
+            hw, site = self.lk.hardware[c.hardware], self.lk.sites[c.site]
+            self.owned[key] = self.owned.get(key, 0) + extra
+            self.bought[key] = self.bought.get(key, 0) + extra
+            self.budget -= costs.capex(extra, hw.capex or 0.0, site.capex_rebate)
+            self.draw[c.site] = self.draw.get(c.site, 0.0) + extra * hw.power_w / 1000.0
+        self.load[key] = self.load.get(key, 0.0) + c.load
+        for k in c.links:
+            self.link[k] = self.link.get(k, 0.0) + c.traffic_mbps
+
+    def snapshot(self) -> tuple[dict[Any, Any], ...]:
+        return (dict(self.load), dict(self.link), dict(self.owned), dict(self.bought),
+                dict(self.draw), {"budget": self.budget})
+
+    def restore(self, snap: tuple[dict[Any, Any], ...]) -> None:
+        self.load, self.link, self.owned, self.bought, self.draw = (dict(d) for d in snap[:5])
+        self.budget = snap[5]["budget"]
+
+    def units(self) -> dict[tuple[str, str], int]:
+        out = {
+            k: math.ceil(v / self.mu - EPS)
+            for k, v in self.load.items()
+            if not self.lk.is_owned(k[1]) and v > EPS
+        }
+        out.update({k: n for k, n in self.owned.items() if n > 0})
+        return out
+
+
+def monthly_cost(data: ProblemData, c: Candidate) -> float:
+    """The spreadsheet's price of a replica per month (amortised capex for owned units)."""
+    lk = data.lk
+    wl, site, hw = lk.workloads[c.workload], lk.sites[c.site], lk.hardware[c.hardware]
+    units = c.load / lk.inst.policy.max_utilization
+    if hw.kind == "rented":
+        unit = costs.rented(1, lk.offers[(c.site, c.hardware)].price_per_hour or 0.0, 1)
+    else:
+        unit = (
+            costs.capex(1, hw.capex or 0.0, site.capex_rebate) / (hw.lifetime_months or 1.0)
+            + costs.maintenance(1, hw.maintenance_per_month, 1)
+            + costs.energy(1, hw.power_w, 1, site.pue, site.energy_per_kwh)
+        )
+    d = lk.demand[c.workload][c.period]
+    route = data.routes.get(wl.origin, site.node_id)
+    path_cost = data.routes.path_cost_per_gb(route) if route else 0.0
+    traffic = costs.egress(
+        d, wl.replicas, wl.load_factor, wl.response_kb, site.egress_per_gb, 1
+    ) + costs.transfer(d, wl.replicas, wl.load_factor, wl.request_kb, wl.response_kb,
+                       path_cost, 1)
+    return units * unit + traffic
+
+
+def _pick(data: ProblemData, state: _State, cands: list[Candidate], replicas: int,
+          sites: list[str] | None = None) -> list[Candidate] | None:
+    """Place the cheapest feasible placements in distinct failure domains (only at ``sites``
+    when given); None, with the state untouched, when there are not enough."""
+    lk = data.lk
+    snap = state.snapshot()
+    chosen: list[Candidate] = []
+    domains: set[str] = set()
+    for c in cands:
+        dom = lk.sites[c.site].domain
+        if dom in domains or (sites is not None and c.site not in sites):
+            continue
+        if state.fits(c):
+            chosen.append(c)
+            domains.add(dom)
+            state.place(c)
+            if len(chosen) == replicas:
+                return chosen
+    state.restore(snap)
+    return None
+
+
+def greedy_schedule(data: ProblemData) -> tuple[Schedule, list[str]]:
+    """The greedy schedule of ``data`` and notes on forced choices."""
+    lk = data.lk
+    notes: list[str] = []
+    owned = {k: lk.offers[k].existing_units for k in data.owned_offers}
+    prev: dict[str, list[str]] = {w: lk.current_sites(w) for w in lk.workloads}
+    assignments: list[list[Assignment]] = []
+    units: list[dict[tuple[str, str], int]] = []
+    bought: list[dict[tuple[str, str], int]] = []
+    for info in lk.periods:
+        p = info.index
+        state = _State(data, p, owned)
+        cap = info.spec.max_migrations
+        moves_left = math.inf if cap is None else cap
+        remaining = lk.horizon_months - info.start
+        order = sorted(
+            lk.workloads,
+            key=lambda w: (-max((data.cands[i].load for i in data.by_wp.get((w, p), [])),
+                                default=0.0), w),
+        )
+        rows: list[Assignment] = []
+        for w in order:
+            wl = lk.workloads[w]
+            cands = sorted(
+                (data.cands[i] for i in data.by_wp.get((w, p), [])),
+                key=lambda c: (monthly_cost(data, c), c.site, c.hardware, c.variant),
+            )
+            before = prev[w]
+            frozen = info.spec.pilot and wl.criticality == "high"
+            may_move = not frozen and moves_left > 0
+            snap = state.snapshot()
+            stay = _pick(data, state, cands, wl.replicas, before) if before else None
+            best: list[Candidate] | None = None
+            if stay is not None:
+                stay_cost = sum(monthly_cost(data, c) for c in stay)
+                state.restore(snap)
+                if may_move:
+                    best = _pick(data, state, cands, wl.replicas)
+                if best is not None:
+                    saving = stay_cost - sum(monthly_cost(data, c) for c in best)
+                    moved = set(before) - {c.site for c in best}
+                    if moved and saving * remaining <= wl.migration_cost + EPS:
+                        state.restore(snap)
+                        best = None
+                if best is None:
+                    best = _pick(data, state, cands, wl.replicas, before)
+                    assert best is not None
+            else:
+                best = _pick(data, state, cands, wl.replicas)
+                if best is None:
+                    notes.append(f"period {info.name}: no room left for '{w}'")
+                    best = cands[: wl.replicas]
+                    for c in best:
+                        state.place(c)
+                elif before and not may_move:
+                    notes.append(f"period {info.name}: '{w}' must move but may not")
+            if before and set(before) - {c.site for c in best}:
+                moves_left -= 1
+            prev[w] = [c.site for c in best]
+            rows += [Assignment(c.workload, c.site, c.hardware, c.variant) for c in best]
+        assignments.append(sorted(rows))
+        units.append(state.units())
+        bought.append({k: b for k, b in state.bought.items() if b > 0})
+        owned = {k: state.owned.get(k, 0) for k in data.owned_offers}
+    return Schedule(assignments, units, bought), notes
+
+
+def greedy(inst: Instance) -> GreedyResult:
+    """The greedy plan of ``inst``, its NPV (placement.accounting) and its violations
+    (placement.evaluate)."""
+    start = time.perf_counter()
+    data = prepare(inst)
+    schedule, notes = greedy_schedule(data)
+    plan = plan_from_schedule(data, schedule, solver="greedy")
+    seconds = time.perf_counter() - start
+    ev = evaluate(inst, plan)
+    return GreedyResult(plan, float(plan["npv"]), ev.violations, seconds, notes)
+
+
+def plan_from_schedule(data: ProblemData, schedule: Schedule, solver: str = "") -> dict[str, Any]:
+    """A plan (JSON mapping) of a schedule, every figure from ``placement.accounting``."""
+    lk = data.lk
+    per_period = accounting.period_costs(lk, data.routes, schedule)
+    residual = accounting.residual_value(lk, schedule)
+    npv = accounting.npv(lk, per_period, residual)
+    plan = Plan(
+        instance=lk.inst.name,
+        currency=lk.inst.currency,
+        status="feasible",
+        solver=solver,
+        periods=plan_periods(data, schedule),
+        residual_value=round(residual, 6),
+        npv=round(npv, 6),
+        cumulative_cost=CumulativeCost(
+            plan=[round(v, 6) for v in accounting.cumulative_by_month(lk, per_period)],
+            baseline=None,
+        ),
+    )
+    return plan.to_dict()
