@@ -317,7 +317,8 @@ def _r(x: float) -> float:
 @dataclass
 class RiskAnalysis:
     """``result``: the RiskResult of ``placement.analysis.results``; and what it does not
-    hold: the plans' demand headroom and the samples beyond it, and notes."""
+    hold: the plans' demand headroom and the samples beyond it (in those samples the plan
+    would need more units than it has, so its NPV there is a lower bound), and notes."""
 
     result: RiskResult
     plan: Plan
@@ -436,12 +437,6 @@ def risk(
         })
         analysis.baseline_headroom = base_prof.headroom
         analysis.baseline_samples_over_headroom = _over(mults["demand"], base_prof.headroom)
-    if over:
-        notes.append(
-            f"{over} of {samples} samples raise demand beyond the plan's headroom "
-            f"(x{prof.headroom:.3f}): the plan would need more units there, so its NPV in "
-            "those samples is a lower bound"
-        )
     return analysis
 
 

@@ -48,9 +48,12 @@ def _read_plan(path: Path) -> dict[str, Any]:
     raise typer.Exit(Exit.INVALID)
 
 
+def _whole(x: float | None) -> str:
+    return "—" if x is None else f"{x:,.0f}"
+
+
 def _stats_row(t: Table, label: str, s: Any, cur: str) -> None:
-    t.add_row(label, *(render.money(getattr(s, k)) for k in
-                       ("mean", "p5", "p50", "p95", "var", "cvar")))
+    t.add_row(label, *(_whole(getattr(s, k)) for k in ("mean", "p5", "p50", "p95", "var", "cvar")))
 
 
 @app.command()
@@ -137,8 +140,8 @@ def risk(
         raise typer.Exit(code) from None
     if not as_json:
         _render_risk(analysis, inst.currency)
-    elif analysis.notes:
-        for n in analysis.notes:
+    else:
+        for n in [*analysis.notes, *_headroom(analysis)]:
             err.print(f"[yellow]note:[/] {escape(n)}")
     write_result(analysis.result.model_dump(mode="json"), output, as_json)
 
@@ -165,12 +168,20 @@ def _render_risk(a: Any, cur: str) -> None:
     if r.prob_plan_beats_baseline is not None:
         out.print(f"The plan costs less than staying put in "
                   f"[bold]{r.prob_plan_beats_baseline:.1%}[/] of the samples.")
-    if a.plan_headroom is not None:
-        out.print(f"Demand headroom of the plan: its units and links carry up to "
-                  f"x{a.plan_headroom:.3f} today's demand; "
-                  f"{a.samples_over_headroom} of {r.samples} samples go beyond it.")
-    for n in a.notes:
+    for n in [*_headroom(a), *a.notes]:
         out.print(f"[yellow]note:[/] {escape(n)}")
+
+
+def _headroom(a: Any) -> list[str]:
+    out = []
+    for who, room, over in (("plan", a.plan_headroom, a.samples_over_headroom),
+                            ("baseline", a.baseline_headroom, a.baseline_samples_over_headroom)):
+        if room is not None and (over or who == "plan"):
+            out.append(f"the {who}'s units and links carry up to x{room:.3f} today's demand; "
+                       f"{over} of {a.result.samples} samples ask for more"
+                       + (" (its NPV in those samples is a lower bound: it would need more "
+                          "units)" if over else ""))
+    return out
 
 
 def _render_averse(r: Any, cur: str) -> None:
@@ -184,13 +195,21 @@ def _render_averse(r: Any, cur: str) -> None:
         t.add_column(col, justify="right")
     for p in (r.neutral, r.averse):
         mc = p.monte_carlo
-        t.add_row(p.label, p.status, render.money(p.npv), render.money(p.expected_npv),
-                  render.money(p.cvar), render.money(p.objective),
-                  render.money(mc.mean if mc else None), render.money(mc.cvar if mc else None))
+        t.add_row(p.label, p.status, _whole(p.npv), _whole(p.expected_npv), _whole(p.cvar),
+                  _whole(p.objective), _whole(mc.mean if mc else None),
+                  _whole(mc.cvar if mc else None))
     out.print(t)
     if r.differences:
         out.print("[bold]Placements that differ[/] (risk-neutral → risk-averse):")
         for d in r.differences:
             out.print(f"  • {escape(d)}", highlight=False)
+        same = all(
+            a is not None and b is not None and abs(a - b) <= 0.01
+            for a, b in ((r.neutral.npv, r.averse.npv),
+                         (r.neutral.expected_npv, r.averse.expected_npv),
+                         (r.neutral.cvar, r.averse.cvar)))
+        if same:
+            out.print("  (both plans cost the same today and in every scenario: these are ties "
+                      "between equally good placements, not a hedge)")
     elif r.neutral.npv is not None and r.averse.npv is not None:
         out.print("Both recommendations place every workload alike.")
