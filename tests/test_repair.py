@@ -215,3 +215,11 @@ def test_cli_explain_repair(tmp_path: Any) -> None:
     assert "--set 'workloads[chat].latency_slo_ms=104'" in flat  # replaces the user's --set
     assert "latency_slo_ms=100'" not in flat
     assert "✓ the instance with these relaxations is optimal" in flat
+    # a link the user named b|a is the link the relaxation names a|b
+    link = run(app, ["explain", str(path), "--repair", "--set",
+                     "workloads[chat].allowed_kinds=[cloud]", "--set",
+                     "links[users|cloud-node].bandwidth_mbps=4"])
+    flat = " ".join(link.output.split())
+    assert link.exit_code == 4, link.output
+    assert "--set 'links[cloud-node|users].bandwidth_mbps=4.8'" in flat
+    assert "links[users|cloud-node]" not in flat

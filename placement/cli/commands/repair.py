@@ -3,6 +3,7 @@ instance feasible (the option lives on ``explain``; this module renders it)."""
 
 from __future__ import annotations
 
+import re
 import shlex
 
 from rich.markup import escape
@@ -10,6 +11,14 @@ from rich.markup import escape
 from placement.cli.app import Exit, err, out
 from placement.schema import Instance
 from placement.schema.options import SolveOptions
+
+
+def _path(override: str) -> str:
+    """An override's PATH, links written with their ends sorted (a|b = b|a)."""
+    path = override.split("=", 1)[0].strip().removeprefix("network.")
+    return re.sub(r"links\[([^\]]*)\]",
+                  lambda m: "links[" + "|".join(sorted(x.strip() for x in m.group(1).split("|")))
+                  + "]", path)
 
 
 def explain_repair(
@@ -27,14 +36,13 @@ def explain_repair(
         style = {"feasible": "green", "repaired": "yellow"}.get(r.status, "red")
         out.print(f"[bold {style}]{r.status}[/]: {escape(r.message)}")
         for u in r.unrepairable:
-            rules = f" [dim](rules: {', '.join(u.rules)})[/]" if u.rules else ""
-            out.print(f"  [red]✗[/] {escape(u.message)}{rules}", highlight=False)
+            out.print(f"  [red]✗[/] {escape(u.message)}", highlight=False)
         if r.relaxations:
             out.print(f"[bold]Smallest relaxations[/] (normalised total {r.penalty:.4g}):")
             for x in r.relaxations:
                 out.print(f"  • {escape(x.message)}", highlight=False)
-            changed = {x.override.split("=", 1)[0] for x in r.relaxations}
-            given = [o for o in overrides or [] if o.split("=", 1)[0].strip() not in changed]
+            changed = {_path(x.override) for x in r.relaxations}
+            given = [o for o in overrides or [] if _path(o) not in changed]
             sets = " ".join(f"--set {shlex.quote(o)}"
                             for o in given + [x.override for x in r.relaxations])
             out.print(f"Apply them with: placement solve {shlex.quote(source)} {sets}",
