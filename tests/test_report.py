@@ -8,7 +8,6 @@ tests/test_example_expected.py); analysis results are hand-made objects of the
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any

@@ -53,7 +53,8 @@ p { margin: 6px 0 10px; }
 .kpi { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
 .kpi .label { font-size: 12.5px; color: var(--muted); text-transform: uppercase;
               letter-spacing: .03em; }
-.kpi .value { font-size: 21px; font-weight: 650; margin: 2px 0; font-variant-numeric: tabular-nums; }
+.kpi .value { font-size: 21px; font-weight: 650; margin: 2px 0;
+              font-variant-numeric: tabular-nums; }
 .kpi .note { font-size: 12px; color: var(--muted); }
 .kpi.good .value { color: var(--ok); } .kpi.bad .value { color: var(--fail); }
 .note, .muted { color: var(--muted); font-size: 13.5px; }

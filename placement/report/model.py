@@ -110,7 +110,9 @@ class UtilisationCheck:
     def utilisation(self) -> float | None:
         if self.load_units is None:
             return None
-        return self.load_units / self.units if self.units else (0.0 if not self.load_units else None)
+        if self.units:
+            return self.load_units / self.units
+        return 0.0 if not self.load_units else None
 
     @property
     def ok(self) -> bool | None:
@@ -350,7 +352,8 @@ def _waves(plan: Plan, inst: Instance | None, lk: Lookup | None) -> list[Wave]:
                               wl.criticality if wl is not None else None))
         latency = []
         for m in moves:
-            slo = lk.workloads[m.workload].latency_slo_ms if lk and m.workload in lk.workloads else None
+            known = lk is not None and m.workload in lk.workloads
+            slo = lk.workloads[m.workload].latency_slo_ms if lk and known else None
             for a in period.assignments:
                 if a.workload == m.workload:
                     latency.append(LatencyCheck(a.workload, a.site, a.latency_ms, slo))
@@ -410,7 +413,8 @@ def energy_by_kind(plan: Plan, lk: Lookup) -> list[EnergyRow]:
                 continue
             factor = site.pue if hw.kind == "owned" else 1.0
             rented_no_pue[site.kind] |= hw.kind == "rented"
-            kwh[site.kind] += u.units * hw.power_w / 1000.0 * HOURS_PER_MONTH * period.months * factor
+            kwh[site.kind] += (u.units * hw.power_w / 1000.0 * HOURS_PER_MONTH * period.months
+                               * factor)
         for a in period.assignments:
             wl = lk.workloads[a.workload]
             rate = lk.demand[a.workload][i] / wl.replicas * wl.load_factor
@@ -485,10 +489,10 @@ def check_consistent(plan: Plan, inst: Instance | None,
                     if (u.site, u.hardware) not in lk.offers:
                         problems.append(f"periods[{i}]: no offer of '{u.hardware}' at "
                                         f"'{u.site}'")
-    for a in analyses:
-        if a.instance != plan.instance:
-            problems.append(f"a {a.kind} result is for instance '{a.instance}', not "
-                            f"'{plan.instance}'")
+    for result in analyses:
+        if result.instance != plan.instance:
+            problems.append(f"a {result.kind} result is for instance '{result.instance}', "
+                            f"not '{plan.instance}'")
     return sorted(set(problems), key=problems.index)
 
 

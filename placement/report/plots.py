@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import matplotlib
 import networkx as nx
@@ -30,6 +31,7 @@ from placement.analysis.results import (
     RiskResult,
     SensitivityResult,
     ThresholdsResult,
+    TornadoRow,
 )
 from placement.plan import Plan
 from placement.report.model import CATEGORY_LABELS, ReportModel
@@ -48,7 +50,7 @@ SERIES_COLOURS = (
 PLAN_COLOUR, BASELINE_COLOUR, MARK_COLOUR = "#1f5fa8", "#9a9a9a", "#c0392b"
 LAYOUT_SEED = 7
 
-_RC = {
+_RC: dict[str, Any] = {
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"],
@@ -66,7 +68,8 @@ _RC = {
 
 @contextmanager
 def _style(name: str) -> Iterator[None]:
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"placement-report-{name}"}):
+    rc: Any = {**_RC, "svg.hashsalt": f"placement-report-{name}"}
+    with matplotlib.rc_context(rc):
         yield
 
 
@@ -261,7 +264,7 @@ def placement_map(model: ReportModel) -> str | None:
                         zorder=2, linestyle="none")
                 ax.text(pos[o][0], pos[o][1] - 0.035 * span, o, fontsize=6.5, color="#666666",
                         ha="center", va="top", zorder=3)
-            units = {}
+            units: dict[str, int] = {}
             for u in period.units:
                 units[u.site] = units.get(u.site, 0) + u.units
             here: dict[str, list[str]] = {}
@@ -317,11 +320,10 @@ def tornado(result: SensitivityResult, currency: str, index: int = 0) -> str | N
         return None
     base = result.base_npv
 
-    def swing(r: object) -> float:
-        lo = getattr(r, "npv_low", None)
-        hi = getattr(r, "npv_high", None)
-        return max(abs((lo if lo is not None else base) - base),
-                   abs((hi if hi is not None else base) - base))
+    def swing(r: TornadoRow) -> float:
+        lo = r.npv_low if r.npv_low is not None else base
+        hi = r.npv_high if r.npv_high is not None else base
+        return max(abs(lo - base), abs(hi - base))
 
     rows.sort(key=lambda r: (swing(r), r.parameter))
     name = f"tornado-{index}"
@@ -334,7 +336,8 @@ def tornado(result: SensitivityResult, currency: str, index: int = 0) -> str | N
                 if value is None:
                     continue
                 ax.barh(y, value - base, left=base, height=0.6, color=colour,
-                        hatch="//" if changes else None, edgecolor="white" if not changes else "#333333",
+                        hatch="//" if changes else None,
+                        edgecolor="#333333" if changes else "white",
                         linewidth=0.5)
         ax.axvline(base, color="#333333", linewidth=1.0)
         ax.set_yticks(range(len(rows)),
