@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import difflib
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -226,7 +228,13 @@ CHECKS = (
 
 
 def validate(data: Any) -> Instance:
-    """A raw mapping → a valid :class:`Instance`, or :class:`InstanceError` with every problem."""
+    """A raw mapping → a valid :class:`Instance`, or :class:`InstanceError` with every problem.
+
+    Schema problems do not hide cross-reference problems: the offending values are swapped
+    for neutral stand-ins (:func:`_stand_ins`) and the cross-reference checks run on that
+    copy; their problems at or under a swapped path are dropped (they would be about the
+    stand-in, not the user's value).
+    """
     if not isinstance(data, dict):
         raise InstanceError(
             [Problem("", f"expected a mapping at the top level, got {type(data).__name__}")]
@@ -234,8 +242,109 @@ def validate(data: Any) -> Instance:
     try:
         inst = Instance.model_validate(data)
     except ValidationError as exc:
-        raise InstanceError(schema_problems(exc)) from None
+        problems = schema_problems(exc)
+        stand_in = _stand_ins(data, exc)
+        if stand_in is not None:
+            patched, swapped = stand_in
+            problems += [
+                p
+                for check in CHECKS
+                for p in check(patched)
+                if not any(_under(p.path, s) or _under(s, p.path) for s in swapped)
+            ]
+        raise InstanceError(problems) from None
     problems = [p for check in CHECKS for p in check(inst)]
     if problems:
         raise InstanceError(problems)
     return inst
+
+
+_DELETE = object()
+_MAX_SWAPS = 100
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith((prefix + ".", prefix + "["))
+
+
+def _stand_ins(data: dict[str, Any], exc: ValidationError) -> tuple[Instance, list[str]] | None:
+    """A valid instance made from ``data`` by swapping each value the schema refused for a
+    neutral one, and the swapped paths; None when some value has no stand-in.
+
+    A refused value is deleted when that makes it valid (unknown keys; fields with a
+    default), else replaced by the first candidate that validates: the value converted
+    (``"7"`` for an id given as 7), then 0, 1, false, an empty list, ``"?"``.
+    """
+    doc = copy.deepcopy(data)
+    errors = exc.errors()
+    if len(errors) > _MAX_SWAPS:
+        return None
+    swapped: list[str] = []
+    for err in errors:
+        parent, key, where = _locate(doc, err["loc"])
+        if parent is None:
+            return None
+        original = parent[key] if _has(parent, key) else _DELETE
+        for candidate in _candidates(original, isinstance(parent, dict)):
+            _assign(parent, key, candidate)
+            if not _still_refused(doc, parent, key):
+                break
+        else:
+            return None
+        swapped.append(_path(where))
+    try:
+        return Instance.model_validate(doc), swapped
+    except ValidationError:
+        return None
+
+
+def _locate(doc: Any, loc: tuple[Any, ...]) -> tuple[Any, Any, list[Any]]:
+    """The container and key that ``loc`` addresses in ``doc``, and the data path to it
+    (pydantic adds union-member tags such as 'list[Placement]' to a location: skipped)."""
+    parent, key, node, where = None, None, doc, []
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str):
+            parent, key, node = node, part, node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            parent, key, node = node, part, node[part]
+        elif isinstance(part, str):
+            continue
+        else:
+            return None, None, []
+        where.append(part)
+    return parent, key, where
+
+
+def _has(parent: Any, key: Any) -> bool:
+    return key in parent if isinstance(parent, dict) else True
+
+
+def _assign(parent: Any, key: Any, value: Any) -> None:
+    if value is _DELETE:
+        parent.pop(key, None)
+    else:
+        parent[key] = value
+
+
+def _candidates(original: Any, deletable: bool) -> Iterator[Any]:
+    if deletable and original is not _DELETE:
+        yield _DELETE
+    if isinstance(original, int | float) and not isinstance(original, bool):
+        yield str(original)
+    if isinstance(original, str):
+        for convert in (int, float):
+            with contextlib.suppress(ValueError):
+                yield convert(original)
+    yield from (0, 1, False, [], "?")
+
+
+def _still_refused(doc: dict[str, Any], parent: Any, key: Any) -> bool:
+    """Whether the schema still refuses the value at ``parent[key]``."""
+    try:
+        Instance.model_validate(doc)
+    except ValidationError as exc:
+        for err in exc.errors():
+            p, k, _ = _locate(doc, err["loc"])
+            if p is parent and k == key:
+                return True
+    return False

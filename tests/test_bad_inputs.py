@@ -448,9 +448,6 @@ def test_several_reference_problems_are_reported_together() -> None:
     assert_clean(problems)
 
 
-@pytest.mark.xfail(reason="validate() runs the cross-reference checks only once the schema "
-                          "holds, so a schema problem hides the reference problems "
-                          "(the spec asks for every problem at once)", strict=False)
 def test_schema_and_reference_problems_are_reported_together() -> None:
     problems = _refusal(_mutated(both(
         put(-1, "network", "links", 0, "latency_ms"),
