@@ -11,10 +11,11 @@ goes to its cheapest feasible placement, priced the way a spreadsheet would pric
 
 Fixed site costs, activation, residual value and discounting are left out of the choice
 (they are in the plan's NPV, computed exactly by ``placement.accounting``). Replicas take
-the cheapest placements in distinct failure domains. A workload already placed (current
-placement, or last period's) moves only when the move pays back its migration cost within
-the rest of the horizon, the period's max_migrations allow it and a pilot does not freeze
-it; it must move when its sites can no longer carry it. Capacity caps, lead times, power
+the cheapest placements in distinct failure domains. Workloads already placed (current
+placement, or last period's) stay first; they move when their sites can no longer carry
+them, or when the move pays back its migration cost within the rest of the horizon, the
+biggest savings first, as far as the period's max_migrations allow and a pilot does not
+freeze them. Capacity caps, lead times, power
 caps, bandwidth and capex budgets are respected as the workloads are placed; owned units
 are bought as needed and never sold.
 
@@ -111,6 +112,12 @@ class _State:
         for k in c.links:
             self.link[k] = self.link.get(k, 0.0) + c.traffic_mbps
 
+    def unplace(self, c: Candidate) -> None:
+        """Take a placement's load back (units bought for it stay bought)."""
+        self.load[(c.site, c.hardware)] -= c.load
+        for k in c.links:
+            self.link[k] -= c.traffic_mbps
+
     def snapshot(self) -> tuple[dict[Any, Any], ...]:
         return (dict(self.load), dict(self.link), dict(self.owned), dict(self.bought),
                 dict(self.draw), {"budget": self.budget})
@@ -175,7 +182,14 @@ def _pick(data: ProblemData, state: _State, cands: list[Candidate], replicas: in
 
 
 def greedy_schedule(data: ProblemData) -> tuple[Schedule, list[str]]:
-    """The greedy schedule of ``data`` and notes on forced choices."""
+    """The greedy schedule of ``data`` and notes on forced choices.
+
+    Per period, as a spreadsheet user would: (1) every workload already placed stays where
+    it is (the cheapest hardware and variant at its sites), largest first; (2) those that
+    no longer fit there move, using the period's migrations first; (3) new workloads go to
+    their cheapest placement; (4) the remaining migrations go to the moves that save the
+    most, each only if it pays back its migration cost before the horizon's end.
+    """
     lk = data.lk
     notes: list[str] = []
     owned = {k: lk.offers[k].existing_units for k in data.owned_offers}
@@ -189,51 +203,79 @@ def greedy_schedule(data: ProblemData) -> tuple[Schedule, list[str]]:
         cap = info.spec.max_migrations
         moves_left = math.inf if cap is None else cap
         remaining = lk.horizon_months - info.start
-        order = sorted(
-            lk.workloads,
-            key=lambda w: (-max((data.cands[i].load for i in data.by_wp.get((w, p), [])),
-                                default=0.0), w),
-        )
+        cands = {
+            w: sorted((data.cands[i] for i in data.by_wp.get((w, p), [])),
+                      key=lambda c: (monthly_cost(data, c), c.site, c.hardware, c.variant))
+            for w in lk.workloads
+        }
+        order = sorted(lk.workloads, key=lambda w: (-max((c.load for c in cands[w]),
+                                                          default=0.0), w))
+        chosen: dict[str, list[Candidate]] = {}
+
+        pilot = info.spec.pilot
+
+        def frozen(w: str, pilot: bool = pilot) -> bool:
+            return pilot and lk.workloads[w].criticality == "high"
+
+        # (1) stay
+        for w in order:
+            if prev[w]:
+                stay = _pick(data, state, cands[w], lk.workloads[w].replicas, prev[w])
+                if stay is not None:
+                    chosen[w] = stay
+        # (2) forced moves, (3) new workloads
+        for w in order:
+            if w in chosen:
+                continue
+            best = _pick(data, state, cands[w], lk.workloads[w].replicas)
+            if best is None:
+                notes.append(f"period {info.name}: no room left for '{w}'")
+                best = cands[w][: lk.workloads[w].replicas]
+                for c in best:
+                    state.place(c)
+            if prev[w]:
+                if frozen(w) or moves_left <= 0:
+                    notes.append(f"period {info.name}: '{w}' must move but may not")
+                moves_left -= 1
+            chosen[w] = best
+        # (4) optional moves, the largest saving first
+        offers = []
+        for w in order:
+            if not prev[w] or frozen(w) or not set(prev[w]) <= {c.site for c in chosen[w]}:
+                continue
+            cost_now = sum(monthly_cost(data, c) for c in chosen[w])
+            first = cands[w][0] if cands[w] else None
+            if first is not None and lk.workloads[w].replicas == 1:
+                gain = cost_now - monthly_cost(data, first)
+            else:
+                gain = cost_now  # replicas: try it (the exact saving is checked below)
+            if gain > EPS:
+                offers.append((-gain, w))
+        for _, w in sorted(offers):
+            wl = lk.workloads[w]
+            snap = state.snapshot()
+            stay = chosen[w]
+            for c in stay:
+                state.unplace(c)
+            best = _pick(data, state, cands[w], wl.replicas)
+            if best is None:
+                state.restore(snap)
+                continue
+            saving = (sum(monthly_cost(data, c) for c in stay)
+                      - sum(monthly_cost(data, c) for c in best))
+            moved = bool(set(prev[w]) - {c.site for c in best})
+            worth = saving > EPS and (
+                not moved or (moves_left > 0 and saving * remaining > wl.migration_cost + EPS))
+            if not worth:
+                state.restore(snap)
+                continue
+            chosen[w] = best
+            if moved:
+                moves_left -= 1
         rows: list[Assignment] = []
         for w in order:
-            wl = lk.workloads[w]
-            cands = sorted(
-                (data.cands[i] for i in data.by_wp.get((w, p), [])),
-                key=lambda c: (monthly_cost(data, c), c.site, c.hardware, c.variant),
-            )
-            before = prev[w]
-            frozen = info.spec.pilot and wl.criticality == "high"
-            may_move = not frozen and moves_left > 0
-            snap = state.snapshot()
-            stay = _pick(data, state, cands, wl.replicas, before) if before else None
-            best: list[Candidate] | None = None
-            if stay is not None:
-                stay_cost = sum(monthly_cost(data, c) for c in stay)
-                state.restore(snap)
-                if may_move:
-                    best = _pick(data, state, cands, wl.replicas)
-                if best is not None:
-                    saving = stay_cost - sum(monthly_cost(data, c) for c in best)
-                    moved = set(before) - {c.site for c in best}
-                    if moved and saving * remaining <= wl.migration_cost + EPS:
-                        state.restore(snap)
-                        best = None
-                if best is None:
-                    best = _pick(data, state, cands, wl.replicas, before)
-                    assert best is not None
-            else:
-                best = _pick(data, state, cands, wl.replicas)
-                if best is None:
-                    notes.append(f"period {info.name}: no room left for '{w}'")
-                    best = cands[: wl.replicas]
-                    for c in best:
-                        state.place(c)
-                elif before and not may_move:
-                    notes.append(f"period {info.name}: '{w}' must move but may not")
-            if before and set(before) - {c.site for c in best}:
-                moves_left -= 1
-            prev[w] = [c.site for c in best]
-            rows += [Assignment(c.workload, c.site, c.hardware, c.variant) for c in best]
+            prev[w] = [c.site for c in chosen[w]]
+            rows += [Assignment(c.workload, c.site, c.hardware, c.variant) for c in chosen[w]]
         assignments.append(sorted(rows))
         units.append(state.units())
         bought.append({k: b for k, b in state.bought.items() if b > 0})

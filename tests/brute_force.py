@@ -40,7 +40,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-
 HOURS_PER_MONTH = 730
 GB_PER_RPS_KB_MONTH = 3600 * 730 * 1000 / 1e9  # 2.628
 ALL_KINDS = ("cloud", "edge", "onprem")
@@ -226,8 +225,9 @@ class Problem:
             return Route(0.0, [], [origin])
         best = None
         for path in self.simple_paths(origin, node):
-            lat = sum((self.links[tuple(sorted(e))]["latency"] for e in itertools.pairwise(path)),
-                      0.0)
+            lat = sum(
+                (self.links[tuple(sorted(e))]["latency"] for e in itertools.pairwise(path)), 0.0
+            )
             k = (lat, len(path), path)
             if best is None or k < best:
                 best = k
@@ -314,7 +314,8 @@ class Problem:
         egress = avg * float(w["resp"]) * GB_PER_RPS_KB_MONTH * self.sites[o.site]["egress"]
         path_cost = sum(self.links[k]["cost"] for k in r.links)
         transfer = avg * float(w["req"] + w["resp"]) * GB_PER_RPS_KB_MONTH * path_cost
-        return (o.site, o.hardware), load, [(k, mbps) for k in r.links], (egress + transfer) * months
+        cost = (egress + transfer) * months
+        return (o.site, o.hardware), load, [(k, mbps) for k in r.links], cost
 
     def n_assignments(self) -> int:
         return math.prod(len(self.choices(i)) for i in range(len(self.workloads)))
@@ -425,8 +426,11 @@ class Problem:
                         if ck not in site_cost:
                             site_cost[ck] = sum(
                                 self.sites[s]["fixed"] * months
-                                + (0.0 if s in ever or self.sites[s]["at_start"]
-                                   else self.sites[s]["activation"])
+                                + (
+                                    0.0
+                                    if s in ever or self.sites[s]["at_start"]
+                                    else self.sites[s]["activation"]
+                                )
                                 for s in active
                             )
                         c = a.var_cost + owned_cost + site_cost[ck] + migration
@@ -443,19 +447,21 @@ class Problem:
         history = []
         for p in range(n - 1, -1, -1):
             _, prev, (a, owned, bought, moved, c) = layers[p][key]
-            history.append({
-                "period": self.periods[p]["name"],
-                "assign": [
-                    (self.workloads[o.workload]["id"], o.site, o.hardware, o.variant)
-                    for combo in a.rows
-                    for o in combo
-                ],
-                "owned": dict(zip(self.owned, owned, strict=True)),
-                "bought": dict(zip(self.owned, bought, strict=True)),
-                "rented": a.detail["rented"],
-                "moves": [self.workloads[i]["id"] for i in moved],
-                "cost": c,
-            })
+            history.append(
+                {
+                    "period": self.periods[p]["name"],
+                    "assign": [
+                        (self.workloads[o.workload]["id"], o.site, o.hardware, o.variant)
+                        for combo in a.rows
+                        for o in combo
+                    ],
+                    "owned": dict(zip(self.owned, owned, strict=True)),
+                    "bought": dict(zip(self.owned, bought, strict=True)),
+                    "rented": a.detail["rented"],
+                    "moves": [self.workloads[i]["id"] for i in moved],
+                    "cost": c,
+                }
+            )
             key = prev
         return Result(best, history[::-1])
 

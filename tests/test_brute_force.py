@@ -23,9 +23,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from brute_force import Problem, TooLarge, brute_force  # noqa: E402
+from brute_force import Problem, TooLarge, brute_force
 
-from placement import SolveOptions, evaluate, load_instance, solve  # noqa: E402
+from placement import SolveOptions, evaluate, load_instance, solve
 
 N_SEEDS = 300
 CBC_SEEDS = 30
@@ -269,7 +269,7 @@ def generate(seed: int, shrink: int = 0) -> dict[str, Any]:
     return inst
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def sized(seed: int):
     """The seed's instance, shrunk until both enumerations fit: (inst, best, baseline)."""
     for shrink in range(30):

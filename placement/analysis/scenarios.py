@@ -145,6 +145,9 @@ def scenario_instance(
 # --------------------------------------------------------------------------- one solve
 
 
+Placement5 = tuple[str, str, str, str, str]  # (workload, period, site, hardware, variant)
+
+
 class Point(_Strict):
     """What a sweep needs from one solve (small, so cheap to send back from a worker)."""
 
@@ -156,23 +159,44 @@ class Point(_Strict):
     break_even_month: int | None = None
     message: str = ""
     #: the recommended placement: (workload, period, site, hardware, variant), sorted
-    placements: tuple[tuple[str, str, str, str, str], ...] = ()
+    placements: tuple[Placement5, ...] = ()
+    #: with a reference placement to keep: the NPV of keeping it here (units re-optimised;
+    #: None if it is infeasible here), and whether the recommendation changed, i.e. keeping
+    #: the reference costs more than this point's optimum (beyond the solver's gap)
+    kept_npv: float | None = None
+    changed: bool | None = None
 
     @property
     def has_plan(self) -> bool:
         return self.status in ("optimal", "feasible")
 
 
-def solve_point(task: tuple[dict[str, Any], dict[str, Any]]) -> Point:
-    """Worker task: solve ``(instance dict, SolveOptions dict)`` and summarise the plan.
+SolveTask = (
+    tuple[dict[str, Any], dict[str, Any]]
+    | tuple[dict[str, Any], dict[str, Any], tuple[Placement5, ...] | None]
+)
+
+
+def solve_point(task: SolveTask) -> Point:
+    """Worker task: solve ``(instance dict, SolveOptions dict[, reference placements])``
+    and summarise the plan.
+
+    With reference placements (e.g. today's recommendation), a point whose recommended
+    placements differ from them is checked: the reference placements are solved again
+    here, fixed (units re-optimised), and the recommendation counts as changed only if
+    keeping them costs more than this optimum by more than the relative gap (a cent at
+    least). Alternative optima (ties) therefore do not count as changes.
 
     Top-level and picklable, for the process pool and Dask; the instance is re-validated.
     """
     from placement.api import solve
     from placement.validate import validate
 
-    inst_doc, opts = task
-    plan = solve(validate(inst_doc), SolveOptions(**opts))
+    inst_doc, opts = task[0], task[1]
+    keep = task[2] if len(task) > 2 else None
+    inst = validate(inst_doc)
+    options = SolveOptions(**opts)
+    plan = solve(inst, options)
     b = plan.baseline
     placements = tuple(
         sorted(
@@ -181,6 +205,16 @@ def solve_point(task: tuple[dict[str, Any], dict[str, Any]]) -> Point:
             for a in p.assignments
         )
     )
+    kept_npv, changed = None, None
+    if keep is not None:
+        if not plan.has_solution or plan.npv is None:
+            changed = True
+        elif placements == tuple(keep):
+            kept_npv, changed = plan.npv, False
+        else:
+            kept_npv = keep_npv(inst, keep, options)
+            slack = options.gap * abs(plan.npv) + 0.01
+            changed = kept_npv is None or kept_npv > plan.npv + slack
     return Point(
         status=plan.status,
         npv=plan.npv,
@@ -190,7 +224,27 @@ def solve_point(task: tuple[dict[str, Any], dict[str, Any]]) -> Point:
         break_even_month=b.break_even_month if b else None,
         message=plan.message,
         placements=placements,
+        kept_npv=kept_npv,
+        changed=changed,
     )
+
+
+def keep_npv(inst: Instance, keep: Sequence[Placement5], options: SolveOptions) -> float | None:
+    """NPV of the best plan that keeps exactly these placements (None: infeasible)."""
+    from placement.api import _Outcome  # one MILP solve with its accounting
+    from placement.data import ProblemData, prepare
+
+    data = prepare(inst, options.formulation)
+    names = [p.name for p in inst.horizon.periods]
+    wanted = set(keep)
+    cands = [
+        c
+        for c in data.cands
+        if (c.workload, names[c.period], c.site, c.hardware, c.variant) in wanted
+    ]
+    fixed = ProblemData(data.lk, data.routes, cands, data.tight)
+    outcome = _Outcome(fixed, options.model_copy(update={"baseline": False}))
+    return outcome.npv if outcome.result.has_solution else None
 
 
 def sweep_options(options: SolveOptions | None) -> dict[str, Any]:
@@ -209,6 +263,28 @@ def differing_workloads(a: Point, b: Point) -> list[str]:
     for w, *rest in b.placements:
         by_b.setdefault(w, set()).add(tuple(rest))
     return sorted(w for w in set(by_a) | set(by_b) if by_a.get(w) != by_b.get(w))
+
+
+def solve_with_reference(
+    reference: tuple[dict[str, Any], dict[str, Any]],
+    others: Sequence[tuple[dict[str, Any], dict[str, Any]]],
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> list[Point]:
+    """Solve the reference point, then the others in parallel, each checked against the
+    reference's placements (``Point.changed``). Returns [reference, *others]."""
+    total = 1 + len(others)
+
+    def tick(offset: int) -> Progress:
+        return lambda done, _n: progress(offset + done, total) if progress else None
+
+    first = point_error(run_all(solve_point, [reference], workers=1, progress=tick(0))[0])
+    keep = first.placements if first.has_plan else None
+    tasks: list[SolveTask] = [(inst, opts, keep) for inst, opts in others]
+    rest = run_all(solve_point, tasks, workers=workers, scheduler=scheduler, progress=tick(1))
+    return [first, *(point_error(o) for o in rest)]
 
 
 def point_error(outcome: Outcome[Point]) -> Point:
@@ -246,18 +322,21 @@ def run_scenarios(
             problems += [Problem(f"scenarios.{name}", str(p)) for p in exc.problems]
     if problems:
         raise InstanceError(problems)
-    points = [
-        point_error(o)
-        for o in run_all(
-            solve_point, tasks, workers=workers, scheduler=scheduler, progress=progress
-        )
-    ]
     names = list(sset.scenarios)
-    ref = points[names.index(sset.reference_name)]
+    ref_at = names.index(sset.reference_name)
+    points = solve_with_reference(
+        tasks[ref_at],
+        [t for i, t in enumerate(tasks) if i != ref_at],
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+    )
+    points.insert(ref_at, points.pop(0))
+    ref = points[ref_at]
     rows = []
     for name, point in zip(names, points, strict=True):
         sc = sset.scenarios[name]
-        differs = differing_workloads(ref, point) if ref.has_plan and point.has_plan else []
+        differs = differing_workloads(ref, point) if point.changed and point.has_plan else []
         rows.append(
             ScenarioRow(
                 name=name,

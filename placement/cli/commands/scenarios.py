@@ -36,7 +36,8 @@ T = TypeVar("T")
 WorkersOpt = Annotated[int | None, typer.Option(
     min=1, help="Parallel solves on this machine (default: one per core).")]
 SchedulerOpt = Annotated[str | None, typer.Option(
-    help="Run the solves on this Dask scheduler (tcp://HOST:PORT; needs placement[distributed]).")]
+    help="Run the solves on this Dask scheduler "
+         "(tcp://HOST:PORT; needs placement\\[distributed]).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 OutputOpt = Annotated[Path | None, typer.Option(
     "-o", "--output", help="Write the result JSON here ('-' for stdout).")]
@@ -78,16 +79,18 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
 
 
 def run_sweep(label: str, fn: Callable[[Callable[[int, int], None]], T]) -> T:
-    """Run a sweep with a progress bar; bad inputs exit 3, executor failures exit 1."""
+    """Run a sweep with a progress bar; bad inputs exit 3, an infeasible base case 4,
+    executor failures (no Dask, unreachable scheduler) 1."""
     try:
         with progress_bar(label) as update:
             return fn(update)
     except InstanceError as exc:
         render.problems(err, "Invalid sweep input", exc.problems)
         raise typer.Exit(Exit.INVALID) from None
-    except PlacementError as exc:
+    except PlacementError as exc:  # e.g. the base case has no plan
         render.problems(err, "Sweep failed", exc.problems)
-        raise typer.Exit(Exit.ERROR) from None
+        status = getattr(exc, "status", "")
+        raise typer.Exit(Exit.INFEASIBLE if status == "infeasible" else Exit.ERROR) from None
     except (RuntimeError, OSError, TimeoutError) as exc:  # no Dask, scheduler unreachable
         render.problems(err, "Sweep failed", [Problem("", f"{type(exc).__name__}: {exc}")])
         raise typer.Exit(Exit.ERROR) from None

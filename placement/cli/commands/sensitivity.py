@@ -1,0 +1,113 @@
+"""``placement sensitivity``: one-at-a-time ±delta on each multiplier (tornado data)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.table import Table
+
+from placement.analysis.results import MULTIPLIER_KEYS, SensitivityResult
+from placement.cli import render
+from placement.cli.app import Exit, InstanceArg, SetOpt, _load, app, err, out
+from placement.cli.commands.scenarios import (
+    GapOpt,
+    JsonOpt,
+    OutputOpt,
+    SchedulerOpt,
+    TimeLimitOpt,
+    WorkersOpt,
+    quiet_tables,
+    run_sweep,
+    signed,
+    sweep_solve_options,
+    whole,
+    write_result,
+)
+from placement.errors import InstanceError, Problem
+
+ParametersOpt = Annotated[str | None, typer.Option(
+    help=f"Comma-separated multipliers to vary (default: all of {','.join(MULTIPLIER_KEYS)}).")]
+
+
+def parse_parameters(text: str | None) -> list[str] | None:
+    """``rented,capex`` → the list; exit 2 on an unknown name."""
+    if text is None:
+        return None
+    from placement.analysis.sensitivity import check_parameters
+
+    try:
+        return check_parameters(text.split(","))
+    except InstanceError as exc:
+        render.problems(err, "Invalid --parameters", exc.problems)
+        raise typer.Exit(Exit.USAGE) from None
+
+
+BAR = 10  # the tornado bar's width, characters
+
+
+def render_tornado(res: SensitivityResult, currency: str) -> Table:
+    pct = f"{res.delta:.0%}"
+    t = Table(title=f"Sensitivity of the NPV of {res.instance} to ±{pct} on each multiplier "
+                    f"(base {whole(res.base_npv)} {currency})",
+              title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    t.add_column("parameter", no_wrap=True)
+    t.add_column(f"NPV at -{pct}", justify="right", no_wrap=True)
+    t.add_column(f"NPV at +{pct}", justify="right", no_wrap=True)
+    t.add_column("swing", justify="right", no_wrap=True)
+    t.add_column("", no_wrap=True, max_width=BAR)
+    t.add_column("placement", overflow="fold")
+    widest = max((abs(r.npv_high - r.npv_low) for r in res.rows
+                  if r.npv_low is not None and r.npv_high is not None), default=0.0) or 1.0
+    for r in res.rows:
+        lo = "—" if r.npv_low is None else signed(r.npv_low - res.base_npv)
+        hi = "—" if r.npv_high is None else signed(r.npv_high - res.base_npv)
+        if r.npv_low is None or r.npv_high is None:
+            swing, bar = "no plan", "[red]" + "█" * BAR + "[/]"
+        else:
+            width = abs(r.npv_high - r.npv_low)
+            swing, bar = whole(width), "█" * max(0, round(BAR * width / widest))
+        moves = {(True, True): "changes both ways", (True, False): f"changes at -{pct}",
+                 (False, True): f"changes at +{pct}", (False, False): "same"}[
+            (r.changes_low, r.changes_high)]
+        t.add_row(r.parameter, lo, hi, swing, bar,
+                  moves if moves == "same" else f"[bold yellow]{moves}[/]")
+    return t
+
+
+@app.command()
+def sensitivity(
+    instance: InstanceArg,
+    delta: Annotated[float, typer.Option(
+        help="The one-at-a-time swing: each multiplier at 1-delta and 1+delta.")] = 0.2,
+    parameters: ParametersOpt = None,
+    as_json: JsonOpt = False,
+    output: OutputOpt = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+    time_limit: TimeLimitOpt = None,
+    gap: GapOpt = 1e-4,
+    overrides: SetOpt = None,
+) -> None:
+    """Tornado data: the NPV with each cost multiplier (and demand) at ±delta, one at a
+    time, and whether the recommended placement changes. Solves run in parallel."""
+    from placement.analysis.sensitivity import run_sensitivity
+
+    if not 0 < delta <= 1:
+        render.problems(err, "Invalid options",
+                        [Problem("--delta", f"must be in (0, 1], got {delta}")])
+        raise typer.Exit(Exit.USAGE)
+    params = parse_parameters(parameters)
+    options = sweep_solve_options(time_limit, gap)
+    inst = _load(instance, overrides)
+    n = 2 * len(params or MULTIPLIER_KEYS) + 1
+    res = run_sweep(f"{n} solves", lambda update: run_sensitivity(
+        inst, delta=delta, parameters=params, options=options, workers=workers,
+        scheduler=scheduler, progress=update))
+    if not quiet_tables(as_json, output):
+        out.print(render_tornado(res, inst.currency))
+        out.print("NPV columns: change from the base NPV; placement: whether the recommended "
+                  "(workload, period, site, hardware, variant) set changes.", style="dim")
+    write_result(res.model_dump(mode="json"), output, as_json)
+

@@ -1,0 +1,88 @@
+"""``placement thresholds``: the multipliers at which the recommendation changes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from placement.analysis.results import MULTIPLIER_KEYS, ThresholdsResult
+from placement.cli import render
+from placement.cli.app import Exit, InstanceArg, SetOpt, _load, app, err, out
+from placement.cli.commands.scenarios import (
+    GapOpt,
+    JsonOpt,
+    OutputOpt,
+    SchedulerOpt,
+    TimeLimitOpt,
+    WorkersOpt,
+    quiet_tables,
+    run_sweep,
+    sweep_solve_options,
+    write_result,
+)
+from placement.cli.commands.sensitivity import parse_parameters
+from placement.errors import Problem
+
+
+def parse_range(text: str) -> tuple[float, float]:
+    """``0.2,3`` → (0.2, 3.0); exit 2 unless 0 <= low < 1 < high."""
+    try:
+        lo_text, hi_text = text.split(",")
+        lo, hi = float(lo_text), float(hi_text)
+        if not (0 <= lo < 1 < hi and hi != float("inf")):
+            raise ValueError
+    except ValueError:
+        render.problems(err, "Invalid options", [Problem(
+            "--range", f"expected LOW,HIGH with 0 <= LOW < 1 < HIGH, got {text!r}")])
+        raise typer.Exit(Exit.USAGE) from None
+    return lo, hi
+
+
+def render_thresholds(res: ThresholdsResult) -> None:
+    for r in res.rows:
+        mark = "[bold yellow]◆[/]" if r.threshold is not None else "[dim]·[/]"
+        where = f"{r.threshold:g}x" if r.threshold is not None else "none"
+        out.print(f"{mark} [bold]{r.parameter}[/] {r.direction:<4} {where:>8}  "
+                  f"[dim]({r.solves} solves, ±{r.tolerance:g})[/]", highlight=False)
+        out.print(f"    {escape(r.change)}", highlight=False)
+
+
+@app.command()
+def thresholds(
+    instance: InstanceArg,
+    parameter: Annotated[str, typer.Option(
+        help="The multiplier to move (comma-separated for several): "
+             f"{', '.join(MULTIPLIER_KEYS)}.")],
+    search_range: Annotated[str, typer.Option(
+        "--range", help="LOW,HIGH multipliers to search, around 1.0 (today).")] = "0.2,3",
+    tolerance: Annotated[float, typer.Option(
+        help="Stop bisecting when the bracket is this narrow (in multiplier units).")] = 0.01,
+    as_json: JsonOpt = False,
+    output: OutputOpt = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+    time_limit: TimeLimitOpt = None,
+    gap: GapOpt = 1e-4,
+    overrides: SetOpt = None,
+) -> None:
+    """Decision thresholds: bisect a multiplier down and up from today's figures for the
+    value at which the recommended placement changes (revisit the decision there)."""
+    from placement.analysis.thresholds import run_thresholds
+
+    params = parse_parameters(parameter)
+    assert params is not None
+    lo, hi = parse_range(search_range)
+    if not tolerance > 0:
+        render.problems(err, "Invalid options",
+                        [Problem("--tolerance", f"must be > 0, got {tolerance}")])
+        raise typer.Exit(Exit.USAGE)
+    options = sweep_solve_options(time_limit, gap)
+    inst = _load(instance, overrides)
+    res = run_sweep("bisection", lambda update: run_thresholds(
+        inst, params, search_range=(lo, hi), tolerance=tolerance, options=options,
+        workers=workers, scheduler=scheduler, progress=update))
+    if not quiet_tables(as_json, output):
+        render_thresholds(res)
+    write_result(res.model_dump(mode="json"), output, as_json)
