@@ -7,7 +7,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_formulation_doc_matches_docstrings() -> None:
-    spec = importlib.util.spec_from_file_location("gen", ROOT / "scripts" / "gen_formulation_docs.py")
+    script = ROOT / "scripts" / "gen_formulation_docs.py"
+    spec = importlib.util.spec_from_file_location("gen", script)
     assert spec is not None and spec.loader is not None
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)

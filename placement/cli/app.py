@@ -137,7 +137,9 @@ def validate(instance: InstanceArg, overrides: SetOpt = None) -> None:
 @app.command()
 def explain(
     instance: InstanceArg,
-    all_rules: Annotated[bool, typer.Option("--all", help="Show exclusions for every workload.")] = False,
+    all_rules: Annotated[
+        bool, typer.Option("--all", help="Show exclusions for every workload.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     repair: Annotated[bool, typer.Option("--repair", help="Find the smallest relaxations of "
                       "caps, bandwidth, power, migrations, budgets and SLOs that make the "

@@ -35,11 +35,11 @@ def _recommendation(plan: Plan) -> str:
     parts = []
     for period in plan.periods:
         if period.moves:
-            where = {a.workload: a.site for a in period.assignments}
+            sites: dict[str, set[str]] = {}
+            for a in period.assignments:
+                sites.setdefault(a.workload, set()).add(a.site)
             moved = ", ".join(
-                f"{w} → {', '.join(sorted({a.site for a in period.assignments if a.workload == w}))}"
-                if w in where else w
-                for w in period.moves
+                f"{w} → {', '.join(sorted(sites[w]))}" if w in sites else w for w in period.moves
             )
             parts.append(f"in {period.name} (month {period.start_month}) move {moved}")
     if not parts:
@@ -73,8 +73,9 @@ def plan_summary(console: Console, plan: Plan) -> None:
         for col in ("carried rps", "latency ms", ""):
             t.add_column(col, justify="right")
         for a in period.assignments:
+            moves = "[bold yellow]moves[/]" if a.workload in period.moves else ""
             t.add_row(a.workload, a.site, a.hardware, a.variant, f"{a.carried_rps:g}",
-                      f"{a.latency_ms:g}", "[bold yellow]moves[/]" if a.workload in period.moves else "")
+                      f"{a.latency_ms:g}", moves)
         units = ", ".join(
             f"{u.site}/{u.hardware}: {u.units}" + (f" (buy {u.bought})" if u.bought else "")
             for u in period.units
@@ -102,8 +103,8 @@ def plan_summary(console: Console, plan: Plan) -> None:
             lines.append(f"Baseline (stay put) NPV: {money(b.npv, cur)}")
             lines.append(f"Savings: [bold green]{money(b.savings, cur)}[/]" if (b.savings or 0) >= 0
                          else f"Savings: [bold red]{money(b.savings, cur)}[/]")
-            lines.append("Break-even month: "
-                         + (str(b.break_even_month) if b.break_even_month else "none in the horizon"))
+            month = b.break_even_month
+            lines.append(f"Break-even month: {month if month else 'none in the horizon'}")
     console.print(Panel(Group(*(Text.from_markup(x) for x in lines)), title="Value", expand=False))
 
 
