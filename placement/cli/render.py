@@ -25,9 +25,11 @@ def money(x: float | None, currency: str = "") -> str:
 
 
 def problems(console: Console, title: str, items: list[Problem]) -> None:
-    console.print(f"[bold red]{title}[/] ({len(items)} problem{'s' if len(items) != 1 else ''}):")
+    """Each problem on one line, never wrapped by rich (paths stay whole for copy and grep)."""
+    n = len(items)
+    console.print(f"[bold red]{title}[/] ({n} problem{'s' if n != 1 else ''}):", soft_wrap=True)
     for p in items:
-        console.print(Text("  • ") + Text(str(p)))
+        console.print(Text("  • ") + Text(str(p)), soft_wrap=True)
 
 
 def _recommendation(plan: Plan) -> str:
