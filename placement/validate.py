@@ -301,7 +301,10 @@ def _stand_ins(data: dict[str, Any], exc: ValidationError) -> tuple[Instance, li
 def _locate(doc: Any, loc: tuple[Any, ...]) -> tuple[Any, Any, list[Any]]:
     """The container and key that ``loc`` addresses in ``doc``, and the data path to it
     (pydantic adds union-member tags such as 'list[Placement]' to a location: skipped)."""
-    parent, key, node, where = None, None, doc, []
+    parent: Any = None
+    key: Any = None
+    node: Any = doc
+    where: list[Any] = []
     for part in loc:
         if isinstance(node, dict) and isinstance(part, str):
             parent, key, node = node, part, node.get(part)

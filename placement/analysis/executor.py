@@ -95,11 +95,12 @@ def _run_dask(
             "a Dask scheduler needs the optional extra: pip install 'placement[distributed]'"
         ) from exc
     n = len(items)
-    with Client(scheduler, timeout="30s") as client:
+    with Client(scheduler, timeout="30s") as client:  # type: ignore[no-untyped-call]
         futures = [client.submit(_guarded, fn, item, pure=False) for item in items]
         index = {f.key: i for i, f in enumerate(futures)}
         results: list[Outcome[R] | None] = [None] * n
-        for done, fut in enumerate(dask_completed(futures), start=1):
+        completed = dask_completed(futures)  # type: ignore[no-untyped-call]
+        for done, fut in enumerate(completed, start=1):
             i = index[fut.key]
             try:
                 results[i] = fut.result()
