@@ -217,7 +217,20 @@ def machine_info() -> dict[str, Any]:
         "highspy": version("highspy"),
         "pulp": version("pulp"),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "calibration": calibration(),
     }
+
+
+def calibration() -> dict[str, float]:
+    """Seconds for a fixed pure-Python loop (10 million additions), wall and CPU: a yardstick
+    for this machine's speed (a 2020s desktop core takes about 0.4 s) and for time stolen
+    by other tenants (wall well above CPU)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return {"loop_wall_seconds": round(time.perf_counter() - wall, 2),
+            "loop_cpu_seconds": round(time.process_time() - cpu, 2)}
 
 
 def _cases(size: str, seed: int, path: str, limit: float, compare: bool,
@@ -284,8 +297,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="seconds per solve: T, or S=60,M=120 (default S 60, M 120, "
                          "L 300, XL 600)")
     ap.add_argument("--threads", type=int, default=None, help="solver threads (default: HiGHS)")
-    ap.add_argument("--compare", action="store_true",
-                    help="also plain formulation, CBC and the greedy heuristic")
+    ap.add_argument("--compare", nargs="?", const="all", default=None, metavar="SIZES",
+                    help="also plain formulation, CBC and the greedy heuristic (on every "
+                         "size, or only on SIZES, e.g. --compare S,M,L)")
     ap.add_argument("--out-dir", type=Path, default=DEFAULT_JSON.parent,
                     help="where latest.json goes (default benchmarks/results)")
     ap.add_argument("--doc", type=Path, default=DEFAULT_DOC,
@@ -308,13 +322,17 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         ap.error(f"unknown sizes {unknown}; known: {', '.join(PUBLIC_SIZES)}")
     seeds = _parse_per_size(args.seeds, DEFAULT_SEEDS, int)
+    compared = set(sizes if args.compare == "all" else
+                   [] if args.compare is None else
+                   [s.strip().upper() for s in args.compare.split(",")])
     limits = _parse_per_size(args.time_limit, DEFAULT_LIMIT, float)
     from placement.generate import generate_yaml
 
     results: dict[str, Any] = {
         "machine": machine_info(),
         "config": {"sizes": sizes, "seeds": {s: seeds[s] for s in sizes},
-                   "time_limit": {s: limits[s] for s in sizes}, "compare": args.compare,
+                   "time_limit": {s: limits[s] for s in sizes},
+                   "compare": [s for s in sizes if s in compared],
                    "threads": args.threads, "gap_option": 1e-4, "notes": args.note,
                    "command": "python benchmarks/run.py " + shlex.join(
                        argv if argv is not None else sys.argv[1:])},
@@ -326,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
             for seed in range(1, seeds[size] + 1):
                 path = Path(tmp) / f"{size}-{seed}.yaml"
                 path.write_text(generate_yaml(n_w, n_s, n_p, seed), encoding="utf-8")
-                for case in _cases(size, seed, str(path), limits[size], args.compare,
+                for case in _cases(size, seed, str(path), limits[size], size in compared,
                                    args.threads):
                     rec = run_subprocess(case)
                     results["records"].append(rec)
@@ -461,6 +479,15 @@ def plain_speedups(results: dict[str, Any], size: str,
     return out
 
 
+def _calibration(m: dict[str, Any]) -> str:
+    c = m.get("calibration")
+    if not c:
+        return "not measured"
+    return (f"a pure-Python loop of 10 million additions took {c['loop_wall_seconds']} s "
+            f"wall, {c['loop_cpu_seconds']} s CPU (a 2020s desktop core: about 0.4 s); "
+            "divide this page's times by the ratio to estimate them on such a core")
+
+
 def render(results: dict[str, Any]) -> str:
     m, cfg = results["machine"], results["config"]
     lines = [
@@ -492,6 +519,7 @@ def render(results: dict[str, Any]) -> str:
         f"| HiGHS (highspy) | {m['highspy']} |",
         f"| pulp (CBC bundled) | {m['pulp']} |",
         f"| date (UTC) | {m['date']} |",
+        f"| speed yardstick | {_calibration(m)} |",
         "",
         "The machine is shared: other processes ran during the benchmark (see the load "
         "average), so absolute times are noisy. Ratios compare cases of the same run on the "
