@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 from placement import accounting
 from placement.data import ProblemData, prepare
 from placement.diagnose import JOINT_MESSAGE, frozen_in_pilot, short_of_candidates
+from placement.heuristic import start_candidates
 from placement.io import read_mapping
 from placement.milp.build import build
 from placement.milp.solve import SolveResult, solve_milp
@@ -30,7 +32,13 @@ def load_instance(source: str | os.PathLike[str] | dict[str, Any] | Instance) ->
 class _Outcome:
     """One solve of a ProblemData: the result, and the schedule's accounting if any."""
 
-    def __init__(self, data: ProblemData, options: SolveOptions, baseline: bool = False) -> None:
+    def __init__(
+        self,
+        data: ProblemData,
+        options: SolveOptions,
+        baseline: bool = False,
+        started: float | None = None,
+    ) -> None:
         self.diagnosis: list[Diagnosis] = short_of_candidates(data, baseline)
         self.diagnosis += frozen_in_pilot(data)
         if self.diagnosis:
@@ -42,7 +50,9 @@ class _Outcome:
                 message=self.diagnosis[0].message,
             )
         else:
-            self.result = solve_milp(build(data), options)
+            start = start_candidates(data) if options.warm_start else None
+            m = build(data)
+            self.result = solve_milp(m, _within(options, started), start_from=start)
             if self.result.status == "infeasible":
                 self.diagnosis = [Diagnosis(workload=None, period=None, message=JOINT_MESSAGE)]
         self.periods: list[PlanPeriod] = []
@@ -59,6 +69,20 @@ class _Outcome:
             self.periods = plan_periods(data, schedule)
 
 
+#: The solver always gets at least this long, however long the model took to build.
+MIN_SOLVER_SECONDS = 1.0
+
+
+def _within(options: SolveOptions, started: float | None) -> SolveOptions:
+    """The options with the time limit shortened by the time spent since ``started`` (the
+    candidates, the warm start and the model count against the limit, not only the
+    solver's search)."""
+    if options.time_limit is None or started is None:
+        return options
+    left = options.time_limit - (time.perf_counter() - started)
+    return options.model_copy(update={"time_limit": max(MIN_SOLVER_SECONDS, left)})
+
+
 def _solver_name(options: SolveOptions) -> str:
     return "CBC" if options.solver == "cbc" else "HiGHS"
 
@@ -72,15 +96,22 @@ def solve(
     options: SolveOptions | None = None,
 ) -> Plan:
     """Solve an instance and its stay-put baseline; never raises for infeasible or
-    time-limited runs (see ``Plan.status``). Raises InstanceError for a bad instance."""
+    time-limited runs (see ``Plan.status``). Raises InstanceError for a bad instance.
+
+    ``options.time_limit`` bounds each of the two solves (plan, baseline) from its start,
+    model building included; the solver gets at least ``MIN_SOLVER_SECONDS``."""
     inst = load_instance(instance)
     options = options or SolveOptions()
+    started = time.perf_counter()
     data = prepare(inst, options.formulation)
-    main = _Outcome(data, options)
+    main = _Outcome(data, options, started=started)
     base = None
     if options.baseline:
         pinned = any(w.current for w in inst.workloads)
-        base = _Outcome(data.pinned(), options, baseline=True) if pinned else main
+        if pinned:
+            base = _Outcome(data.pinned(), options, baseline=True, started=time.perf_counter())
+        else:
+            base = main
     return _assemble(inst, options, main, base)
 
 

@@ -24,7 +24,8 @@ def test_thread_count_can_change_between_solves(sequence: tuple[int | None, ...]
 def test_options_are_recorded_in_the_plan() -> None:
     plan = solve(load_instance("example:example"), SolveOptions(solver="cbc", gap=1e-6))
     assert plan.solver == "CBC"
-    assert plan.options == {"solver": "cbc", "time_limit": None, "gap": 1e-6, "threads": None}
+    assert plan.options == {"solver": "cbc", "time_limit": None, "gap": 1e-6, "threads": None,
+                            "warm_start": False}
     assert plan.baseline is not None and plan.baseline.solver == "CBC"
 
 

@@ -89,6 +89,8 @@ def solve(
     gap: Annotated[float, typer.Option(help="Relative MIP gap counted as optimal.")] = 1e-4,
     threads: Annotated[int | None, typer.Option(help="Solver threads.")] = None,
     baseline: Annotated[bool, typer.Option(help="Also solve the stay-put baseline.")] = True,
+    warm_start: Annotated[bool, typer.Option(
+        "--warm-start", help="HiGHS: start from the greedy heuristic's plan.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
     overrides: SetOpt = None,
 ) -> None:
@@ -96,7 +98,7 @@ def solve(
     try:
         options = SolveOptions.model_validate(
             {"solver": solver, "time_limit": time_limit, "gap": gap, "threads": threads,
-             "baseline": baseline})
+             "baseline": baseline, "warm_start": warm_start})
     except Exception as exc:  # pydantic ValidationError
         from placement.validate import schema_problems
 

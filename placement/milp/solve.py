@@ -14,12 +14,13 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import highspy
+import numpy as np
 import pulp
 
 from placement.milp.model import Milp
@@ -55,9 +56,11 @@ class SolveResult:
 
 
 class _Highs(pulp.HiGHS):  # type: ignore[misc]
-    """pulp's HiGHS, passing the objective's constant to HiGHS as its offset."""
+    """pulp's HiGHS, passing the objective's constant to HiGHS as its offset, and an
+    optional start: values of some variables, which HiGHS completes or repairs."""
 
     progress: ProgressHook | None = None
+    start: dict[pulp.LpVariable, float] | None = None
 
     def buildSolverModel(self, lp: pulp.LpProblem) -> None:
         super().buildSolverModel(lp)
@@ -66,6 +69,10 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
     def callSolver(self, lp: pulp.LpProblem) -> None:
         if self.progress is not None:
             watch_progress(lp.solverModel, self.progress)
+        if self.start:
+            index = np.array([v.index for v in self.start], dtype=np.int32)
+            value = np.array(list(self.start.values()), dtype=np.float64)
+            lp.solverModel.setSolution(len(index), index, value)
         super().callSolver(lp)
 
 
@@ -146,9 +153,16 @@ def _rel_gap(objective: float, bound: float | None) -> float | None:
     return abs(objective - bound) / max(abs(objective), 1e-9) if objective or bound else 0.0
 
 
-def solve_milp(m: Milp, options: SolveOptions, progress: ProgressHook | None = None) -> SolveResult:
+def solve_milp(
+    m: Milp,
+    options: SolveOptions,
+    progress: ProgressHook | None = None,
+    start_from: Sequence[int] | None = None,
+) -> SolveResult:
     """Solve ``m`` with the chosen solver; never raises for infeasible or time-limited runs.
-    ``progress`` (HiGHS only, optional) receives the search's progress (``watch_progress``)."""
+    ``progress`` (HiGHS only, optional) receives the search's progress (``watch_progress``);
+    ``start_from`` (HiGHS only, optional) the candidates of a plan to start from: their ``x`` are
+    1, every other ``x`` 0, and HiGHS completes the rest (units, sites, moves)."""
     start = time.perf_counter()
     if not m.prob.variables():
         return _read_values(
@@ -158,7 +172,9 @@ def solve_milp(m: Milp, options: SolveOptions, progress: ProgressHook | None = N
             ),
         )
     result = (
-        _solve_cbc(m, options) if options.solver == "cbc" else _solve_highs(m, options, progress)
+        _solve_cbc(m, options)
+        if options.solver == "cbc"
+        else _solve_highs(m, options, progress, start_from)
     )
     result.seconds = time.perf_counter() - start
     return _read_values(m, result) if result.has_solution else result
@@ -176,7 +192,10 @@ def _use_threads(threads: int | None) -> None:
 
 
 def _solve_highs(
-    m: Milp, options: SolveOptions, progress: ProgressHook | None = None
+    m: Milp,
+    options: SolveOptions,
+    progress: ProgressHook | None = None,
+    start_from: Sequence[int] | None = None,
 ) -> SolveResult:
     _absorb_highs_banner()
     _use_threads(options.threads)
@@ -188,6 +207,9 @@ def _solve_highs(
         threads=options.threads,
     )
     solver.progress = progress
+    if start_from is not None:
+        used = set(start_from)
+        solver.start = {var: float(k in used) for k, var in m.x.items()}
     try:
         m.prob.solve(solver)
     except pulp.PulpSolverError as exc:

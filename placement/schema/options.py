@@ -19,6 +19,11 @@ class SolveOptions(StrictModel):
     )
     threads: int | None = Field(None, ge=1, description="Solver threads; none = solver default.")
     baseline: bool = Field(True, description="Also solve the stay-put baseline.")
+    warm_start: bool = Field(
+        False,
+        description="HiGHS: start from the greedy heuristic's plan (a plan from the first "
+        "second on, useful with a time limit); CBC ignores it.",
+    )
     formulation: Literal["tight", "plain"] = Field(
         "tight", description="tight (default) or a plain transcription of the spec (benchmarks)."
     )

@@ -1,4 +1,5 @@
-"""The spreadsheet planner's greedy heuristic, the benchmark's yardstick for the MILP's NPV.
+"""The spreadsheet planner's greedy heuristic: the benchmark's yardstick for the MILP's NPV,
+and the MILP's optional warm start (``SolveOptions(warm_start=True)``).
 
 Period by period, down the list of workloads (largest carried load first), each workload
 goes to its cheapest feasible placement, priced the way a spreadsheet would price it:
@@ -29,10 +30,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from placement import accounting, costs, evaluate
+from placement import accounting, costs
 from placement.accounting import Assignment, Schedule
 from placement.candidates import Candidate
 from placement.data import ProblemData, prepare
+from placement.evaluate import evaluate
 from placement.plan import CumulativeCost, Plan
 from placement.schema import Instance
 from placement.solution import plan_periods
@@ -281,6 +283,25 @@ def greedy_schedule(data: ProblemData) -> tuple[Schedule, list[str]]:
         bought.append({k: b for k, b in state.bought.items() if b > 0})
         owned = {k: state.owned.get(k, 0) for k in data.owned_offers}
     return Schedule(assignments, units, bought), notes
+
+
+def start_candidates(data: ProblemData) -> list[int]:
+    """The candidates (indices into ``data.cands``) the greedy schedule uses: a MILP start.
+
+    Its forced choices (nowhere to go) may make it infeasible; the solver then drops or
+    repairs it, so a start never changes the optimum, only how soon a plan is at hand.
+    """
+    schedule, _notes = greedy_schedule(data)
+    used = {
+        (a.workload, a.site, a.hardware, a.variant, p)
+        for p, rows in enumerate(schedule.assignments)
+        for a in rows
+    }
+    return [
+        k
+        for k, c in enumerate(data.cands)
+        if (c.workload, c.site, c.hardware, c.variant, c.period) in used
+    ]
 
 
 def greedy(inst: Instance) -> GreedyResult:

@@ -1,0 +1,79 @@
+"""Warm start from the greedy plan, and the time limit counting the model build.
+
+A start may only change how soon a plan is at hand, never the optimum; the time limit
+bounds a whole solve (candidates, start, model, search), not the search alone.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+import placement.api as api
+from placement import SolveOptions, evaluate, load_instance, solve
+from placement.data import prepare
+from placement.generate import generate
+from placement.heuristic import greedy_schedule, start_candidates
+
+SOURCES: list[Any] = ["example:example", "example:hybrid-genai"] + [
+    generate(5, 4, 2, seed) for seed in (1, 2, 3)
+]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=["example", "hybrid", "gen1", "gen2", "gen3"])
+def test_same_optimum_with_and_without_a_warm_start(source: Any) -> None:
+    inst = load_instance(source)
+    cold = solve(inst, SolveOptions(baseline=False))
+    warm = solve(inst, SolveOptions(baseline=False, warm_start=True))
+    assert cold.status == warm.status == "optimal"
+    assert cold.npv is not None and warm.npv is not None
+    assert warm.npv == pytest.approx(cold.npv, rel=1e-4, abs=0.01)
+    assert evaluate(inst, warm.to_dict()).ok
+    assert warm.to_dict()["options"]["warm_start"] is True
+
+
+def test_the_start_is_the_greedy_plan() -> None:
+    data = prepare(load_instance("example:hybrid-genai"))
+    schedule, _notes = greedy_schedule(data)
+    start = start_candidates(data)
+    chosen = sorted(
+        (data.cands[k].period, data.cands[k].workload, data.cands[k].site,
+         data.cands[k].hardware, data.cands[k].variant) for k in start
+    )
+    expected = sorted(
+        (p, a.workload, a.site, a.hardware, a.variant)
+        for p, rows in enumerate(schedule.assignments) for a in rows
+    )
+    assert chosen == expected
+    per_wp: dict[tuple[str, int], int] = {}
+    for k in start:
+        key = (data.cands[k].workload, data.cands[k].period)
+        per_wp[key] = per_wp.get(key, 0) + 1
+    replicas = {w.id: w.replicas for w in data.lk.inst.workloads}
+    assert per_wp == {(w, p): replicas[w] for w in replicas for p in range(data.n_periods)}
+
+
+def test_time_limit_counts_the_model_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[float | None] = []
+    real_build, real_solve = api.build, api.solve_milp
+
+    def slow_build(data: Any) -> Any:
+        time.sleep(1.5)
+        return real_build(data)
+
+    def spy(m: Any, options: SolveOptions, **kw: Any) -> Any:
+        seen.append(options.time_limit)
+        return real_solve(m, options, **kw)
+
+    monkeypatch.setattr(api, "build", slow_build)
+    monkeypatch.setattr(api, "solve_milp", spy)
+    plan = solve("example:example", SolveOptions(time_limit=3.0))
+    assert len(seen) == 2  # the plan and the baseline, each with what was left of its 3 s
+    for limit in seen:
+        assert limit is not None and api.MIN_SOLVER_SECONDS <= limit <= 1.5 + 1e-9
+    assert plan.to_dict()["options"]["time_limit"] == 3.0  # the user's figure is reported
+    seen.clear()
+    solve("example:example", SolveOptions(time_limit=1.0, baseline=False))
+    assert seen == [api.MIN_SOLVER_SECONDS]  # nothing left: the solver still gets its minimum
