@@ -155,9 +155,17 @@ def _pct(g: float) -> str:
 
 def _time_to_gap(trace: list[dict[str, Any]], r: Any, gap: float, end: float) -> float | None:
     """Wall seconds from the start of the case to the first moment the gap was <= ``gap``
-    (the final result counts, at the end of the run)."""
+    (the final result counts, at the end of the run).
+
+    A progress event whose lower bound exceeds the run's final bound is not about this
+    problem (HiGHS completes a warm start in a sub-MIP and reports that sub-MIP's bound):
+    its gap is ignored. Bounds only rise during a minimisation, so every genuine one is at
+    most the final bound."""
+    final = r.bound
     for e in trace:
-        if e["gap"] is not None and e["gap"] <= gap + 1e-12:
+        b = e["bound"]
+        genuine = b is not None and final is not None and b <= final + 1e-9 * max(1.0, abs(final))
+        if genuine and e["gap"] is not None and e["gap"] <= gap + 1e-12:
             return float(e["t"])
     if r.has_solution and r.gap is not None and r.gap <= gap + 1e-12:
         return end
