@@ -156,22 +156,89 @@ def _combos(lk: Lookup, w: str) -> Iterator[tuple[str, str, str]]:
                 yield s, h, v
 
 
+def _site_excluded(lk: Lookup, routes: Routes, w: str, s: str, fastest_ms: float) -> bool:
+    """True when a site rule (kind, residency, connectivity, or latency with the fastest
+    profile of any option) excludes every (hardware, variant) of w at s: a shortcut only,
+    each surviving option is still checked by ``static_failures``."""
+    wl, site = lk.workloads[w], lk.sites[s]
+    if wl.allowed_kinds is not None and site.kind not in wl.allowed_kinds:
+        return True
+    if wl.residency and site.jurisdiction not in wl.residency:
+        return True
+    route = routes.get(wl.origin, site.node_id)
+    return route is None or 2 * route.latency_ms + fastest_ms > wl.latency_slo_ms + EPS
+
+
 def feasible_candidates(
     lk: Lookup, routes: Routes, period_rules: bool = True
 ) -> list[Candidate]:
     """All feasible candidates, sorted by (workload, period, site, hardware, variant);
     ``period_rules=False`` keeps the spec's rules only (the plain formulation)."""
     out = []
+    fastest: dict[str, float] = {}
+    for (model, _, _), prof in lk.profiles.items():
+        fastest[model] = min(fastest.get(model, float("inf")), prof.latency_ms)
     for w in sorted(lk.workloads):
-        for s, h, v in _combos(lk, w):
-            if static_failures(lk, routes, w, s, h, v):
+        model = lk.workloads[w].model
+        for s in sorted(lk.sites):
+            if model not in fastest or _site_excluded(lk, routes, w, s, fastest[model]):
                 continue
-            for p in range(len(lk.periods)):
-                c = make_candidate(lk, routes, w, s, h, v, p)
-                if not period_rules or not period_failures(lk, routes, c):
-                    out.append(c)
+            for h in lk.offers_at[s]:
+                for v in lk.model_variants[model]:
+                    if static_failures(lk, routes, w, s, h, v):
+                        continue
+                    out += _per_period(lk, routes, w, s, h, v, period_rules)
     out.sort(key=lambda c: (c.workload, c.period, c.site, c.hardware, c.variant))
     return out
+
+
+def _per_period(
+    lk: Lookup, routes: Routes, w: str, s: str, h: str, v: str, period_rules: bool
+) -> list[Candidate]:
+    """The candidates of a statically feasible (w, s, h, v), one per period that keeps it."""
+    out = []
+    for p in range(len(lk.periods)):
+        c = make_candidate(lk, routes, w, s, h, v, p)
+        if not period_rules or not period_failures(lk, routes, c):
+            out.append(c)
+    return out
+
+
+def _dominates(a: Candidate, b: Candidate) -> bool:
+    """a needs no more load and no more latency than b, and is strictly better in one or
+    comes first in variant id order."""
+    if a.load > b.load + EPS or a.latency_ms > b.latency_ms + EPS:
+        return False
+    return a.load < b.load - EPS or a.latency_ms < b.latency_ms - EPS or a.variant < b.variant
+
+
+def drop_dominated(lk: Lookup, cands: list[Candidate]) -> list[Candidate]:
+    """Presolve: among the variants of one (workload, site, hardware, period), drop every
+    candidate that another one dominates: no larger load and no larger latency (a tie on
+    both keeps the first variant in id order). Candidates of a workload's ``current``
+    (site, hardware, variant) are always kept (the baseline pins them).
+
+    Provably safe: the variant changes neither traffic, links, costs, failure domain nor
+    the site served (so no move), only the load (capacity) and the latency (the Pareto
+    front's objective); swapping a dominated candidate for its dominator in any feasible
+    plan keeps it feasible at no higher cost or latency.
+    """
+    groups: dict[tuple[str, str, str, int], list[Candidate]] = {}
+    for c in cands:
+        groups.setdefault((c.workload, c.site, c.hardware, c.period), []).append(c)
+    keep: set[int] = set()
+    for group in groups.values():
+        if len(group) == 1:
+            keep.add(id(group[0]))
+            continue
+        cur = lk.workloads[group[0].workload].current or []
+        pinned = {(q.site, q.hardware, q.variant) for q in cur}
+        ordered = sorted(group, key=lambda c: c.variant)
+        for c in ordered:
+            dominated = any(o is not c and _dominates(o, c) for o in ordered)
+            if not dominated or (c.site, c.hardware, c.variant) in pinned:
+                keep.add(id(c))
+    return [c for c in cands if id(c) in keep]
 
 
 def exclusions(lk: Lookup, routes: Routes, workload: str) -> list[Exclusion]:

@@ -6,7 +6,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from placement.candidates import Candidate, feasible_candidates
+from placement.candidates import Candidate, drop_dominated, feasible_candidates
 from placement.lookup import Lookup
 from placement.network import Routes, compute_routes
 from placement.schema import Instance
@@ -94,14 +94,19 @@ class ProblemData:
         return ProblemData(self.lk, self.routes, keep, self.tight)
 
 
-def prepare(inst: Instance, formulation: str = "tight") -> ProblemData:
+def prepare(inst: Instance, formulation: str = "tight", presolve: bool = True) -> ProblemData:
     """Instance → routes → candidates → ProblemData.
 
     ``formulation="plain"`` is a plain transcription of the spec, kept to measure what the
     default ``"tight"`` one gains: no per-period candidate presolve (capacity, bandwidth),
-    unit bounds from the offers only, no valid inequalities.
+    unit bounds from the offers only, no valid inequalities, no dominated variants dropped.
+    ``presolve=False`` keeps every feasible candidate of the tight formulation (``explain``
+    counts feasible placements, not the ones the optimiser needs).
     """
     lk = Lookup(inst)
     routes = compute_routes(inst)
     tight = formulation == "tight"
-    return ProblemData(lk, routes, feasible_candidates(lk, routes, period_rules=tight), tight)
+    cands = feasible_candidates(lk, routes, period_rules=tight)
+    if tight and presolve:
+        cands = drop_dominated(lk, cands)
+    return ProblemData(lk, routes, cands, tight)

@@ -157,7 +157,7 @@ def explain(
         from placement.cli.commands.repair import explain_repair
 
         raise typer.Exit(explain_repair(inst, instance, as_json, overrides))
-    data = prepare(inst)
+    data = prepare(inst, presolve=False)
     counts = candidate_counts(data)
     short = short_of_candidates(data)
     periods = [p.name for p in inst.horizon.periods]
