@@ -170,10 +170,11 @@ def _site_excluded(lk: Lookup, routes: Routes, w: str, s: str, fastest_ms: float
 
 
 def feasible_candidates(
-    lk: Lookup, routes: Routes, period_rules: bool = True
+    lk: Lookup, routes: Routes, period_rules: bool = True, presolve: bool = False
 ) -> list[Candidate]:
     """All feasible candidates, sorted by (workload, period, site, hardware, variant);
-    ``period_rules=False`` keeps the spec's rules only (the plain formulation)."""
+    ``period_rules=False`` keeps the spec's rules only (the plain formulation);
+    ``presolve=True`` drops dominated variants (``undominated``)."""
     out = []
     fastest: dict[str, float] = {}
     for (model, _, _), prof in lk.profiles.items():
@@ -184,9 +185,12 @@ def feasible_candidates(
             if model not in fastest or _site_excluded(lk, routes, w, s, fastest[model]):
                 continue
             for h in lk.offers_at[s]:
-                for v in lk.model_variants[model]:
-                    if static_failures(lk, routes, w, s, h, v):
-                        continue
+                ok = [
+                    v
+                    for v in lk.model_variants[model]
+                    if not static_failures(lk, routes, w, s, h, v)
+                ]
+                for v in undominated(lk, w, s, h, ok) if presolve else ok:
                     out += _per_period(lk, routes, w, s, h, v, period_rules)
     out.sort(key=lambda c: (c.workload, c.period, c.site, c.hardware, c.variant))
     return out
@@ -204,41 +208,33 @@ def _per_period(
     return out
 
 
-def _dominates(a: Candidate, b: Candidate) -> bool:
-    """a needs no more load and no more latency than b, and is strictly better in one or
-    comes first in variant id order."""
-    if a.load > b.load + EPS or a.latency_ms > b.latency_ms + EPS:
+def _dominates(lk: Lookup, w: str, h: str, a: str, b: str) -> bool:
+    """Variant a of w's model on hardware h needs no more load (rps at least b's) and no
+    more latency than b, and is strictly better in one or comes first in id order."""
+    model = lk.workloads[w].model
+    pa, pb = lk.profiles[(model, a, h)], lk.profiles[(model, b, h)]
+    if pa.rps < pb.rps - EPS or pa.latency_ms > pb.latency_ms + EPS:
         return False
-    return a.load < b.load - EPS or a.latency_ms < b.latency_ms - EPS or a.variant < b.variant
+    return pa.rps > pb.rps + EPS or pa.latency_ms < pb.latency_ms - EPS or a < b
 
 
-def drop_dominated(lk: Lookup, cands: list[Candidate]) -> list[Candidate]:
-    """Presolve: among the variants of one (workload, site, hardware, period), drop every
-    candidate that another one dominates: no larger load and no larger latency (a tie on
-    both keeps the first variant in id order). Candidates of a workload's ``current``
-    (site, hardware, variant) are always kept (the baseline pins them).
+def undominated(lk: Lookup, w: str, s: str, h: str, variants: list[str]) -> list[str]:
+    """Presolve: the variants of ``variants`` (all feasible for w at (s, h)) that no other
+    one dominates (``_dominates``), plus w's ``current`` variant there (the baseline pins it).
 
-    Provably safe: the variant changes neither traffic, links, costs, failure domain nor
-    the site served (so no move), only the load (capacity) and the latency (the Pareto
-    front's objective); swapping a dominated candidate for its dominator in any feasible
-    plan keeps it feasible at no higher cost or latency.
+    Provably safe: at one (workload, site, hardware, period), the variant changes neither
+    traffic, links, costs, failure domain nor the site served (so no move), only the load
+    (capacity) and the latency (the Pareto front's objective); swapping a dominated
+    candidate for its dominator in any feasible plan keeps it feasible (a capacity or
+    bandwidth rule that keeps the dominated one keeps its dominator) at no higher cost
+    or latency.
     """
-    groups: dict[tuple[str, str, str, int], list[Candidate]] = {}
-    for c in cands:
-        groups.setdefault((c.workload, c.site, c.hardware, c.period), []).append(c)
-    keep: set[int] = set()
-    for group in groups.values():
-        if len(group) == 1:
-            keep.add(id(group[0]))
-            continue
-        cur = lk.workloads[group[0].workload].current or []
-        pinned = {(q.site, q.hardware, q.variant) for q in cur}
-        ordered = sorted(group, key=lambda c: c.variant)
-        for c in ordered:
-            dominated = any(o is not c and _dominates(o, c) for o in ordered)
-            if not dominated or (c.site, c.hardware, c.variant) in pinned:
-                keep.add(id(c))
-    return [c for c in cands if id(c) in keep]
+    pinned = {q.variant for q in lk.workloads[w].current or [] if (q.site, q.hardware) == (s, h)}
+    return [
+        v
+        for v in variants
+        if v in pinned or not any(o != v and _dominates(lk, w, h, o, v) for o in variants)
+    ]
 
 
 def exclusions(lk: Lookup, routes: Routes, workload: str) -> list[Exclusion]:

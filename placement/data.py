@@ -6,7 +6,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from placement.candidates import Candidate, drop_dominated, feasible_candidates
+from placement.candidates import Candidate, feasible_candidates
 from placement.lookup import Lookup
 from placement.network import Routes, compute_routes
 from placement.schema import Instance
@@ -106,7 +106,5 @@ def prepare(inst: Instance, formulation: str = "tight", presolve: bool = True) -
     lk = Lookup(inst)
     routes = compute_routes(inst)
     tight = formulation == "tight"
-    cands = feasible_candidates(lk, routes, period_rules=tight)
-    if tight and presolve:
-        cands = drop_dominated(lk, cands)
+    cands = feasible_candidates(lk, routes, period_rules=tight, presolve=tight and presolve)
     return ProblemData(lk, routes, cands, tight)

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import highspy
+import numpy as np
+import pulp
 import pytest
 
 from placement import SolveOptions, evaluate, load_instance, solve
 from placement.data import prepare
 from placement.generate import generate
 from placement.milp.build import build
-from placement.milp.solve import solve_milp
+from placement.milp.solve import _Highs, solve_milp
 
 
 @pytest.mark.parametrize("name", ["example", "hybrid-genai"])
@@ -90,3 +93,29 @@ def test_current_placements_survive_the_presolve() -> None:
     assert set(slow) <= kept
     assert all(data.pinned().by_wp.get((w, p)) for w in data.lk.workloads
                for p in range(data.n_periods))
+
+
+def _handed_over(cls: type, m: Any) -> Any:
+    m.prob.solverModel = highspy.Highs()
+    cls(msg=False).buildSolverModel(m.prob)
+    return m.prob.solverModel.getLp()
+
+
+def test_bulk_handover_builds_pulps_model() -> None:
+    # the bulk hand-over to HiGHS gives the model pulp's row-by-row one gives
+    m = build(prepare(load_instance("example:hybrid-genai")))
+    ours, theirs = _handed_over(_Highs, m), _handed_over(pulp.HiGHS, m)
+    assert ours.num_col_ == theirs.num_col_ > 0 and ours.num_row_ == theirs.num_row_ > 0
+    for attr in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_"):
+        assert list(getattr(ours, attr)) == list(getattr(theirs, attr)), attr
+    assert list(ours.integrality_) == list(theirs.integrality_)
+    a, b = ours.a_matrix_, theirs.a_matrix_
+    dense = [np.zeros((ours.num_row_, ours.num_col_)) for _ in (a, b)]
+    for d, mat in zip(dense, (a, b), strict=True):
+        rowwise = mat.format_ == highspy.MatrixFormat.kRowwise
+        for j in range(len(mat.start_) - 1):
+            for e in range(mat.start_[j], mat.start_[j + 1]):
+                i = mat.index_[e]
+                d[(j, i) if rowwise else (i, j)] = mat.value_[e]
+    assert np.array_equal(dense[0], dense[1])
+    assert ours.offset_ == m.prob.objective.constant

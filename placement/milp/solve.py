@@ -63,8 +63,58 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
     start: dict[pulp.LpVariable, float] | None = None
 
     def buildSolverModel(self, lp: pulp.LpProblem) -> None:
-        super().buildSolverModel(lp)
-        lp.solverModel.changeObjectiveOffset(float(lp.objective.constant))
+        """The same model as pulp's ``HiGHS.buildSolverModel`` (columns in ``lp.variables()``
+        order, rows in ``lp.constraints`` order, zero coefficients left out), handed over in
+        three bulk calls instead of one call per column and per row; plus the offset."""
+        h: highspy.Highs = lp.solverModel
+        inf = highspy.kHighsInf
+        variables = lp.variables()
+        n = len(variables)
+        sign = -1.0 if lp.sense == pulp.LpMaximize else 1.0
+        cost, lower, upper = np.zeros(n), np.full(n, -inf), np.full(n, inf)
+        integer = []
+        objective = lp.objective
+        for i, var in enumerate(variables):
+            var.index = i
+            cost[i] = sign * objective.get(var, 0.0)
+            if var.lowBound is not None:
+                lower[i] = var.lowBound
+            if var.upBound is not None:
+                upper[i] = var.upBound
+            if var.cat == pulp.LpInteger and self.mip:
+                integer.append(i)
+        h.addCols(
+            n, cost, lower, upper, 0, np.zeros(1, np.int32), np.zeros(0, np.int32), np.zeros(0)
+        )
+        if integer:
+            kinds = np.full(len(integer), highspy.HighsVarType.kInteger)
+            h.changeColsIntegrality(len(integer), np.array(integer, np.int32), kinds)
+        constraints = list(lp._constraints.values())
+        starts, index, value = [0], [], []
+        row_lower, row_upper = np.full(len(constraints), -inf), np.full(len(constraints), inf)
+        for r, con in enumerate(constraints):
+            con.index = r
+            for var, coefficient in con.items():
+                if coefficient != 0:
+                    index.append(var.index)
+                    value.append(coefficient)
+            starts.append(len(index))
+            lb, ub = con.getLb(), con.getUb()
+            if lb is not None:
+                row_lower[r] = lb
+            if ub is not None:
+                row_upper[r] = ub
+        if constraints:
+            h.addRows(
+                len(constraints),
+                row_lower,
+                row_upper,
+                len(index),
+                np.array(starts[:-1], np.int32),
+                np.array(index, np.int32),
+                np.array(value, np.float64),
+            )
+        h.changeObjectiveOffset(float(objective.constant))
 
     def callSolver(self, lp: pulp.LpProblem) -> None:
         if self.progress is not None:
