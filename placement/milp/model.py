@@ -39,24 +39,51 @@ class Milp:
         """Add a row named ``family_N`` (ids stay out of names: pulp mangles them)."""
         n = self.rows.get(family, 0)
         self.rows[family] = n + 1
-        self.prob += constraint, f"{family}_{n}"
+        self.prob.addConstraint(constraint, f"{family}_{n}")
+
+    def add_row(self, terms: Terms, sense: str, rhs: float, family: str) -> None:
+        """Add ``sum(coef x var for var, coef in terms) <sense> rhs`` (sense "<=", ">=" or
+        "=="), built straight from the terms: much faster than pulp's operators on large
+        models. A variable listed twice gets the sum of its coefficients."""
+        coef: dict[pulp.LpVariable, float] = {}
+        for var, c in terms:
+            coef[var] = coef.get(var, 0.0) + c
+        expr = pulp.LpAffineExpression(coef)
+        self.add(pulp.LpConstraint(expr, _SENSES[sense], rhs=rhs), family)
+
+    def served_terms(self, w: str, s: str, p: int) -> Terms:
+        """Y(w,s,p) = sum over (h, v) of x, as terms."""
+        x = self.x
+        return [(x[k], 1.0) for k in self.data.by_wsp.get((w, s, p), [])]
+
+    def units_terms(self, s: str, h: str, p: int) -> tuple[Terms, float]:
+        """units(s,h,p) as (terms, constant): rent[s,h,p] (rented), or existing_units +
+        sum_{q<=p} buy[s,h,q] (owned)."""
+        if self.data.lk.is_owned(h):
+            existing = float(self.data.lk.offers[(s, h)].existing_units)
+            buys = [(self.buy[(s, h, q)], 1.0) for q in range(p + 1) if (s, h, q) in self.buy]
+            return buys, existing
+        var = self.rent.get((s, h, p))
+        return ([] if var is None else [(var, 1.0)]), 0.0
 
     def served(self, w: str, s: str, p: int) -> pulp.LpAffineExpression:
         """Y(w,s,p) = sum over (h, v) of x: 1 when site s serves workload w in p."""
-        return pulp.lpSum(self.x[k] for k in self.data.by_wsp.get((w, s, p), []))
+        return pulp.LpAffineExpression(self.served_terms(w, s, p))
 
     def owned(self, s: str, h: str, p: int) -> pulp.LpAffineExpression:
         """owned(s,h,p) = existing_units + sum_{q<=p} buy[s,h,q]."""
-        existing = self.data.lk.offers[(s, h)].existing_units
-        return existing + pulp.lpSum(
-            self.buy[(s, h, q)] for q in range(p + 1) if (s, h, q) in self.buy
-        )
+        terms, existing = self.units_terms(s, h, p)
+        return pulp.LpAffineExpression(terms, constant=existing)
 
     def units(self, s: str, h: str, p: int) -> pulp.LpAffineExpression | pulp.LpVariable | float:
         """Units in service: rented units, or owned units."""
         if self.data.lk.is_owned(h):
             return self.owned(s, h, p)
         return self.rent.get((s, h, p), 0.0)
+
+
+Terms = list[tuple[pulp.LpVariable, float]]
+_SENSES = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE, "==": pulp.LpConstraintEQ}
 
 
 def create_variables(data: ProblemData, name: str = "placement") -> Milp:

@@ -19,14 +19,14 @@ def add_activity(m: Milp) -> None:
     for (s, p), act in sorted(m.active.items()):
         for w in sorted(lk.workloads):
             if (w, s, p) in data.by_wsp:
-                m.add(m.served(w, s, p) <= act, "act_w")
+                m.add_row([*m.served_terms(w, s, p), (act, -1.0)], "<=", 0.0, "act_w")
         for h in lk.offers_at[s]:
-            units = m.units(s, h, p)
-            if isinstance(units, float):
+            units, existing = m.units_terms(s, h, p)
+            if not units and not lk.is_owned(h):
                 continue
             ub = data.units_upper(s, h, p)
             if ub > 0:
-                m.add(units <= ub * act, "act_u")
+                m.add_row([*units, (act, -float(ub))], "<=", -existing, "act_u")
 
 
 def add_activation(m: Milp) -> None:

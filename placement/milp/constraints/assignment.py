@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pulp
-
 from placement.milp.model import Milp
 
 
@@ -21,7 +19,7 @@ def add_assignment(m: Milp) -> None:
         r = data.lk.workloads[w].replicas
         for p in range(data.n_periods):
             ks = data.by_wp.get((w, p), [])
-            m.add(pulp.lpSum(m.x[k] for k in ks) == r, "assign")
+            m.add_row([(m.x[k], 1.0) for k in ks], "==", float(r), "assign")
 
 
 def add_failure_domains(m: Milp) -> None:
@@ -42,4 +40,4 @@ def add_failure_domains(m: Milp) -> None:
                 domains[lk.sites[data.cands[k].site].domain].append(k)
             for _, ks in sorted(domains.items()):
                 if len(ks) > 1:
-                    m.add(pulp.lpSum(m.x[k] for k in ks) <= 1, "domain")
+                    m.add_row([(m.x[k], 1.0) for k in ks], "<=", 1.0, "domain")

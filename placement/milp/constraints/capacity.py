@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-import pulp
-
 from placement.milp.model import Milp
 
 
@@ -20,10 +18,13 @@ def add_capacity(m: Milp) -> None:
     """
     data = m.data
     mu = data.lk.inst.policy.max_utilization
+    x, cands = m.x, data.cands
     for (s, h, p), ks in sorted(data.by_shp.items()):
-        units = m.units(s, h, p)
-        m.add(pulp.lpSum(data.cands[k].load * m.x[k] for k in ks) <= mu * units, "cap")
+        units, existing = m.units_terms(s, h, p)
+        minus_units = [(var, -1.0) for var, _ in units]
+        load = [(x[k], cands[k].load) for k in ks]
+        m.add_row(load + [(var, -mu) for var, _ in units], "<=", mu * existing, "cap")
         for k in ks if data.tight else ():
-            need = math.ceil(data.cands[k].load / mu - 1e-9)
+            need = math.ceil(cands[k].load / mu - 1e-9)
             if need > 1:
-                m.add(need * m.x[k] <= units, "capk")
+                m.add_row([(x[k], float(need)), *minus_units], "<=", existing, "capk")

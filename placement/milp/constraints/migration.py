@@ -19,10 +19,11 @@ def add_moves(m: Milp) -> None:
     for (w, p), mv in sorted(m.move.items()):
         if p == 0:
             for s in lk.current_sites(w):
-                m.add(mv >= 1 - m.served(w, s, 0), "move")
+                m.add_row([(mv, 1.0), *m.served_terms(w, s, 0)], ">=", 1.0, "move")
             continue
         for s in data.sites_by_wp.get((w, p - 1), []):
-            m.add(mv >= m.served(w, s, p - 1) - m.served(w, s, p), "move")
+            before = [(var, -1.0) for var, _ in m.served_terms(w, s, p - 1)]
+            m.add_row([(mv, 1.0), *before, *m.served_terms(w, s, p)], ">=", 0.0, "move")
 
 
 def add_max_migrations(m: Milp) -> None:
