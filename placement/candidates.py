@@ -199,12 +199,25 @@ def feasible_candidates(
 def _per_period(
     lk: Lookup, routes: Routes, w: str, s: str, h: str, v: str, period_rules: bool
 ) -> list[Candidate]:
-    """The candidates of a statically feasible (w, s, h, v), one per period that keeps it."""
+    """The candidates of a statically feasible (w, s, h, v), one per period that keeps it:
+    ``make_candidate`` and ``period_failures``, with what does not depend on the period
+    computed once (the hot loop of large instances)."""
+    wl = lk.workloads[w]
+    profile = lk.profiles[(wl.model, v, h)]
+    route = routes.get(wl.origin, lk.sites[s].node_id)
+    assert route is not None
+    latency = 2 * route.latency_ms + profile.latency_ms
+    mu = lk.inst.policy.max_utilization
+    caps = [bw for key in route.links if (bw := routes.bandwidth_mbps[key]) is not None]
+    narrowest = min(caps, default=math.inf)
     out = []
-    for p in range(len(lk.periods)):
-        c = make_candidate(lk, routes, w, s, h, v, p)
-        if not period_rules or not period_failures(lk, routes, c):
-            out.append(c)
+    for p, demand in enumerate(lk.demand[w]):
+        carried = costs.carried_load(demand, wl.replicas)
+        load = carried / profile.rps
+        traffic = costs.replica_traffic_mbps(demand, wl.replicas, wl.request_kb, wl.response_kb)
+        if period_rules and (load > mu * lk.max_units(s, h, p) + EPS or traffic > narrowest + EPS):
+            continue
+        out.append(Candidate(w, s, h, v, p, carried, load, traffic, route.links, latency))
     return out
 
 

@@ -119,3 +119,31 @@ def test_bulk_handover_builds_pulps_model() -> None:
                 d[(j, i) if rowwise else (i, j)] = mat.value_[e]
     assert np.array_equal(dense[0], dense[1])
     assert ours.offset_ == m.prob.objective.constant
+
+
+@pytest.mark.parametrize("source", DOMINANCE_SOURCES, ids=["hybrid", "g1", "g2", "g3", "g4"])
+@pytest.mark.parametrize("period_rules", [True, False])
+def test_fast_candidate_loop_matches_the_rules(source: Any, period_rules: bool) -> None:
+    # the hot loop of feasible_candidates against make_candidate + period_failures
+    from placement.candidates import (
+        feasible_candidates,
+        make_candidate,
+        period_failures,
+        static_failures,
+    )
+
+    data = prepare(load_instance(source), presolve=False)
+    lk, routes = data.lk, data.routes
+    expected = []
+    for w in sorted(lk.workloads):
+        for s in sorted(lk.sites):
+            for h in lk.offers_at[s]:
+                for v in lk.model_variants[lk.workloads[w].model]:
+                    if static_failures(lk, routes, w, s, h, v):
+                        continue
+                    for p in range(data.n_periods):
+                        c = make_candidate(lk, routes, w, s, h, v, p)
+                        if not period_rules or not period_failures(lk, routes, c):
+                            expected.append(c)
+    expected.sort(key=lambda c: (c.workload, c.period, c.site, c.hardware, c.variant))
+    assert feasible_candidates(lk, routes, period_rules=period_rules) == expected
