@@ -9,13 +9,16 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pulp
 import pytest
 
 import placement.api as api
 from placement import SolveOptions, evaluate, load_instance, solve
 from placement.data import prepare
 from placement.generate import generate
-from placement.heuristic import greedy_schedule, start_candidates
+from placement.heuristic import greedy, greedy_schedule, start_candidates
+from placement.milp.build import build
+from placement.milp.start import complete_start
 
 SOURCES: list[Any] = ["example:example", "example:hybrid-genai"] + [
     generate(5, 4, 2, seed) for seed in (1, 2, 3)
@@ -77,3 +80,23 @@ def test_time_limit_counts_the_model_build(monkeypatch: pytest.MonkeyPatch) -> N
     seen.clear()
     solve("example:example", SolveOptions(time_limit=1.0, baseline=False))
     assert seen == [api.MIN_SOLVER_SECONDS]  # nothing left: the solver still gets its minimum
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=["example", "hybrid", "gen1", "gen2", "gen3"])
+def test_the_completed_start_is_the_greedy_plan_at_its_npv(source: Any) -> None:
+    # every variable set from the greedy candidates: a feasible MILP point whose objective
+    # is the greedy plan's NPV (placement.accounting), when the greedy plan is feasible
+    inst = load_instance(source)
+    g = greedy(inst)
+    data = prepare(inst)
+    m = build(data)
+    values = complete_start(m, start_candidates(data))
+    assert set(values) == set(m.prob.variables())
+    for var, value in values.items():
+        var.varValue = value
+    broken = [n for n, c in m.prob._constraints.items() if not c.valid(1e-6)]
+    if g.violations:
+        assert broken
+        return
+    assert broken == []
+    assert pulp.value(m.prob.objective) == pytest.approx(g.npv, rel=1e-9, abs=0.01)

@@ -24,6 +24,7 @@ import numpy as np
 import pulp
 
 from placement.milp.model import Milp
+from placement.milp.start import complete_start
 from placement.schema.options import SolveOptions
 
 TIME_LIMIT_STATUSES = {
@@ -212,7 +213,8 @@ def solve_milp(
     """Solve ``m`` with the chosen solver; never raises for infeasible or time-limited runs.
     ``progress`` (HiGHS only, optional) receives the search's progress (``watch_progress``);
     ``start_from`` (HiGHS only, optional) the candidates of a plan to start from: their ``x`` are
-    1, every other ``x`` 0, and HiGHS completes the rest (units, sites, moves)."""
+    1, every other ``x`` 0, and every other variable the least value the constraints allow
+    (``placement.milp.start``): HiGHS checks a whole solution, or repairs it."""
     start = time.perf_counter()
     if not m.prob.variables():
         return _read_values(
@@ -258,8 +260,7 @@ def _solve_highs(
     )
     solver.progress = progress
     if start_from is not None:
-        used = set(start_from)
-        solver.start = {var: float(k in used) for k, var in m.x.items()}
+        solver.start = complete_start(m, start_from)
     try:
         m.prob.solve(solver)
     except pulp.PulpSolverError as exc:
