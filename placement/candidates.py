@@ -7,6 +7,9 @@ exceeds a link on its path, can never be placed there:
 
 - ``capacity``: carried_load / rps > max_utilization x (most units possible in p);
 - ``bandwidth``: the replica's traffic > bandwidth_mbps of a link on its path.
+
+The optimiser's presolve (``presolve=True``, tight formulation only) also drops dominated
+variants (``undominated``); ``explain`` and ``exclusions`` list every feasible placement.
 """
 
 from __future__ import annotations
