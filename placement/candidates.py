@@ -130,24 +130,24 @@ def period_failures(lk: Lookup, routes: Routes, c: Candidate) -> list[tuple[str,
 
 def make_candidate(lk: Lookup, routes: Routes, w: str, s: str, h: str, v: str, p: int) -> Candidate:
     """The candidate record of a statically feasible (w, s, h, v) in period p."""
+    return _every_period(lk, routes, w, s, h, v)[p]
+
+
+def _every_period(lk: Lookup, routes: Routes, w: str, s: str, h: str, v: str) -> list[Candidate]:
+    """The candidate records of a statically feasible (w, s, h, v), one per period, with
+    what does not depend on the period (route, profile, latency) looked up once."""
     wl = lk.workloads[w]
     profile = lk.profiles[(wl.model, v, h)]
     route = routes.get(wl.origin, lk.sites[s].node_id)
     assert route is not None
-    demand = lk.demand[w][p]
-    carried = costs.carried_load(demand, wl.replicas)
-    return Candidate(
-        workload=w,
-        site=s,
-        hardware=h,
-        variant=v,
-        period=p,
-        carried_rps=carried,
-        load=carried / profile.rps,
-        traffic_mbps=costs.replica_traffic_mbps(demand, wl.replicas, wl.request_kb, wl.response_kb),
-        links=route.links,
-        latency_ms=2 * route.latency_ms + profile.latency_ms,
-    )
+    latency = 2 * route.latency_ms + profile.latency_ms
+    out = []
+    for p, demand in enumerate(lk.demand[w]):
+        carried = costs.carried_load(demand, wl.replicas)
+        traffic = costs.replica_traffic_mbps(demand, wl.replicas, wl.request_kb, wl.response_kb)
+        load = carried / profile.rps
+        out.append(Candidate(w, s, h, v, p, carried, load, traffic, route.links, latency))
+    return out
 
 
 def _combos(lk: Lookup, w: str) -> Iterator[tuple[str, str, str]]:
@@ -194,33 +194,12 @@ def feasible_candidates(
                     if not static_failures(lk, routes, w, s, h, v)
                 ]
                 for v in undominated(lk, w, s, h, ok) if presolve else ok:
-                    out += _per_period(lk, routes, w, s, h, v, period_rules)
+                    out += [
+                        c
+                        for c in _every_period(lk, routes, w, s, h, v)
+                        if not period_rules or not period_failures(lk, routes, c)
+                    ]
     out.sort(key=lambda c: (c.workload, c.period, c.site, c.hardware, c.variant))
-    return out
-
-
-def _per_period(
-    lk: Lookup, routes: Routes, w: str, s: str, h: str, v: str, period_rules: bool
-) -> list[Candidate]:
-    """The candidates of a statically feasible (w, s, h, v), one per period that keeps it:
-    ``make_candidate`` and ``period_failures``, with what does not depend on the period
-    computed once (the hot loop of large instances)."""
-    wl = lk.workloads[w]
-    profile = lk.profiles[(wl.model, v, h)]
-    route = routes.get(wl.origin, lk.sites[s].node_id)
-    assert route is not None
-    latency = 2 * route.latency_ms + profile.latency_ms
-    mu = lk.inst.policy.max_utilization
-    caps = [bw for key in route.links if (bw := routes.bandwidth_mbps[key]) is not None]
-    narrowest = min(caps, default=math.inf)
-    out = []
-    for p, demand in enumerate(lk.demand[w]):
-        carried = costs.carried_load(demand, wl.replicas)
-        load = carried / profile.rps
-        traffic = costs.replica_traffic_mbps(demand, wl.replicas, wl.request_kb, wl.response_kb)
-        if period_rules and (load > mu * lk.max_units(s, h, p) + EPS or traffic > narrowest + EPS):
-            continue
-        out.append(Candidate(w, s, h, v, p, carried, load, traffic, route.links, latency))
     return out
 
 

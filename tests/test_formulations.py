@@ -4,14 +4,17 @@ cuts a plan."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import highspy
 import numpy as np
 import pulp
 import pytest
+import yaml
 
 from placement import SolveOptions, evaluate, load_instance, solve
+from placement.candidates import _dominates
 from placement.data import prepare
 from placement.generate import generate
 from placement.milp.build import build
@@ -42,6 +45,8 @@ def test_tight_formulation_is_tighter() -> None:
                for k, v in plain.rent.items() if k in bound)
     assert any(bound[k] < v.upBound for k, v in plain.rent.items() if k in bound)
 
+
+ROOT = Path(__file__).resolve().parent.parent
 
 DOMINANCE_SOURCES: list[Any] = ["example:hybrid-genai"] + [
     generate(6, 5, 2, seed) for seed in (1, 2, 3, 4)
@@ -80,19 +85,21 @@ def test_the_presolve_drops_dominated_variants_only() -> None:
     assert dropped > 0  # the sources exercise the presolve
 
 
-def test_current_placements_survive_the_presolve() -> None:
-    # the baseline pins current (site, hardware, variant): dominated or not, they stay
-    inst = load_instance("example:hybrid-genai")
-    data = prepare(inst)
-    slow = {}
-    for w in data.lk.workloads.values():
-        for q in w.current or []:
-            slow[(w.id, q.site, q.hardware, q.variant)] = q
-    assert slow
-    kept = {(c.workload, c.site, c.hardware, c.variant) for c in data.cands}
-    assert set(slow) <= kept
-    assert all(data.pinned().by_wp.get((w, p)) for w in data.lk.workloads
-               for p in range(data.n_periods))
+def test_a_dominated_current_variant_survives_the_presolve() -> None:
+    # the baseline pins current (site, hardware, variant): make the current variant of
+    # copilot-70b-eu the dominated fp16 (fp8 is faster on h100-x8); it must stay
+    raw = yaml.safe_load((ROOT / "placement/instances/hybrid-genai.yaml").read_text())
+    wl = next(w for w in raw["workloads"] if w["id"] == "copilot-70b-eu")
+    wl["current"]["variant"] = "fp16"
+    wl.pop("min_quality", None)
+    data = prepare(load_instance(raw))
+    site, hw = wl["current"]["site"], wl["current"]["hardware"]
+    assert _dominates(data.lk, "copilot-70b-eu", hw, "fp8", "fp16")
+    kept = {(c.site, c.hardware, c.variant) for c in data.cands if c.workload == "copilot-70b-eu"}
+    assert (site, hw, "fp16") in kept
+    others = [s for s in data.lk.sites if s != site and (s, hw) in data.lk.offers]
+    assert all((s, hw, "fp16") not in kept for s in others)  # dropped where not pinned
+    assert all(data.pinned().by_wp.get(("copilot-70b-eu", p)) for p in range(data.n_periods))
 
 
 def _handed_over(cls: type, m: Any) -> Any:
