@@ -102,16 +102,23 @@ def test_a_dominated_current_variant_survives_the_presolve() -> None:
     assert all(data.pinned().by_wp.get(("copilot-70b-eu", p)) for p in range(data.n_periods))
 
 
-def _handed_over(cls: type, m: Any) -> Any:
-    m.prob.solverModel = highspy.Highs()
-    cls(msg=False).buildSolverModel(m.prob)
-    return m.prob.solverModel.getLp()
+def _handed_over(solver: Any, prob: Any) -> Any:
+    prob.solverModel = highspy.Highs()
+    solver.buildSolverModel(prob)
+    return prob.solverModel.getLp()
 
 
 def test_bulk_handover_builds_pulps_model() -> None:
-    # the bulk hand-over to HiGHS gives the model pulp's row-by-row one gives
-    m = build(prepare(load_instance("example:hybrid-genai")))
-    ours, theirs = _handed_over(_Highs, m), _handed_over(pulp.HiGHS, m)
+    # the bulk hand-over to HiGHS, with the rows still pending in the Milp, gives the
+    # model pulp's row-by-row one gives from the same rows made pulp constraints
+    data = prepare(load_instance("example:hybrid-genai"))
+    lean, full = build(data), build(data)
+    assert len(lean.pending) > 0
+    solver = _Highs(msg=False)
+    solver.pending = lean.pending
+    ours = _handed_over(solver, lean.problem)
+    theirs = _handed_over(pulp.HiGHS(msg=False), full.prob)
+    assert len(full.pending) == 0
     assert ours.num_col_ == theirs.num_col_ > 0 and ours.num_row_ == theirs.num_row_ > 0
     for attr in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_"):
         assert list(getattr(ours, attr)) == list(getattr(theirs, attr)), attr
@@ -125,7 +132,7 @@ def test_bulk_handover_builds_pulps_model() -> None:
                 i = mat.index_[e]
                 d[(j, i) if rowwise else (i, j)] = mat.value_[e]
     assert np.array_equal(dense[0], dense[1])
-    assert ours.offset_ == m.prob.objective.constant
+    assert ours.offset_ == full.prob.objective.constant
 
 
 @pytest.mark.parametrize("source", DOMINANCE_SOURCES, ids=["hybrid", "g1", "g2", "g3", "g4"])
@@ -154,3 +161,28 @@ def test_fast_candidate_loop_matches_the_rules(source: Any, period_rules: bool) 
                             expected.append(c)
     expected.sort(key=lambda c: (c.workload, c.period, c.site, c.hardware, c.variant))
     assert feasible_candidates(lk, routes, period_rules=period_rules) == expected
+
+
+def test_handover_sums_a_column_listed_twice_and_drops_zeros() -> None:
+    from placement.milp.solve import _csr
+
+    # row 0: 1 x0 + 2 x2 + 3 x0 - 2 x2 (x2 cancels); row 1: empty; row 2: 0 x1 + 5 x1
+    start, col, val = _csr([0, 4, 4, 6], [0, 2, 0, 2, 1, 1], [1.0, 2.0, 3.0, -2.0, 0.0, 5.0], 3)
+    assert start.tolist() == [0, 1, 1, 2]
+    assert col.tolist() == [0, 1] and val.tolist() == [4.0, 5.0]
+
+
+def test_pending_rows_become_the_same_pulp_constraints() -> None:
+    data = prepare(load_instance("example:hybrid-genai"))
+    m = build(data)
+    x0, x1 = m.x[0], m.x[1]
+    m.add_row([(x0, 1.0), (x1, 2.0), (x0, 3.0)], ">=", 1.5, "probe")
+    pending = len(m.pending)
+    prob = m.prob  # makes the pending rows constraints
+    rows = prob._constraints
+    assert len(m.pending) == 0 and len(rows) == pending
+    names = list(rows)
+    assert names[0] == "assign_0" and names[-1] == "probe_0"
+    probe = rows["probe_0"]
+    assert dict(probe.items()) == {x0: 4.0, x1: 2.0}
+    assert probe.sense == pulp.LpConstraintGE and probe.getLb() == 1.5

@@ -21,11 +21,35 @@ from placement.data import ProblemData
 
 
 @dataclass
+class Rows:
+    """Rows not yet made pulp constraints: row r is ``lower[r] <= sum_e coef[e] var[e] <=
+    upper[r]`` over e in ``start[r]:start[r+1]`` (a variable listed twice counts with the
+    sum of its coefficients), named ``{family[r]}_{number[r]}``."""
+
+    family: list[str] = field(default_factory=list)
+    number: list[int] = field(default_factory=list)
+    lower: list[float | None] = field(default_factory=list)
+    upper: list[float | None] = field(default_factory=list)
+    start: list[int] = field(default_factory=lambda: [0])
+    var: list[pulp.LpVariable] = field(default_factory=list)
+    coef: list[float] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.family)
+
+
+@dataclass
 class Milp:
-    """A pulp problem with its variables, keyed by the domain's ids."""
+    """A pulp problem with its variables, keyed by the domain's ids.
+
+    Rows added with ``add_row`` wait in ``pending`` (plain lists: creating millions of
+    pulp expressions dominated the build of large models); HiGHS takes them from there in
+    bulk (``placement.milp.solve``), and ``prob`` makes them pulp constraints, in order,
+    for everything else (CBC, MPS files, analyses that add pulp rows).
+    """
 
     data: ProblemData
-    prob: pulp.LpProblem
+    problem: pulp.LpProblem
     x: dict[int, pulp.LpVariable] = field(default_factory=dict)
     rent: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
     buy: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
@@ -34,22 +58,63 @@ class Milp:
     move: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
     objective_constant: float = 0.0
     rows: dict[str, int] = field(default_factory=dict)
+    pending: Rows = field(default_factory=Rows)
 
-    def add(self, constraint: pulp.LpConstraint, family: str) -> None:
-        """Add a row named ``family_N`` (ids stay out of names: pulp mangles them)."""
+    @property
+    def prob(self) -> pulp.LpProblem:
+        """The pulp problem with every row in it (pending rows become constraints)."""
+        self.flush()
+        return self.problem
+
+    def _number(self, family: str) -> int:
+        """The next row number of ``family``: rows are named ``family_N`` (ids stay out of
+        names: pulp mangles them)."""
         n = self.rows.get(family, 0)
         self.rows[family] = n + 1
-        self.prob.addConstraint(constraint, f"{family}_{n}")
+        return n
+
+    def add(self, constraint: pulp.LpConstraint, family: str) -> None:
+        """Add a pulp row named ``family_N``, after every pending row."""
+        self.flush()
+        self.problem.addConstraint(constraint, f"{family}_{self._number(family)}")
 
     def add_row(self, terms: Terms, sense: str, rhs: float, family: str) -> None:
         """Add ``sum(coef x var for var, coef in terms) <sense> rhs`` (sense "<=", ">=" or
-        "=="), built straight from the terms: much faster than pulp's operators on large
-        models. A variable listed twice gets the sum of its coefficients."""
-        coef: dict[pulp.LpVariable, float] = {}
-        for var, c in terms:
-            coef[var] = coef.get(var, 0.0) + c
-        expr = pulp.LpAffineExpression(coef)
-        self.add(pulp.LpConstraint(expr, _SENSES[sense], rhs=rhs), family)
+        "==") to the pending rows. A variable listed twice gets the sum of its
+        coefficients."""
+        rows = self.pending
+        rows.family.append(family)
+        rows.number.append(self._number(family))
+        rows.lower.append(None if sense == "<=" else rhs)
+        rows.upper.append(None if sense == ">=" else rhs)
+        if terms:
+            variables, coefs = zip(*terms, strict=True)
+            rows.var.extend(variables)
+            rows.coef.extend(coefs)
+        rows.start.append(len(rows.var))
+
+    def flush(self) -> None:
+        """Make the pending rows pulp constraints, in the order they were added."""
+        rows = self.pending
+        for r, family in enumerate(rows.family):
+            coef: dict[pulp.LpVariable, float] = {}
+            for e in range(rows.start[r], rows.start[r + 1]):
+                coef[rows.var[e]] = coef.get(rows.var[e], 0.0) + rows.coef[e]
+            expr = pulp.LpAffineExpression(coef)
+            lo, up = rows.lower[r], rows.upper[r]
+            if lo is None:
+                con = pulp.LpConstraint(expr, pulp.LpConstraintLE, rhs=up)
+            elif up is None:
+                con = pulp.LpConstraint(expr, pulp.LpConstraintGE, rhs=lo)
+            else:
+                con = pulp.LpConstraint(expr, pulp.LpConstraintEQ, rhs=lo)
+            self.problem.addConstraint(con, f"{family}_{rows.number[r]}")
+        self.pending = Rows()
+
+    @property
+    def n_variables(self) -> int:
+        """The variables the model created (analyses' extra variables not counted)."""
+        return sum(map(len, (self.x, self.rent, self.buy, self.active, self.first, self.move)))
 
     def served_terms(self, w: str, s: str, p: int) -> Terms:
         """Y(w,s,p) = sum over (h, v) of x, as terms."""
@@ -83,7 +148,6 @@ class Milp:
 
 
 Terms = list[tuple[pulp.LpVariable, float]]
-_SENSES = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE, "==": pulp.LpConstraintEQ}
 
 
 def create_variables(data: ProblemData, name: str = "placement") -> Milp:
@@ -91,28 +155,28 @@ def create_variables(data: ProblemData, name: str = "placement") -> Milp:
     m = Milp(data, pulp.LpProblem(name, pulp.LpMinimize))
     lk = data.lk
     for k in range(len(data.cands)):
-        m.x[k] = m.prob.add_variable(f"x_{k}", 0, 1, cat=pulp.LpInteger)
+        m.x[k] = m.problem.add_variable(f"x_{k}", 0, 1, cat=pulp.LpInteger)
     for s, h, p in data.rented_keys():
         ub = data.units_var_upper(s, h, p)
-        m.rent[(s, h, p)] = m.prob.add_variable(f"rent_{len(m.rent)}", 0, ub, cat=pulp.LpInteger)
+        m.rent[(s, h, p)] = m.problem.add_variable(f"rent_{len(m.rent)}", 0, ub, cat=pulp.LpInteger)
     for s, h in data.owned_offers:
         cap = data.units_var_upper(s, h, 0)
         room = None if cap is None else cap - lk.offers[(s, h)].existing_units
         for p in range(data.n_periods):
             if (room is None or room > 0) and lk.can_buy(h, p):
-                m.buy[(s, h, p)] = m.prob.add_variable(
+                m.buy[(s, h, p)] = m.problem.add_variable(
                     f"buy_{len(m.buy)}", 0, room, cat=pulp.LpInteger
                 )
     for s in sorted(lk.sites):
         site = lk.sites[s]
         if site.fixed_per_month > 0 or (site.activation_cost > 0 and not site.active_at_start):
             for p in range(data.n_periods):
-                m.active[(s, p)] = m.prob.add_variable(
+                m.active[(s, p)] = m.problem.add_variable(
                     f"active_{len(m.active)}", 0, 1, cat=pulp.LpInteger
                 )
         if site.activation_cost > 0 and not site.active_at_start:
             for p in range(data.n_periods):
-                m.first[(s, p)] = m.prob.add_variable(
+                m.first[(s, p)] = m.problem.add_variable(
                     f"first_{len(m.first)}", 0, 1, cat=pulp.LpInteger
                 )
     for w in sorted(lk.workloads):
@@ -123,5 +187,5 @@ def create_variables(data: ProblemData, name: str = "placement") -> Milp:
             frozen = info.spec.pilot and wl.criticality == "high"
             if wl.migration_cost > 0 or limited or frozen:
                 ub = 0 if frozen else 1
-                m.move[(w, p)] = m.prob.add_variable(f"move_{len(m.move)}", 0, ub)
+                m.move[(w, p)] = m.problem.add_variable(f"move_{len(m.move)}", 0, ub)
     return m

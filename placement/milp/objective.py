@@ -105,7 +105,7 @@ def npv_terms(m: Milp) -> dict[str, Linear]:
 
 
 def set_objective(m: Milp, weights: dict[str, float] | None = None) -> None:
-    """Set the NPV objective on ``m.prob`` (see the module docstring); ``weights`` scales
+    """Set the NPV objective on ``m.problem`` (see the module docstring); ``weights`` scales
     categories (default 1 each)."""
     total = Linear()
     for cat, lin in npv_terms(m).items():
@@ -114,4 +114,4 @@ def set_objective(m: Milp, weights: dict[str, float] | None = None) -> None:
             total.add(var, w * value)
         total.constant += w * lin.constant
     m.objective_constant = total.constant
-    m.prob.setObjective(total.expr())
+    m.problem.setObjective(total.expr())

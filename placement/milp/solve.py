@@ -23,7 +23,7 @@ import highspy
 import numpy as np
 import pulp
 
-from placement.milp.model import Milp
+from placement.milp.model import Milp, Rows
 from placement.milp.start import complete_start
 from placement.schema.options import SolveOptions
 
@@ -62,13 +62,17 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
 
     progress: ProgressHook | None = None
     start: dict[pulp.LpVariable, float] | None = None
+    pending: Rows | None = None
 
     def buildSolverModel(self, lp: pulp.LpProblem) -> None:
-        """The same model as pulp's ``HiGHS.buildSolverModel`` (columns in ``lp.variables()``
-        order, rows in ``lp.constraints`` order, zero coefficients left out), handed over in
-        three bulk calls instead of one call per column and per row; plus the offset."""
+        """The model pulp's ``HiGHS.buildSolverModel`` builds (columns in ``lp.variables()``
+        order, rows in ``lp.constraints`` order, zero coefficients left out), then the
+        ``pending`` rows a Milp has not made pulp constraints; handed over in bulk calls
+        instead of one call per column and per row; plus the objective's offset."""
         h: highspy.Highs = lp.solverModel
         inf = highspy.kHighsInf
+        pending = self.pending or Rows()
+        lp._add_variables(set(pending.var))
         variables = lp.variables()
         n = len(variables)
         sign = -1.0 if lp.sense == pulp.LpMaximize else 1.0
@@ -92,7 +96,7 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
             h.changeColsIntegrality(len(integer), np.array(integer, np.int32), kinds)
         constraints = list(lp._constraints.values())
         starts, index, value = [0], [], []
-        row_lower, row_upper = np.full(len(constraints), -inf), np.full(len(constraints), inf)
+        row_lower, row_upper = [], []
         for r, con in enumerate(constraints):
             con.index = r
             for var, coefficient in con.items():
@@ -100,20 +104,24 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
                     index.append(var.index)
                     value.append(coefficient)
             starts.append(len(index))
-            lb, ub = con.getLb(), con.getUb()
-            if lb is not None:
-                row_lower[r] = lb
-            if ub is not None:
-                row_upper[r] = ub
-        if constraints:
+            row_lower.append(con.getLb())
+            row_upper.append(con.getUb())
+        base = len(index)
+        index += [var.index for var in pending.var]
+        value += pending.coef
+        starts += [base + e for e in pending.start[1:]]
+        row_lower += pending.lower
+        row_upper += pending.upper
+        if row_lower:
+            starts_, index_, value_ = _csr(starts, index, value, n)
             h.addRows(
-                len(constraints),
-                row_lower,
-                row_upper,
-                len(index),
-                np.array(starts[:-1], np.int32),
-                np.array(index, np.int32),
-                np.array(value, np.float64),
+                len(row_lower),
+                np.array([-inf if b is None else b for b in row_lower], np.float64),
+                np.array([inf if b is None else b for b in row_upper], np.float64),
+                len(index_),
+                starts_[:-1],
+                index_,
+                value_,
             )
         h.changeObjectiveOffset(float(objective.constant))
 
@@ -125,6 +133,27 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
             value = np.array(list(self.start.values()), dtype=np.float64)
             lp.solverModel.setSolution(len(index), index, value)
         super().callSolver(lp)
+
+
+def _csr(
+    starts: list[int], index: list[int], value: list[float], n_cols: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row-wise sparse arrays (starts, column indices, values) with each column at most
+    once per row (coefficients summed) and no zero coefficients, in the given order."""
+    start = np.array(starts, np.int64)
+    col, val = np.array(index, np.int64), np.array(value, np.float64)
+    row = np.repeat(np.arange(len(start) - 1), np.diff(start))
+    key = row * n_cols + col
+    unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    if len(unique) < len(key):  # a column twice in a row: sum, keep the first's place
+        total = np.bincount(inverse, weights=val, minlength=len(unique))
+        order = np.sort(first)
+        row, col, val = row[order], col[order], total[inverse[order]]
+    keep = val != 0
+    row, col, val = row[keep], col[keep], val[keep]
+    counts = np.bincount(row, minlength=len(start) - 1)
+    start = np.concatenate(([0], np.cumsum(counts)))
+    return start.astype(np.int32), col.astype(np.int32), val
 
 
 # -- Optional progress reporting (benchmarks); no effect unless a hook is given. -----------
@@ -216,7 +245,7 @@ def solve_milp(
     1, every other ``x`` 0, and every other variable the least value the constraints allow
     (``placement.milp.start``): HiGHS checks a whole solution, or repairs it."""
     start = time.perf_counter()
-    if not m.prob.variables():
+    if not m.n_variables and not m.problem.variables():
         return _read_values(
             m,
             SolveResult(
@@ -259,19 +288,25 @@ def _solve_highs(
         threads=options.threads,
     )
     solver.progress = progress
+    solver.pending = m.pending
     if start_from is not None:
         solver.start = complete_start(m, start_from)
     try:
-        m.prob.solve(solver)
+        m.problem.solve(solver)
     except pulp.PulpSolverError as exc:
         return SolveResult("error", "error", "HiGHS", 0.0, message=str(exc))
-    h: highspy.Highs = m.prob.solverModel
+    return _highs_outcome(m.problem.solverModel, bool(m.data.cands))
+
+
+def _highs_outcome(h: highspy.Highs, mip: bool) -> SolveResult:
+    """The SolveResult of a finished HiGHS run, from HiGHS's own model status, primal
+    solution status and dual bound (``mip``: the model has integer columns)."""
     status = h.getModelStatus()
     info = h.getInfo()
     has_primal = info.primal_solution_status == 2  # kSolutionStatusFeasible
     if status == highspy.HighsModelStatus.kOptimal:
         obj = h.getInfo().objective_function_value
-        bound = _finite(info.mip_dual_bound) if m.data.cands else obj
+        bound = _finite(info.mip_dual_bound) if mip else obj
         return SolveResult(
             "optimal",
             "optimal",
@@ -337,16 +372,22 @@ def _solve_cbc(m: Milp, options: SolveOptions) -> SolveResult:
         except pulp.PulpSolverError as exc:
             return SolveResult("error", "error", "CBC", 0.0, message=str(exc))
         text = log.read_text(errors="replace") if log.exists() else ""
-    const = float(m.prob.objective.constant)
-    if m.prob.sol_status == pulp.LpSolutionOptimal:
-        obj = float(pulp.value(m.prob.objective))
+    return _cbc_outcome(m.prob, options.time_limit is not None, text)
+
+
+def _cbc_outcome(prob: pulp.LpProblem, time_limited: bool, log: str) -> SolveResult:
+    """The SolveResult of a finished CBC run, from pulp's solution status and the bound
+    CBC printed in its ``log`` (``time_limited``: the run had a time limit)."""
+    const = float(prob.objective.constant)
+    if prob.sol_status == pulp.LpSolutionOptimal:
+        obj = float(pulp.value(prob.objective))
         return SolveResult("optimal", "optimal", "CBC", 0.0, obj, obj, 0.0)
-    if m.prob.sol_status == pulp.LpSolutionIntegerFeasible:
-        obj = float(pulp.value(m.prob.objective))
-        found = _CBC_BOUND.findall(text)
+    if prob.sol_status == pulp.LpSolutionIntegerFeasible:
+        obj = float(pulp.value(prob.objective))
+        found = _CBC_BOUND.findall(log)
         bound = float(found[-1]) + const if found else None
         return SolveResult("feasible", "time_limit", "CBC", 0.0, obj, bound, _rel_gap(obj, bound))
-    if m.prob.status == pulp.LpStatusInfeasible:
+    if prob.status == pulp.LpStatusInfeasible:
         return SolveResult(
             "infeasible",
             "infeasible",
@@ -354,7 +395,7 @@ def _solve_cbc(m: Milp, options: SolveOptions) -> SolveResult:
             0.0,
             message="the solver proved that no plan meets every constraint",
         )
-    if options.time_limit is not None:
+    if time_limited:
         return SolveResult(
             "error",
             "time_limit",
@@ -367,7 +408,7 @@ def _solve_cbc(m: Milp, options: SolveOptions) -> SolveResult:
         "error",
         "CBC",
         0.0,
-        message=f"CBC ended with status {pulp.LpStatus[m.prob.status]}",
+        message=f"CBC ended with status {pulp.LpStatus[prob.status]}",
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pulp
-
 from placement.milp.model import Milp
 
 
@@ -39,7 +37,8 @@ def add_activation(m: Milp) -> None:
     for s in sorted(data.lk.sites):
         if (s, 0) not in m.first:
             continue
-        firsts = [m.first[(s, p)] for p in range(data.n_periods)]
-        m.add(pulp.lpSum(firsts) <= 1, "first_once")
+        firsts = [(m.first[(s, p)], 1.0) for p in range(data.n_periods)]
+        m.add_row(firsts, "<=", 1.0, "first_once")
         for p in range(data.n_periods):
-            m.add(m.active[(s, p)] <= pulp.lpSum(firsts[: p + 1]), "first")
+            before = [(var, -1.0) for var, _ in firsts[: p + 1]]
+            m.add_row([(m.active[(s, p)], 1.0), *before], "<=", 0.0, "first")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pulp
-
 from placement.milp.model import Milp
 
 
@@ -21,5 +19,4 @@ def add_bandwidth(m: Milp) -> None:
             continue
         if sum(data.cands[k].traffic_mbps for k in ks) <= cap:
             continue
-        flow = pulp.lpSum(data.cands[k].traffic_mbps * m.x[k] for k in ks)
-        m.add(flow <= cap, "bw")
+        m.add_row([(m.x[k], data.cands[k].traffic_mbps) for k in ks], "<=", cap, "bw")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pulp
-
 from placement.milp.model import Milp
 
 
@@ -18,7 +16,5 @@ def add_capex_budget(m: Milp) -> None:
         buys = [(s, h, v) for (s, h, p), v in sorted(m.buy.items()) if p == info.index]
         if budget is None or not buys:
             continue
-        spend = pulp.lpSum(
-            v * lk.hardware[h].capex * (1 - lk.sites[s].capex_rebate) for s, h, v in buys
-        )
-        m.add(spend <= budget, "capex_budget")
+        spend = [(v, lk.hardware[h].capex * (1 - lk.sites[s].capex_rebate)) for s, h, v in buys]
+        m.add_row(spend, "<=", budget, "capex_budget")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pulp
-
 from placement.milp.model import Milp
 
 
@@ -32,6 +30,6 @@ def add_max_migrations(m: Milp) -> None:
         cap = info.spec.max_migrations
         if cap is None:
             continue
-        moves = [v for (w, p), v in sorted(m.move.items()) if p == info.index]
+        moves = [(v, 1.0) for (w, p), v in sorted(m.move.items()) if p == info.index]
         if moves:
-            m.add(pulp.lpSum(moves) <= cap, "max_mig")
+            m.add_row(moves, "<=", float(cap), "max_mig")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pulp
-
 from placement.milp.model import Milp
 
 
@@ -18,10 +16,10 @@ def add_ownership(m: Milp) -> None:
     data = m.data
     last = data.n_periods - 1
     for s, h in data.owned_offers:
-        buys = [m.buy[(s, h, p)] for p in range(data.n_periods) if (s, h, p) in m.buy]
+        buys, existing = m.units_terms(s, h, last)
         cap = data.lk.offers[(s, h)].max_units
         if len(buys) > 1 and cap is not None:
-            m.add(m.owned(s, h, last) <= cap, "own_cap")
+            m.add_row(buys, "<=", cap - existing, "own_cap")
 
 
 def add_power(m: Milp) -> None:
@@ -37,7 +35,10 @@ def add_power(m: Milp) -> None:
         if cap is None or not owned:
             continue
         for p in range(data.n_periods):
-            draw = pulp.lpSum(
-                m.owned(s, h, p) * (lk.hardware[h].power_w / 1000.0) for _, h in owned
-            )
-            m.add(draw <= cap, "power")
+            draw, base = [], 0.0
+            for _, h in owned:
+                kw = lk.hardware[h].power_w / 1000.0
+                buys, existing = m.units_terms(s, h, p)
+                draw += [(var, kw) for var, _ in buys]
+                base += existing * kw
+            m.add_row(draw, "<=", cap - base, "power")
