@@ -111,10 +111,19 @@ class Milp:
             self.problem.addConstraint(con, f"{family}_{rows.number[r]}")
         self.pending = Rows()
 
+    def columns(self) -> list[pulp.LpVariable]:
+        """Every variable the model created, in a fixed order (analyses' extras not
+        included)."""
+        out: list[pulp.LpVariable] = []
+        for group in (self.x, self.rent, self.buy, self.active, self.first, self.move):
+            out += group.values()
+        return out
+
     @property
     def n_variables(self) -> int:
         """The variables the model created (analyses' extra variables not counted)."""
-        return sum(map(len, (self.x, self.rent, self.buy, self.active, self.first, self.move)))
+        groups = (self.x, self.rent, self.buy, self.active, self.first, self.move)
+        return sum(len(group) for group in groups)
 
     def served_terms(self, w: str, s: str, p: int) -> Terms:
         """Y(w,s,p) = sum over (h, v) of x, as terms."""

@@ -8,6 +8,7 @@ CBC's solution status and the bound printed in its log.
 from __future__ import annotations
 
 import math
+import operator
 import os
 import re
 import sys
@@ -58,22 +59,60 @@ class SolveResult:
 
 class _Highs(pulp.HiGHS):  # type: ignore[misc]
     """pulp's HiGHS, passing the objective's constant to HiGHS as its offset, and an
-    optional start: values of some variables, which HiGHS completes or repairs."""
+    optional start: values of some variables, which HiGHS completes or repairs.
+
+    Given a Milp's ``pending`` rows and ``columns`` (its variables), a model with no pulp
+    constraints goes to HiGHS with those columns in that order and values come back to
+    them alone: pulp's sorting of every variable by name, twice per solve, is skipped.
+    With pulp constraints (analyses), columns are pulp's (``lp.variables()``)."""
 
     progress: ProgressHook | None = None
     start: dict[pulp.LpVariable, float] | None = None
     pending: Rows | None = None
+    columns: list[pulp.LpVariable] | None = None
+
+    def _columns(self, lp: pulp.LpProblem) -> list[pulp.LpVariable]:
+        if self.columns is not None and not lp._constraints:
+            return self.columns
+        self.columns = None
+        lp._add_variables(set((self.pending or Rows()).var))
+        return list(lp.variables())
+
+    def actualSolve(self, lp: pulp.LpProblem) -> int:
+        self.createAndConfigureSolver(lp)
+        self.buildSolverModel(lp)
+        self.callSolver(lp)
+        status, sol_status = self.findSolutionValues(lp)
+        lp.assignStatus(status, sol_status)
+        return int(status)
+
+    def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[int, int]:
+        if self.columns is None:
+            return tuple(super().findSolutionValues(lp))
+        h: highspy.Highs = lp.solverModel
+        for var, value in zip(self.columns, h.getSolution().col_value, strict=True):
+            var.varValue = value
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            return pulp.LpStatusOptimal, pulp.LpSolutionOptimal
+        if status in (
+            highspy.HighsModelStatus.kInfeasible,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible,
+        ):
+            return pulp.LpStatusInfeasible, pulp.LpSolutionInfeasible
+        if h.getInfo().primal_solution_status == 2:
+            return pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible
+        return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound
 
     def buildSolverModel(self, lp: pulp.LpProblem) -> None:
-        """The model pulp's ``HiGHS.buildSolverModel`` builds (columns in ``lp.variables()``
-        order, rows in ``lp.constraints`` order, zero coefficients left out), then the
-        ``pending`` rows a Milp has not made pulp constraints; handed over in bulk calls
-        instead of one call per column and per row; plus the objective's offset."""
+        """The model pulp's ``HiGHS.buildSolverModel`` builds (rows in ``lp.constraints``
+        order, zero coefficients left out), then the ``pending`` rows a Milp has not made
+        pulp constraints; handed over in bulk calls instead of one call per column and per
+        row; plus the objective's offset."""
         h: highspy.Highs = lp.solverModel
         inf = highspy.kHighsInf
         pending = self.pending or Rows()
-        lp._add_variables(set(pending.var))
-        variables = lp.variables()
+        variables = self._columns(lp)
         n = len(variables)
         sign = -1.0 if lp.sense == pulp.LpMaximize else 1.0
         cost, lower, upper = np.zeros(n), np.full(n, -inf), np.full(n, inf)
@@ -107,7 +146,7 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
             row_lower.append(con.getLb())
             row_upper.append(con.getUb())
         base = len(index)
-        index += [var.index for var in pending.var]
+        index += map(_INDEX, pending.var)
         value += pending.coef
         starts += [base + e for e in pending.start[1:]]
         row_lower += pending.lower
@@ -288,7 +327,7 @@ def _solve_highs(
         threads=options.threads,
     )
     solver.progress = progress
-    solver.pending = m.pending
+    solver.pending, solver.columns = m.pending, m.columns()
     if start_from is not None:
         solver.start = complete_start(m, start_from)
     try:
@@ -351,6 +390,7 @@ def _highs_outcome(h: highspy.Highs, mip: bool) -> SolveResult:
     )
 
 
+_INDEX = operator.attrgetter("index")
 _CBC_BOUND = re.compile(r"^(?:Lower bound|Best possible):\s*(\S+)", re.M)
 
 
@@ -372,12 +412,33 @@ def _solve_cbc(m: Milp, options: SolveOptions) -> SolveResult:
         except pulp.PulpSolverError as exc:
             return SolveResult("error", "error", "CBC", 0.0, message=str(exc))
         text = log.read_text(errors="replace") if log.exists() else ""
-    return _cbc_outcome(m.prob, options.time_limit is not None, text)
+    return _cbc_outcome(m.prob, options.time_limit, text)
 
 
-def _cbc_outcome(prob: pulp.LpProblem, time_limited: bool, log: str) -> SolveResult:
+_CBC_PREPROCESS_INFEASIBLE = "Pre-processing says infeasible"
+_CBC_WALLCLOCK = re.compile(r"\(Wallclock seconds\):\s*([0-9.]+)")
+
+
+def _cbc_outcome(prob: pulp.LpProblem, time_limit: float | None, log: str) -> SolveResult:
     """The SolveResult of a finished CBC run, from pulp's solution status and the bound
-    CBC printed in its ``log`` (``time_limited``: the run had a time limit)."""
+    CBC printed in its ``log`` (``time_limit``: the run's limit, None for none).
+
+    CBC 2.10 interrupted by its time limit in preprocessing says "Pre-processing says
+    infeasible" of feasible models: with the limit reached, that is no proof, and the run
+    is reported as time-limited without a plan."""
+    time_limited = time_limit is not None
+    if prob.status == pulp.LpStatusInfeasible and time_limit is not None:
+        clock = _CBC_WALLCLOCK.findall(log)
+        out_of_time = not clock or float(clock[-1]) >= time_limit * 0.99
+        if _CBC_PREPROCESS_INFEASIBLE in log and out_of_time:
+            return SolveResult(
+                "error",
+                "time_limit",
+                "CBC",
+                0.0,
+                message="no feasible plan found within the time limit (CBC's preprocessing "
+                "was interrupted; its 'infeasible' is no proof)",
+            )
     const = float(prob.objective.constant)
     if prob.sol_status == pulp.LpSolutionOptimal:
         obj = float(pulp.value(prob.objective))

@@ -16,5 +16,7 @@ def add_capex_budget(m: Milp) -> None:
         buys = [(s, h, v) for (s, h, p), v in sorted(m.buy.items()) if p == info.index]
         if budget is None or not buys:
             continue
-        spend = [(v, lk.hardware[h].capex * (1 - lk.sites[s].capex_rebate)) for s, h, v in buys]
+        spend = [
+            (v, (lk.hardware[h].capex or 0.0) * (1 - lk.sites[s].capex_rebate)) for s, h, v in buys
+        ]
         m.add_row(spend, "<=", budget, "capex_budget")
