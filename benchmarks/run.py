@@ -56,6 +56,7 @@ TARGET_GAP = {"S": (1e-4, 5.0), "M": (0.01, 60.0), "L": (0.02, 300.0), "XL": (0.
 XL_MEMORY_MB = 8192.0
 BUILD_SHARE = 0.20
 PLAIN_SPEEDUP = 5.0
+WHY_KEYS = ("S", "M", "L", "XL", "XL-memory", "L-build", "M-plain")
 
 
 # -- the worker: one case in its own process ---------------------------------------------
@@ -317,14 +318,30 @@ def main(argv: list[str] | None = None) -> int:
                     help="regenerate the doc from the JSON in --out-dir; run nothing")
     ap.add_argument("--note", action="append", default=[],
                     help="a note for the report (repeatable), e.g. why a size was not run")
+    ap.add_argument("--why", action="append", default=[], metavar="KEY=TEXT",
+                    help="why a target is met or not, shown in the targets table; KEY: S, M, "
+                         "L, XL, XL-memory, L-build, M-plain (repeatable). With --render-only, "
+                         "--why and --note are added to the JSON's config first")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
         _worker(args.worker)
         return 0
     out_json = args.out_dir / "latest.json"
+    why = {}
+    for item in args.why:
+        key, sep, text = item.partition("=")
+        if not sep or key not in WHY_KEYS:
+            ap.error(f"--why {item!r}: expected KEY=TEXT with KEY one of {', '.join(WHY_KEYS)}")
+        why[key] = text.strip()
     if args.render_only:
-        _write(args.doc, render(json.loads(out_json.read_text(encoding="utf-8"))))
+        results = json.loads(out_json.read_text(encoding="utf-8"))
+        if why or args.note:
+            cfg = results["config"]
+            cfg["why"] = {**cfg.get("why", {}), **why}
+            cfg["notes"] = [*cfg.get("notes", []), *args.note]
+            _write(out_json, json.dumps(results, indent=1, allow_nan=False) + "\n")
+        _write(args.doc, render(results))
         return 0
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
@@ -343,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
                    "time_limit": {s: limits[s] for s in sizes},
                    "compare": [s for s in sizes if s in compared],
                    "threads": args.threads, "gap_option": 1e-4, "notes": args.note,
+                   "why": why,
                    "command": "python benchmarks/run.py " + shlex.join(
                        argv if argv is not None else sys.argv[1:])},
         "records": [],
@@ -411,9 +429,36 @@ def _t_gap(rec: dict[str, Any], gap: float) -> float | None:
     return rec.get(f"t_gap_{_pct(gap)}")
 
 
+def _gap_at(rec: dict[str, Any], seconds: float) -> float | None:
+    """The run's gap at ``seconds`` from the start of the case: the last genuine progress
+    event by then (see ``_time_to_gap``), or the final gap if the run had ended."""
+    if rec.get("wall_seconds") is not None and rec["wall_seconds"] <= seconds:
+        return rec.get("gap")
+    final = rec.get("bound")
+    gap = None
+    for e in rec.get("trace", []):
+        b = e["bound"]
+        if e["t"] > seconds:
+            break
+        if b is not None and final is not None and b <= final + 1e-9 * max(1.0, abs(final)):
+            gap = e["gap"] if e["gap"] is not None else gap
+    return gap
+
+
+def _how_far(rec: dict[str, Any], t: float | None, limit: float) -> str:
+    """One seed's measure of a gap target: when it got there, or how far it was."""
+    if t is not None:
+        return f"{t:.1f} s"
+    at = _gap_at(rec, limit)
+    end = f"{_gap(rec.get('gap'))} at the end, {_num(rec.get('wall_seconds'), 0)} s"
+    return f"never (gap {_gap(at)} at {limit:g} s; {end})"
+
+
 def targets(results: dict[str, Any]) -> list[dict[str, str]]:
-    """The issue's targets, each: what, measured, verdict."""
+    """The issue's targets, each: what, measured, verdict, and why (``--why``: the
+    analysis of a run, kept in its JSON)."""
     rows: list[dict[str, str]] = []
+    why = results.get("config", {}).get("why", {})
 
     def verdict(worst: float | None, limit: float, unit: str = "s") -> str:
         if worst is None:
@@ -429,22 +474,25 @@ def targets(results: dict[str, Any]) -> list[dict[str, str]]:
     for size, (gap, limit) in TARGET_GAP.items():
         runs = _main_runs(results, size)
         if not runs:
-            rows.append({"target": what[size], "measured": "not run", "verdict": "—"})
+            rows.append({"target": what[size], "measured": "not run", "verdict": "—",
+                         "key": size})
             continue
         times = [_t_gap(r, gap) for r in runs]
         worst = None if any(t is None for t in times) else max(t for t in times if t)
-        shown = ", ".join("never" if t is None else f"{t:.1f} s" for t in times)
+        shown = "; ".join(_how_far(r, t, limit) for r, t in zip(runs, times, strict=True))
         rows.append({"target": what[size], "measured": f"{shown} (per seed)",
-                     "verdict": verdict(worst, limit)})
+                     "verdict": verdict(worst, limit), "key": size})
         if size == "XL":
             peaks = [r["peak_mb"] for r in runs if r.get("peak_mb")]
             if peaks:
                 rows.append({"target": "XL under 8 GB of memory",
                              "measured": f"{max(peaks):,.0f} MB",
-                             "verdict": verdict(max(peaks), XL_MEMORY_MB, "MB")})
+                             "verdict": verdict(max(peaks), XL_MEMORY_MB, "MB"),
+                             "key": "XL-memory"})
             else:  # a killed case records no memory: nothing was measured
                 rows.append({"target": "XL under 8 GB of memory",
-                             "measured": "not measured (no case finished)", "verdict": "—"})
+                             "measured": "not measured (no case finished)", "verdict": "—",
+                             "key": "XL-memory"})
     runs = _main_runs(results, "L")
     if runs:
         shares = []
@@ -455,10 +503,10 @@ def targets(results: dict[str, Any]) -> list[dict[str, str]]:
         worst = max(shares) if shares else None
         rows.append({"target": "L: model construction under 20% of the wall time",
                      "measured": ", ".join(f"{100 * s:.0f}%" for s in shares) or "—",
-                     "verdict": verdict(worst, BUILD_SHARE)})
+                     "verdict": verdict(worst, BUILD_SHARE), "key": "L-build"})
     else:
         rows.append({"target": "L: model construction under 20% of the wall time",
-                     "measured": "not run", "verdict": "—"})
+                     "measured": "not run", "verdict": "—", "key": "L-build"})
     ratios = plain_speedups(results, "M")
     if ratios:
         worst_ratio = min(x for x, _ in ratios)
@@ -467,13 +515,15 @@ def targets(results: dict[str, Any]) -> list[dict[str, str]]:
         rows.append({"target": "M: at least 5x faster to 1% gap than the plain transcription",
                      "measured": shown,
                      "verdict": f"met ({worst_ratio / PLAIN_SPEEDUP:.1f}x the target)" if ok
-                     else f"not met ({worst_ratio:.1f}x of the 5x asked)"})
+                     else f"not met ({worst_ratio:.1f}x of the 5x asked)", "key": "M-plain"})
     else:
         ran = bool(_records(results, "M", formulation="plain"))
         rows.append({"target": "M: at least 5x faster to 1% gap than the plain transcription",
                      "measured": "no ratio: neither reached a 1% gap" if ran
                      else "not run (needs --compare)",
-                     "verdict": "not met" if ran else "—"})
+                     "verdict": "not met" if ran else "—", "key": "M-plain"})
+    for r in rows:
+        r["why"] = why.get(r.pop("key", ""), "")
     return rows
 
 
@@ -546,10 +596,11 @@ def render(results: dict[str, Any]) -> str:
         "",
         "## Targets (issue 5)",
         "",
-        "| target | measured | verdict |",
-        "|---|---|---|",
+        "| target | measured | verdict | why |",
+        "|---|---|---|---|",
     ]
-    lines += [f"| {r['target']} | {r['measured']} | {r['verdict']} |" for r in targets(results)]
+    lines += [f"| {r['target']} | {r['measured']} | {r['verdict']} | {r['why']} |"
+              for r in targets(results)]
     lines += ["", "## Results by size", ""]
     not_run = []
     for size in (*PUBLIC_SIZES, "XS"):

@@ -75,6 +75,15 @@ def test_runner_end_to_end_with_comparisons(tmp_path: Path) -> None:
     again = tmp_path / "again.md"
     assert run.main(["--render-only", "--out-dir", str(out), "--doc", str(again)]) == 0
     assert again.read_text(encoding="utf-8") == text
+    # an analysis added afterwards goes into the JSON and the table
+    assert run.main(["--render-only", "--out-dir", str(out), "--doc", str(again),
+                     "--why", "S=S is not in this run", "--note", "later"]) == 0
+    kept = json.loads((out / "latest.json").read_text(encoding="utf-8"))["config"]
+    assert kept["why"] == {"S": "S is not in this run"} and kept["notes"] == ["XL: not run",
+                                                                             "later"]
+    assert "| not run | — | S is not in this run |" in again.read_text(encoding="utf-8")
+    with pytest.raises(SystemExit):
+        run.main(["--render-only", "--out-dir", str(out), "--why", "Q=what"])
 
 
 def test_unknown_size_is_a_usage_error(tmp_path: Path) -> None:
@@ -107,6 +116,23 @@ def test_targets_verdicts() -> None:
     assert rows["XL within 5% in under 10 minutes"]["measured"] == "not run"
     speed = rows["M: at least 5x faster to 1% gap than the plain transcription"]
     assert speed["measured"] == "≥ 1.5x" and speed["verdict"].startswith("not met")
+    assert all(r["why"] == "" for r in rows.values())
+
+
+def test_a_target_never_reached_shows_how_far_and_why() -> None:
+    trace = [{"t": 5.0, "event": "log", "objective": 130.0, "bound": 90.0, "gap": 0.3077},
+             # a sub-MIP's bound, above the final one: not this problem's gap
+             {"t": 20.0, "event": "log", "objective": 100.0, "bound": 99.9, "gap": 0.001},
+             {"t": 50.0, "event": "incumbent", "objective": 110.0, "bound": 95.0,
+              "gap": 0.1364},
+             {"t": 70.0, "event": "log", "objective": 104.0, "bound": 96.0, "gap": 0.0769}]
+    records = [_rec("M", 1, t_gap_1=None, gap=0.0769, bound=96.0, wall_seconds=121.0,
+                    trace=trace)]
+    results = {"records": records, "config": {"why": {"M": "the bound hardly moves"}}}
+    rows = {r["target"]: r for r in run.targets(results)}
+    m = rows["M within 1% of its bound in under 60 s"]
+    assert m["measured"] == "never (gap 13.64% at 60 s; 7.69% at the end, 121 s) (per seed)"
+    assert m["verdict"].startswith("not met") and m["why"] == "the bound hardly moves"
 
 
 def test_progress_hook_reports_the_search() -> None:
