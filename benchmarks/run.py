@@ -322,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="why a target is met or not, shown in the targets table; KEY: S, M, "
                          "L, XL, XL-memory, L-build, M-plain (repeatable). With --render-only, "
                          "--why and --note are added to the JSON's config first")
+    ap.add_argument("--merge", action="store_true",
+                    help="keep the other sizes' records of DIR/latest.json and replace only "
+                         "those of --sizes (re-run one size after a change)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
@@ -365,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
                        argv if argv is not None else sys.argv[1:])},
         "records": [],
     }
+    if args.merge and out_json.exists():
+        results = _merged(json.loads(out_json.read_text(encoding="utf-8")), results)
     with tempfile.TemporaryDirectory(prefix="placement-bench-") as tmp:
         for size in sizes:
             n_w, n_s, n_p = SIZES[size]
@@ -381,6 +386,23 @@ def main(argv: list[str] | None = None) -> int:
     _write(out_json, json.dumps(results, indent=1, allow_nan=False) + "\n")
     _write(args.doc, render(results))
     return 0
+
+
+def _merged(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """``old``'s records and config for the sizes ``new`` does not run, ``new``'s for the
+    rest; the commands of both are kept, in order."""
+    cfg, ocfg = new["config"], old["config"]
+    rerun = set(cfg["sizes"])
+    kept = [s for s in ocfg["sizes"] if s not in rerun]
+    for key in ("seeds", "time_limit"):
+        cfg[key] = {**{s: ocfg[key][s] for s in kept}, **cfg[key]}
+    cfg["compare"] = [s for s in ocfg["compare"] if s in kept] + cfg["compare"]
+    cfg["sizes"] = [s for s in (*PUBLIC_SIZES, "XS") if s in kept or s in rerun]
+    cfg["notes"] = [*ocfg.get("notes", []), *cfg["notes"]]
+    cfg["why"] = {**ocfg.get("why", {}), **cfg["why"]}
+    cfg["command"] = f"{ocfg['command']}`, then `{cfg['command']}"
+    new["records"] = [r for r in old["records"] if r["size"] not in rerun]
+    return new
 
 
 def _write(path: Path, text: str) -> None:

@@ -160,3 +160,20 @@ def test_greedy_is_a_valid_plan_never_better_than_the_optimum(source: Any) -> No
     opt = solve(inst, SolveOptions(gap=1e-6, baseline=False))
     assert opt.status == "optimal"
     assert g.npv >= opt.npv - 0.01  # a heuristic never beats the optimum
+
+
+def test_merge_replaces_only_the_sizes_run_again() -> None:
+    def results(sizes: list[str], tag: str) -> dict[str, Any]:
+        return {"machine": {}, "records": [_rec(s, 1, tag=tag) for s in sizes],
+                "config": {"sizes": sizes, "seeds": dict.fromkeys(sizes, 1),
+                           "time_limit": dict.fromkeys(sizes, 60.0), "compare": sizes[:1],
+                           "notes": [f"{tag} note"], "why": {sizes[0]: tag},
+                           "command": f"python benchmarks/run.py {tag}"}}
+
+    merged = run._merged(results(["S", "M", "XL"], "old"), results(["XL"], "new"))
+    cfg = merged["config"]
+    assert [(r["size"], r["tag"]) for r in merged["records"]] == [("S", "old"), ("M", "old")]
+    assert cfg["sizes"] == ["S", "M", "XL"] and cfg["compare"] == ["S", "XL"]
+    assert cfg["seeds"] == {"S": 1, "M": 1, "XL": 1}
+    assert cfg["notes"] == ["old note", "new note"] and cfg["why"] == {"S": "old", "XL": "new"}
+    assert cfg["command"] == "python benchmarks/run.py old`, then `python benchmarks/run.py new"

@@ -367,3 +367,25 @@ def test_no_incumbent_within_the_time_limit_is_an_error_plan(
     d = plan.to_dict()
     assert d["status"] == "error"
     assert evaluate(instance, d).violations == []
+
+
+@pytest.mark.parametrize("limit", [None, 60.0])
+def test_presolve_is_off_above_the_nonzero_limit_only_with_a_time_limit(
+    monkeypatch: pytest.MonkeyPatch, limit: float | None
+) -> None:
+    """HiGHS's presolve does not watch the clock on very large models; with a time limit,
+    models above PRESOLVE_NONZERO_LIMIT are solved without it, to the same optimum."""
+    from placement.data import prepare
+    from placement.generate import generate
+    from placement.milp import solve as solve_module
+    from placement.milp.build import build
+
+    data = prepare(load_instance(generate(4, 4, 2, 1)))
+    reference = solve_module.solve_milp(build(data), SolveOptions(baseline=False))
+    monkeypatch.setattr(solve_module, "PRESOLVE_NONZERO_LIMIT", 10)
+    m = build(data)
+    r = solve_module.solve_milp(m, SolveOptions(baseline=False, time_limit=limit))
+    _status, presolve = m.problem.solverModel.getOptionValue("presolve")
+    assert presolve == ("choose" if limit is None else "off")
+    assert r.status == "optimal"
+    assert r.objective == pytest.approx(reference.objective, rel=1e-6)
