@@ -472,8 +472,9 @@ def _how_far(rec: dict[str, Any], t: float | None, limit: float) -> str:
     if t is not None:
         return f"{t:.1f} s"
     at = _gap_at(rec, limit)
+    then = f"gap {_gap(at)}" if at is not None else "no bound yet"
     end = f"{_gap(rec.get('gap'))} at the end, {_num(rec.get('wall_seconds'), 0)} s"
-    return f"never (gap {_gap(at)} at {limit:g} s; {end})"
+    return f"never ({then} at {limit:g} s; {end})"
 
 
 def targets(results: dict[str, Any]) -> list[dict[str, str]]:
@@ -524,7 +525,8 @@ def targets(results: dict[str, Any]) -> list[dict[str, str]]:
                 shares.append(r["build_seconds"] / wall)
         worst = max(shares) if shares else None
         rows.append({"target": "L: model construction under 20% of the wall time",
-                     "measured": ", ".join(f"{100 * s:.0f}%" for s in shares) or "—",
+                     "measured": ", ".join(f"{100 * s:.{1 if s < 0.01 else 0}f}%"
+                                           for s in shares) or "—",
                      "verdict": verdict(worst, BUILD_SHARE), "key": "L-build"})
     else:
         rows.append({"target": "L: model construction under 20% of the wall time",
