@@ -215,7 +215,13 @@ def _check_honest(plan, gap: float) -> None:
             assert plan.gap > gap, (plan.gap, gap)
     if plan.status in ("optimal", "feasible"):
         assert plan.periods and plan.npv is not None
-        assert plan.npv == pytest.approx(plan.objective, rel=1e-6, abs=0.01)
+        # the plan's NPV is recomputed from what it delivers; a time-limited incumbent may
+        # carry auxiliaries above their least values (a site counted active with nothing
+        # there, a move that is none), which only the solver's objective pays for
+        tolerance = 1e-6 * abs(plan.objective) + 0.01
+        assert plan.npv <= plan.objective + tolerance
+        if plan.status == "optimal":
+            assert plan.npv == pytest.approx(plan.objective, rel=1e-6, abs=0.01)
     if plan.status == "error":
         assert plan.termination == "time_limit", plan.message
         assert plan.periods == [] and plan.npv is None
