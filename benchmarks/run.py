@@ -162,15 +162,18 @@ def _time_to_gap(trace: list[dict[str, Any]], r: Any, gap: float, end: float) ->
     problem (HiGHS completes a warm start in a sub-MIP and reports that sub-MIP's bound):
     its gap is ignored. Bounds only rise during a minimisation, so every genuine one is at
     most the final bound."""
-    final = r.bound
     for e in trace:
-        b = e["bound"]
-        genuine = b is not None and final is not None and b <= final + 1e-9 * max(1.0, abs(final))
-        if genuine and e["gap"] is not None and e["gap"] <= gap + 1e-12:
+        if _genuine(e, r.bound) and e["gap"] is not None and e["gap"] <= gap + 1e-12:
             return float(e["t"])
     if r.has_solution and r.gap is not None and r.gap <= gap + 1e-12:
         return end
     return None
+
+
+def _genuine(event: dict[str, Any], final: float | None) -> bool:
+    """Whether a progress event's bound is this problem's: at most the run's final bound."""
+    b = event["bound"]
+    return b is not None and final is not None and b <= final + 1e-9 * max(1.0, abs(final))
 
 
 def _thin(trace: list[dict[str, Any]], keep: int = 60) -> list[dict[str, Any]]:
@@ -456,14 +459,12 @@ def _gap_at(rec: dict[str, Any], seconds: float) -> float | None:
     event by then (see ``_time_to_gap``), or the final gap if the run had ended."""
     if rec.get("wall_seconds") is not None and rec["wall_seconds"] <= seconds:
         return rec.get("gap")
-    final = rec.get("bound")
     gap = None
     for e in rec.get("trace", []):
-        b = e["bound"]
         if e["t"] > seconds:
             break
-        if b is not None and final is not None and b <= final + 1e-9 * max(1.0, abs(final)):
-            gap = e["gap"] if e["gap"] is not None else gap
+        if _genuine(e, rec.get("bound")) and e["gap"] is not None:
+            gap = e["gap"]
     return gap
 
 
