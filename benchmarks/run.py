@@ -57,6 +57,9 @@ XL_MEMORY_MB = 8192.0
 BUILD_SHARE = 0.20
 PLAIN_SPEEDUP = 5.0
 WHY_KEYS = ("S", "M", "L", "XL", "XL-memory", "L-build", "M-plain")
+# Sizes (workloads x sites x periods) from which the main run's search="auto" searches
+# (M and up): there, with --compare, the MIP alone runs too.
+MIP_ALONE_FROM = 60 * 24 * 4
 
 
 # -- the worker: one case in its own process ---------------------------------------------
@@ -83,7 +86,7 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
     from placement.data import prepare
     from placement.heuristic import greedy, start_candidates
     from placement.milp.build import build
-    from placement.milp.solve import Progress, solve_milp
+    from placement.milp.solve import Progress, solve_milp, uses_search
     from placement.schema.options import SolveOptions
     from placement.solution import schedule_from
 
@@ -126,7 +129,10 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
 
     options = SolveOptions(solver=case["solver"], time_limit=case["time_limit"],
                            threads=case.get("threads"), baseline=False,
-                           formulation=case["formulation"])
+                           formulation=case["formulation"], search=case.get("search", "auto"))
+    rec["search"] = options.search
+    rec["searched"] = (case["solver"] == "highs" and start is not None
+                       and uses_search(options, len(data.cands)))
     r = solve_milp(m, options, progress=hook, start_from=start)
     t4 = time.perf_counter()
     handover = (started[0] - t3) if started else 0.0
@@ -252,8 +258,11 @@ def _cases(size: str, seed: int, path: str, limit: float, compare: bool,
             "threads": threads}
     out = [dict(base, method="milp", formulation="tight", solver="highs", warm_start=True)]
     if compare:
+        searched = SIZES[size][0] * SIZES[size][1] * SIZES[size][2] >= MIP_ALONE_FROM
         out += [
-            dict(base, method="milp", formulation="plain", solver="highs"),
+            *([dict(base, method="milp", formulation="tight", solver="highs",
+                    warm_start=True, search="mip")] if searched else []),
+            dict(base, method="milp", formulation="plain", solver="highs", search="mip"),
             dict(base, method="milp", formulation="tight", solver="cbc"),
             dict(base, method="greedy", formulation=None, solver=None),
         ]
@@ -444,7 +453,15 @@ def _records(results: dict[str, Any], size: str, **match: Any) -> list[dict[str,
 
 
 def _main_runs(results: dict[str, Any], size: str) -> list[dict[str, Any]]:
-    return _records(results, size, method="milp", formulation="tight", solver="highs")
+    """The tight HiGHS runs with the default search (records from before the search had
+    no ``search`` key: they ran the MIP alone, as the default did then)."""
+    return [r for r in _records(results, size, method="milp", formulation="tight",
+                                solver="highs") if r.get("search", "auto") == "auto"]
+
+
+def _mip_alone(results: dict[str, Any], size: str, seed: int) -> list[dict[str, Any]]:
+    return _records(results, size, seed=seed, method="milp", formulation="tight",
+                    solver="highs", search="mip")
 
 
 def _t_gap(rec: dict[str, Any], gap: float) -> float | None:
@@ -666,7 +683,10 @@ def _size_table(runs: list[dict[str, Any]]) -> list[str]:
                                     if r.get("violations") else "")
         else:
             method = f"{r['formulation']} / {r['solver']}" + (
-                " + warm start" if r.get("warm_start") else "")
+                " + warm start" if r.get("warm_start") else "") + (
+                " + search" if r.get("searched") else "") + (
+                " (MIP alone)" if r.get("search") == "mip" and r["formulation"] == "tight"
+                and r["solver"] == "highs" else "")
             status = r["status"]
         out.append(
             f"| {r['seed']} | {method} | {_int(r.get('variables'))} | {_int(r.get('rows'))} "
@@ -689,10 +709,17 @@ def _comparison(results: dict[str, Any], size: str) -> list[str]:
         plain = _records(results, size, seed=seed, formulation="plain", solver="highs")
         cbc = _records(results, size, seed=seed, formulation="tight", solver="cbc")
         greedy = _records(results, size, seed=seed, method="greedy")
-        if not (plain or cbc or greedy):
+        alone = _mip_alone(results, size, seed)
+        if not (plain or cbc or greedy or alone):
             continue
         if not out:
             out += ["| seed | comparison | ratio | detail |", "|---|---|---|---|"]
+        if alone and t.get("searched"):
+            a = alone[0]
+            out.append(f"| {seed} | MIP alone ÷ search then MIP, NPV of the plan | "
+                       f"{_ratio(a.get('npv'), t.get('npv'), 4)} "
+                       f"| gap {_gap(a.get('gap'))} vs {_gap(t.get('gap'))}; bound "
+                       f"{_money(a.get('bound'))} vs {_money(t.get('bound'))} |")
         if plain:
             p = plain[0]
             for g in (0.05, 0.01):

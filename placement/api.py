@@ -12,7 +12,7 @@ from placement.diagnose import JOINT_MESSAGE, frozen_in_pilot, short_of_candidat
 from placement.heuristic import start_candidates
 from placement.io import read_mapping
 from placement.milp.build import build
-from placement.milp.solve import SolveResult, solve_milp
+from placement.milp.solve import SolveResult, solve_milp, uses_search
 from placement.plan import BaselineResult, CumulativeCost, Diagnosis, Plan, PlanPeriod
 from placement.schema import Instance
 from placement.schema.options import SolveOptions
@@ -50,7 +50,8 @@ class _Outcome:
                 message=self.diagnosis[0].message,
             )
         else:
-            start = start_candidates(data) if options.warm_start else None
+            searched = uses_search(options, len(data.cands))
+            start = start_candidates(data) if options.warm_start or searched else None
             m = build(data)
             self.result = solve_milp(m, _within(options, started), start_from=start)
             if self.result.status == "infeasible":

@@ -25,7 +25,7 @@ def test_options_are_recorded_in_the_plan() -> None:
     plan = solve(load_instance("example:example"), SolveOptions(solver="cbc", gap=1e-6))
     assert plan.solver == "CBC"
     assert plan.options == {"solver": "cbc", "time_limit": None, "gap": 1e-6, "threads": None,
-                            "warm_start": False}
+                            "warm_start": False, "search": "auto"}
     assert plan.baseline is not None and plan.baseline.solver == "CBC"
 
 

@@ -91,6 +91,9 @@ def solve(
     baseline: Annotated[bool, typer.Option(help="Also solve the stay-put baseline.")] = True,
     warm_start: Annotated[bool, typer.Option(
         "--warm-start", help="HiGHS: start from the greedy heuristic's plan.")] = False,
+    search: Annotated[str, typer.Option(
+        help="HiGHS with --time-limit: auto (default), lns (neighbourhood search, then the "
+             "MIP) or mip (the MIP alone).")] = "auto",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
     overrides: SetOpt = None,
 ) -> None:
@@ -98,7 +101,7 @@ def solve(
     try:
         options = SolveOptions.model_validate(
             {"solver": solver, "time_limit": time_limit, "gap": gap, "threads": threads,
-             "baseline": baseline, "warm_start": warm_start})
+             "baseline": baseline, "warm_start": warm_start, "search": search})
     except Exception as exc:  # pydantic ValidationError
         from placement.validate import schema_problems
 

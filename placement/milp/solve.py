@@ -24,6 +24,7 @@ import highspy
 import numpy as np
 import pulp
 
+from placement.milp import lns
 from placement.milp.model import Milp, Rows
 from placement.milp.start import complete_start
 from placement.schema.options import SolveOptions
@@ -63,6 +64,20 @@ class SolveResult:
 #: warm start is returned on time. Below it (L: 0.2 million) presolve takes about a second.
 PRESOLVE_NONZERO_LIMIT = 1_000_000
 
+#: ``search="auto"`` runs the neighbourhood search (``placement.milp.lns``) before the MIP
+#: when there is a time limit and at least this many candidates (M: about 5,000; S, proven
+#: optimal by HiGHS in seconds: under 1,000).
+LNS_MIN_CANDIDATES = 2_000
+#: Shares of the solver's time limit: the LP relaxation's bound gets at most LP_SHARE; the
+#: search ends at SEARCH_SHARE (the MIP, started from its plan, gets the rest to raise the
+#: bound), or at SEARCH_SHARE_NO_BOUND when the LP was not solved (above
+#: PRESOLVE_NONZERO_LIMIT nonzeros it is not tried: the MIP would not get past its root LP).
+LP_SHARE = 0.15
+SEARCH_SHARE = 0.7
+SEARCH_SHARE_NO_BOUND = 0.9
+#: The MIP after the search gets at least this long (it checks the search's plan).
+MIN_MIP_SECONDS = 1.0
+
 
 class _Highs(pulp.HiGHS):  # type: ignore[misc]
     """pulp's HiGHS, passing the objective's constant to HiGHS as its offset, and an
@@ -78,6 +93,8 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
     start: dict[pulp.LpVariable, float] | None = None
     pending: Rows | None = None
     columns: list[pulp.LpVariable] | None = None
+    search: Milp | None = None  # run the neighbourhood search on this Milp's columns first
+    bound: float | None = None  # a bound found before the MIP (the LP relaxation's)
 
     def _columns(self, lp: pulp.LpProblem) -> list[pulp.LpVariable]:
         if self.columns is not None and not lp._constraints:
@@ -173,16 +190,61 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
         h.changeObjectiveOffset(float(objective.constant))
 
     def callSolver(self, lp: pulp.LpProblem) -> None:
+        h: highspy.Highs = lp.solverModel
         limit = self.presolve_nonzero_limit
-        if limit is not None and lp.solverModel.getNumNz() > limit:
-            lp.solverModel.setOptionValue("presolve", "off")
+        if limit is not None and h.getNumNz() > limit:
+            h.setOptionValue("presolve", "off")
+        index = np.array([v.index for v in self.start or {}], dtype=np.int32)
+        value = np.array(list((self.start or {}).values()), dtype=np.float64)
+        searched = (
+            self.search is not None
+            and self.columns is not None
+            and len(index) == len(self.columns)
+        )
+        if searched:
+            value = self._search(h, value[np.argsort(index)])
+            index = np.arange(len(value), dtype=np.int32)
         if self.progress is not None:
-            watch_progress(lp.solverModel, self.progress)
-        if self.start:
-            index = np.array([v.index for v in self.start], dtype=np.int32)
-            value = np.array(list(self.start.values()), dtype=np.float64)
-            lp.solverModel.setSolution(len(index), index, value)
+            watch_progress(h, _at_least(self.bound, self.progress), announce=not searched)
+        if len(index):
+            h.setSolution(len(index), index, value)
         super().callSolver(lp)
+
+    def _search(self, h: highspy.Highs, x: np.ndarray) -> np.ndarray:
+        """The neighbourhood search's plan from the complete start ``x`` (its shares of
+        the time limit: LP_SHARE, SEARCH_SHARE); sets the MIP's time limit to what is
+        left. A start that is not a solution is returned as it is."""
+        began = time.perf_counter()
+        total = float(self.timeLimit)
+        if self.progress is not None:
+            self.progress(Progress("start", 0.0))
+        arrays = lns.ColumnArrays.of(h)
+        if arrays.violation(x) > lns.FEASIBILITY_TOLERANCE:
+            return x
+        if h.getNumNz() <= PRESOLVE_NONZERO_LIMIT:
+            self.bound = lns.lp_bound(arrays, LP_SHARE * total, self.threads)
+        report = _at_least(self.bound, self.progress or (lambda _: None))
+        report(Progress("log", time.perf_counter() - began, arrays.objective(x)))
+
+        def improved(objective: float) -> None:
+            report(Progress("incumbent", time.perf_counter() - began, objective))
+
+        share = SEARCH_SHARE if self.bound is not None else SEARCH_SHARE_NO_BOUND
+        gap = self.gapRel or 0.0
+        target = self.bound / (1.0 - gap) if self.bound is not None and self.bound > 0 else None
+        assert self.search is not None
+        best, _stats = lns.search(
+            arrays,
+            lns.Layout.of(self.search, arrays.n_cols),
+            x,
+            deadline=began + share * total,
+            threads=self.threads,
+            stop_below=-np.inf if target is None else target,
+            on_improve=improved,
+        )
+        left = total - (time.perf_counter() - began)
+        h.setOptionValue("time_limit", max(MIN_MIP_SECONDS, left))
+        return best
 
 
 def _csr(
@@ -229,10 +291,10 @@ class Progress:
 ProgressHook = Callable[[Progress], None]
 
 
-def watch_progress(h: highspy.Highs, hook: ProgressHook) -> None:
-    """Report the search of ``h`` to ``hook``: "start" now, then every improving solution and
-    every MIP log line (HiGHS calls back even with its output off). Call it on any Highs
-    object just before ``run()``."""
+def watch_progress(h: highspy.Highs, hook: ProgressHook, announce: bool = True) -> None:
+    """Report the search of ``h`` to ``hook``: "start" now (unless ``announce`` is False),
+    then every improving solution and every MIP log line (HiGHS calls back even with its
+    output off). Call it on any Highs object just before ``run()``."""
     improving = highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution
 
     def on(event: Any) -> None:
@@ -247,9 +309,24 @@ def watch_progress(h: highspy.Highs, hook: ProgressHook) -> None:
             )
         )
 
-    hook(Progress("start", 0.0))
+    if announce:
+        hook(Progress("start", 0.0))
     h.cbMipImprovingSolution.subscribe(on)
     h.cbMipLogging.subscribe(on)
+
+
+def _at_least(bound: float | None, hook: ProgressHook) -> ProgressHook:
+    """``hook``, told of ``bound`` (a lower bound known before the MIP) in every event:
+    an event's bound is the better of its own and ``bound``, its gap recomputed."""
+    if bound is None:
+        return hook
+
+    def on(p: Progress) -> None:
+        b = bound if p.bound is None else max(bound, p.bound)
+        gap = None if p.objective is None else _rel_gap(p.objective, b)
+        hook(Progress(p.event, p.seconds, p.objective, b, gap))
+
+    return on
 
 
 _BANNER_ABSORBED = False
@@ -343,11 +420,32 @@ def _solve_highs(
     solver.pending, solver.columns = m.pending, m.columns()
     if start_from is not None:
         solver.start = complete_start(m, start_from)
+        if uses_search(options, len(m.data.cands)) and not m.problem.numConstraints():
+            solver.search = m
     try:
         m.problem.solve(solver)
     except pulp.PulpSolverError as exc:
         return SolveResult("error", "error", "HiGHS", 0.0, message=str(exc))
-    return _highs_outcome(m.problem.solverModel, bool(m.data.cands))
+    return _with_bound(_highs_outcome(m.problem.solverModel, bool(m.data.cands)), solver.bound)
+
+
+def uses_search(options: SolveOptions, n_candidates: int) -> bool:
+    """Whether HiGHS runs the neighbourhood search before the MIP (given a start plan):
+    ``search="lns"``, or ``"auto"`` with at least LNS_MIN_CANDIDATES candidates; either
+    way only with a time limit (the search has no proof to give, only the MIP does)."""
+    if options.time_limit is None or options.search == "mip":
+        return False
+    return options.search == "lns" or n_candidates >= LNS_MIN_CANDIDATES
+
+
+def _with_bound(r: SolveResult, bound: float | None) -> SolveResult:
+    """``r`` with the better of its bound and ``bound`` (found before the MIP), the gap
+    recomputed."""
+    if bound is None or r.objective is None or (r.bound is not None and r.bound >= bound):
+        return r
+    r.bound = bound
+    r.gap = _rel_gap(r.objective, bound)
+    return r
 
 
 def _highs_outcome(h: highspy.Highs, mip: bool) -> SolveResult:

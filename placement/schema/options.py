@@ -24,6 +24,13 @@ class SolveOptions(StrictModel):
         description="HiGHS: start from the greedy heuristic's plan (a plan from the first "
         "second on, useful with a time limit); CBC ignores it.",
     )
+    search: Literal["auto", "mip", "lns"] = Field(
+        "auto",
+        description="HiGHS with a time limit: 'lns' first improves the greedy plan by a "
+        "neighbourhood search (re-solving a few sites at a time), then hands it to the MIP "
+        "for the rest of the limit; 'mip' runs the MIP alone; 'auto' (default) searches on "
+        "models of 2,000 candidates or more.",
+    )
     formulation: Literal["tight", "plain"] = Field(
         "tight", description="tight (default) or a plain transcription of the spec (benchmarks)."
     )

@@ -1,0 +1,287 @@
+"""Large-neighbourhood search (LNS): improve a feasible plan by re-solving the MILP with
+most of it fixed.
+
+On large models HiGHS spends its time limit in the root node (its cut loop at L, the root
+LP at XL) and never improves the greedy start (docs/performance.md). LNS works on small
+pieces instead. A neighbourhood is a few sites S drawn at random:
+
+- free: the x of the workloads W the incumbent places at S, at the sites of S (they may
+  be re-placed among S; their replicas elsewhere stay), the units, activity and
+  activation of S, and the moves of W;
+- fixed at the incumbent's values: every other column.
+
+The sub-MIP is the MILP with the fixed columns moved into the row bounds,
+``row_lower - A_F x_F <= A_J x_J <= row_upper - A_F x_F`` over the free columns J (rows
+without a free column are left out: the incumbent satisfies them), solved by HiGHS from
+the incumbent, so its plan is never worse. A better plan becomes the incumbent. The
+neighbourhood grows by a site after a run of sub-MIPs solved to optimality without
+improvement, and shrinks by one (to no fewer than 2) after a sub-MIP that hit its time
+limit.
+
+Every plan LNS returns is a solution of the full MILP (the sub-MIP's rows are the full
+rows); the bound comes from elsewhere (``lp_bound``, or the MIP run that follows).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from placement.milp.model import Milp
+
+#: Tolerance on rows, bounds and integrality when checking that a plan is a solution.
+FEASIBILITY_TOLERANCE = 1e-6
+#: Sites in the first neighbourhood (then adapted; never fewer than 2), and the relative
+#: gap at which a sub-MIP counts as solved (at L: 4 sites, about 0.1 s to 1 s each).
+FIRST_SITES = 4
+SUB_GAP = 1e-4
+
+
+@dataclass(frozen=True)
+class ColumnArrays:
+    """A HiGHS model as arrays, the matrix column-wise: ``start``, ``index`` (row) and
+    ``value`` of each column's entries, as in HiGHS's own ``a_matrix_``."""
+
+    cost: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    integer: np.ndarray  # bool, per column
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    start: np.ndarray
+    index: np.ndarray
+    value: np.ndarray
+    offset: float
+
+    @classmethod
+    def of(cls, h: highspy.Highs) -> ColumnArrays:
+        """The arrays of the model in ``h`` (a row-wise matrix is turned column-wise)."""
+        lp = h.getLp()
+        n, m = lp.num_col_, lp.num_row_
+        a = lp.a_matrix_
+        start = np.asarray(a.start_, np.int64)
+        index = np.asarray(a.index_, np.int64)
+        value = np.asarray(a.value_, np.float64)
+        if a.format_ != highspy.MatrixFormat.kColwise:
+            rows = np.repeat(np.arange(m), np.diff(start[: m + 1]))
+            order = np.argsort(index, kind="stable")
+            counts = np.bincount(index, minlength=n)
+            index, value = rows[order], value[order]
+            start = np.concatenate(([0], np.cumsum(counts)))
+        integrality = np.asarray([int(t) for t in lp.integrality_], np.int64)
+        integer = integrality == int(highspy.HighsVarType.kInteger)
+        if len(integer) == 0:
+            integer = np.zeros(n, bool)
+        return cls(
+            np.asarray(lp.col_cost_, np.float64),
+            np.asarray(lp.col_lower_, np.float64),
+            np.asarray(lp.col_upper_, np.float64),
+            integer,
+            np.asarray(lp.row_lower_, np.float64),
+            np.asarray(lp.row_upper_, np.float64),
+            start[: n + 1],
+            index,
+            value,
+            float(lp.offset_),
+        )
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.cost)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_lower)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.start)
+
+    def objective(self, x: np.ndarray) -> float:
+        return float(self.cost @ x) + self.offset
+
+    def activity(self, x: np.ndarray, columns: np.ndarray | None = None) -> np.ndarray:
+        """Row activities A x, over ``columns`` (a bool mask) only if given."""
+        weights = self.value * np.repeat(x, self.lengths)
+        rows = self.index
+        if columns is not None:
+            keep = np.repeat(columns, self.lengths)
+            weights, rows = weights[keep], rows[keep]
+        return np.bincount(rows, weights=weights, minlength=self.n_rows)
+
+    def violation(self, x: np.ndarray) -> float:
+        """The largest violation by ``x`` of a column bound, a row bound or integrality."""
+        ax = self.activity(x)
+        worst = [
+            np.max(self.lower - x, initial=0.0),
+            np.max(x - self.upper, initial=0.0),
+            np.max(self.row_lower - ax, initial=0.0),
+            np.max(ax - self.row_upper, initial=0.0),
+            np.max(np.abs(x - np.round(x))[self.integer], initial=0.0),
+        ]
+        return float(max(worst))
+
+    def restricted(self, free: np.ndarray, x: np.ndarray) -> highspy.HighsLp:
+        """The model over the ``free`` columns (a bool mask), the others fixed at ``x``:
+        fixed columns' activity moves into the row bounds and their cost into the offset;
+        rows without a free column are left out."""
+        cols = np.flatnonzero(free)
+        entries = np.repeat(free, self.lengths)
+        fixed_activity = self.activity(x, ~free)
+        rows_of_entries = self.index[entries]
+        rows = np.flatnonzero(np.bincount(rows_of_entries, minlength=self.n_rows))
+        renumber = np.full(self.n_rows, -1, np.int64)
+        renumber[rows] = np.arange(len(rows))
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = len(cols), len(rows)
+        lp.col_cost_ = self.cost[cols]
+        lp.col_lower_ = self.lower[cols]
+        lp.col_upper_ = self.upper[cols]
+        lp.row_lower_ = self.row_lower[rows] - fixed_activity[rows]
+        lp.row_upper_ = self.row_upper[rows] - fixed_activity[rows]
+        lp.offset_ = self.offset + float(self.cost[~free] @ x[~free])
+        a = lp.a_matrix_
+        a.format_ = highspy.MatrixFormat.kColwise
+        a.num_col_, a.num_row_ = len(cols), len(rows)
+        a.start_ = np.concatenate(([0], np.cumsum(self.lengths[cols]))).astype(np.int32)
+        a.index_ = renumber[rows_of_entries].astype(np.int32)
+        a.value_ = self.value[entries]
+        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+        lp.integrality_ = [kinds[int(i)] for i in self.integer[cols]]
+        return lp
+
+    def relaxation(self) -> highspy.HighsLp:
+        """The LP relaxation: every column continuous."""
+        lp = self.restricted(np.ones(self.n_cols, bool), np.zeros(self.n_cols))
+        lp.integrality_ = []
+        return lp
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which site and workload each column belongs to (numbers, -1 for none).
+
+    ``x_site``/``x_workload``: of the x columns; ``site``: of the rent, buy, active and
+    first columns; ``workload``: of the move columns."""
+
+    x_site: np.ndarray
+    x_workload: np.ndarray
+    site: np.ndarray
+    workload: np.ndarray
+    n_sites: int
+
+    @classmethod
+    def of(cls, m: Milp, n_cols: int) -> Layout:
+        """The layout of ``m``'s columns, numbered as handed to HiGHS (``var.index``)."""
+        sites = {s: i for i, s in enumerate(sorted(m.data.lk.sites))}
+        workloads = {w: i for i, w in enumerate(sorted(m.data.lk.workloads))}
+        x_site, x_workload, site, workload = (np.full(n_cols, -1, np.int64) for _ in range(4))
+        for k, var in m.x.items():
+            c = m.data.cands[k]
+            x_site[var.index], x_workload[var.index] = sites[c.site], workloads[c.workload]
+        for group in (m.rent, m.buy, m.active, m.first):
+            for key, var in group.items():
+                site[var.index] = sites[key[0]]
+        for (w, _p), var in m.move.items():
+            workload[var.index] = workloads[w]
+        return cls(x_site, x_workload, site, workload, len(sites))
+
+    def neighbourhood(self, x: np.ndarray, chosen_sites: np.ndarray) -> np.ndarray:
+        """The free columns (a bool mask) when the sites ``chosen_sites`` are re-planned
+        from the incumbent ``x`` (module docstring)."""
+        at_sites = np.isin(self.x_site, chosen_sites)
+        moved = np.unique(self.x_workload[at_sites & (x > 0.5)])
+        is_x = self.x_site >= 0
+        free = is_x & at_sites & np.isin(self.x_workload, moved)
+        free |= np.isin(self.site, chosen_sites)
+        free |= np.isin(self.workload, moved)
+        free |= ~is_x & (self.site < 0) & (self.workload < 0)  # none so far; never fixed
+        return free
+
+
+@dataclass
+class SearchStats:
+    rounds: int = 0
+    improved: int = 0
+    time_limited: int = 0
+
+
+def _highs(threads: int | None) -> highspy.Highs:
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h.setOptionValue("output_flag", False)
+    if threads is not None:
+        h.setOptionValue("threads", threads)
+    return h
+
+
+def lp_bound(arrays: ColumnArrays, seconds: float, threads: int | None = None) -> float | None:
+    """The LP relaxation's optimum (a lower bound on the MILP's), by interior point with
+    crossover, or None if it is not solved within ``seconds``."""
+    h = _highs(threads)
+    h.passModel(arrays.relaxation())
+    h.setOptionValue("solver", "ipm")
+    h.setOptionValue("time_limit", max(0.01, seconds))
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return float(h.getInfo().objective_function_value)
+
+
+def search(
+    arrays: ColumnArrays,
+    layout: Layout,
+    x: np.ndarray,
+    deadline: float,
+    sub_seconds: float = 3.0,
+    threads: int | None = None,
+    seed: int = 0,
+    stop_below: float = -np.inf,
+    on_improve: Callable[[float], None] | None = None,
+) -> tuple[np.ndarray, SearchStats]:
+    """Improve the solution ``x`` until ``time.perf_counter()`` reaches ``deadline`` or its
+    objective is at most ``stop_below``; sub-MIPs get at most ``sub_seconds`` each.
+    ``on_improve`` receives each better objective. Returns the best solution (``x`` itself
+    if nothing better was found) and the search's counts. Seeded: the same inputs and
+    round count give the same plans."""
+    rng = np.random.default_rng(seed)
+    best = np.where(arrays.integer, np.round(x), x)
+    value = arrays.objective(best)
+    stats = SearchStats()
+    size, calm = min(FIRST_SITES, layout.n_sites), 0
+    while value > stop_below and (left := deadline - time.perf_counter()) > 0.05:
+        chosen = rng.choice(layout.n_sites, size, replace=False)
+        free = layout.neighbourhood(best, chosen)
+        cols = np.flatnonzero(free)
+        h = _highs(threads)
+        h.passModel(arrays.restricted(free, best))
+        h.setOptionValue("time_limit", min(sub_seconds, left))
+        h.setOptionValue("mip_rel_gap", SUB_GAP)
+        h.setSolution(len(cols), np.arange(len(cols), dtype=np.int32), best[cols])
+        h.run()
+        stats.rounds += 1
+        status = h.getModelStatus()
+        better = False
+        if h.getInfo().primal_solution_status == 2:
+            trial = best.copy()
+            sub = np.asarray(h.getSolution().col_value, np.float64)
+            trial[cols] = np.where(arrays.integer[cols], np.round(sub), sub)
+            new = arrays.objective(trial)
+            if new < value - 1e-6 * max(1.0, abs(value)) and (
+                arrays.violation(trial) <= FEASIBILITY_TOLERANCE
+            ):
+                best, value, better = trial, new, True
+                stats.improved += 1
+                if on_improve is not None:
+                    on_improve(value)
+        if status != highspy.HighsModelStatus.kOptimal:
+            stats.time_limited += 1
+            size, calm = max(min(2, layout.n_sites), size - 1), 0
+        elif not better:
+            calm += 1
+            if calm >= 2 * layout.n_sites // max(1, size):
+                size, calm = min(layout.n_sites, size + 1), 0
+    return best, stats

@@ -1,0 +1,214 @@
+"""The neighbourhood search (placement.milp.lns) and its place before the MIP.
+
+The search may only make a plan better and must keep it a solution of the full MILP; the
+bound it reports (the LP relaxation's) must be a bound; the whole solve with it stays
+honest: the same optimum as the MIP alone when time allows, never a better NPV than the
+optimum, the plan checked by the evaluator.
+"""
+
+from __future__ import annotations
+
+import time
+from itertools import pairwise
+from typing import Any
+
+import highspy
+import numpy as np
+import pytest
+
+from placement import SolveOptions, evaluate, load_instance, solve
+from placement.data import prepare
+from placement.generate import generate
+from placement.heuristic import start_candidates
+from placement.milp import lns
+from placement.milp.build import build
+from placement.milp.solve import (
+    LNS_MIN_CANDIDATES,
+    Progress,
+    _at_least,
+    _Highs,
+    solve_milp,
+    uses_search,
+)
+from placement.milp.start import complete_start
+
+
+def _built(source: Any) -> tuple[Any, highspy.Highs, np.ndarray]:
+    """A built model in HiGHS, unsolved, and the greedy start as a column vector."""
+    data = prepare(load_instance(source))
+    m = build(data)
+    solver = _Highs(msg=False)
+    solver.pending, solver.columns = m.pending, m.columns()
+    solver.createAndConfigureSolver(m.problem)
+    solver.buildSolverModel(m.problem)
+    h = m.problem.solverModel
+    x = np.zeros(h.getNumCol())
+    for var, value in complete_start(m, start_candidates(data)).items():
+        x[var.index] = value
+    return m, h, x
+
+
+def _optimum(h: highspy.Highs) -> tuple[float, np.ndarray, np.ndarray]:
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    sol = h.getSolution()
+    return (
+        h.getInfo().objective_function_value,
+        np.asarray(sol.col_value),
+        np.asarray(sol.row_value),
+    )
+
+
+SMALL = [generate(6, 5, 2, seed) for seed in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("source", SMALL, ids=["gen1", "gen2", "gen3"])
+def test_arrays_are_the_model_in_highs(source: Any) -> None:
+    _m, h, _x = _built(source)
+    arrays = lns.ColumnArrays.of(h)
+    objective, x, rows = _optimum(h)
+    assert arrays.n_cols == h.getNumCol() and arrays.n_rows == h.getNumRow()
+    assert arrays.objective(x) == pytest.approx(objective, rel=1e-9)
+    np.testing.assert_allclose(arrays.activity(x), rows, atol=1e-6)
+    assert arrays.violation(x) <= lns.FEASIBILITY_TOLERANCE
+    integer = np.flatnonzero(arrays.integer)
+    assert len(integer) and arrays.violation(_nudged(x, integer[0], 0.5)) >= 0.5 - 1e-9
+
+
+def _nudged(x: np.ndarray, i: int, by: float) -> np.ndarray:
+    y = x.copy()
+    y[i] += by
+    return y
+
+
+@pytest.mark.parametrize("source", SMALL, ids=["gen1", "gen2", "gen3"])
+def test_a_restricted_model_fixed_at_the_optimum_has_the_optimum(source: Any) -> None:
+    m, h, _x = _built(source)
+    arrays = lns.ColumnArrays.of(h)
+    objective, x, _rows = _optimum(h)
+    layout = lns.Layout.of(m, arrays.n_cols)
+    free = layout.neighbourhood(x, np.array([0, 1]))
+    assert 0 < free.sum() < arrays.n_cols
+    sub = highspy.Highs()
+    sub.setOptionValue("output_flag", False)
+    sub.passModel(arrays.restricted(free, x))
+    sub_objective, sub_x, _ = _optimum(sub)
+    assert sub_objective == pytest.approx(objective, rel=1e-6)  # fixing at an optimum
+    merged = x.copy()
+    merged[free] = sub_x
+    assert arrays.violation(merged) <= lns.FEASIBILITY_TOLERANCE
+    assert arrays.objective(merged) == pytest.approx(sub_objective, rel=1e-9)
+
+
+def test_a_neighbourhood_frees_the_chosen_sites_and_their_workloads() -> None:
+    m, h, x = _built(SMALL[0])
+    arrays = lns.ColumnArrays.of(h)
+    layout = lns.Layout.of(m, arrays.n_cols)
+    sites = sorted(m.data.lk.sites)
+    chosen = {sites[0], sites[2]}
+    free = layout.neighbourhood(x, np.array([0, 2]))
+    placed = {m.data.cands[k].workload for k, v in m.x.items()
+              if x[v.index] > 0.5 and m.data.cands[k].site in chosen}
+    assert placed, "the greedy plan uses neither site: pick others"
+    for k, var in m.x.items():
+        c = m.data.cands[k]
+        assert free[var.index] == (c.site in chosen and c.workload in placed), c
+    for group in (m.rent, m.buy, m.active, m.first):
+        for key, var in group.items():
+            assert free[var.index] == (key[0] in chosen)
+    for (w, _p), var in m.move.items():
+        assert free[var.index] == (w in placed)
+
+
+@pytest.mark.parametrize("source", SMALL, ids=["gen1", "gen2", "gen3"])
+def test_the_search_improves_a_plan_and_keeps_it_a_solution(source: Any) -> None:
+    m, h, start = _built(source)
+    arrays = lns.ColumnArrays.of(h)
+    layout = lns.Layout.of(m, arrays.n_cols)
+    assert arrays.violation(start) <= lns.FEASIBILITY_TOLERANCE
+    seen: list[float] = []
+    best, stats = lns.search(arrays, layout, start, time.perf_counter() + 3.0,
+                             on_improve=seen.append)
+    optimum, _x, _rows = _optimum(h)
+    assert arrays.violation(best) <= lns.FEASIBILITY_TOLERANCE
+    value = arrays.objective(best)
+    assert optimum - 1e-6 * abs(optimum) <= value <= arrays.objective(start) + 1e-6
+    assert stats.rounds > 0 and stats.improved == len(seen)
+    assert seen == sorted(seen, reverse=True) and (not seen or seen[-1] == pytest.approx(value))
+
+
+def test_the_search_stops_at_its_target() -> None:
+    m, h, start = _built(SMALL[1])
+    arrays = lns.ColumnArrays.of(h)
+    layout = lns.Layout.of(m, arrays.n_cols)
+    _best, stats = lns.search(arrays, layout, start, time.perf_counter() + 30.0,
+                              stop_below=arrays.objective(start) + 1.0)
+    assert stats.rounds == 0
+
+
+@pytest.mark.parametrize("source", SMALL, ids=["gen1", "gen2", "gen3"])
+def test_the_lp_bound_is_the_relaxation(source: Any) -> None:
+    _m, h, _x = _built(source)
+    arrays = lns.ColumnArrays.of(h)
+    bound = lns.lp_bound(arrays, 30.0)
+    h.setOptionValue("solve_relaxation", True)
+    relaxed, _x, _rows = _optimum(h)
+    h.setOptionValue("solve_relaxation", False)
+    optimum, _x, _rows = _optimum(h)
+    assert bound == pytest.approx(relaxed, rel=1e-7)
+    assert bound <= optimum + 1e-6 * abs(optimum)
+
+
+def test_when_the_search_runs() -> None:
+    big, small = LNS_MIN_CANDIDATES, LNS_MIN_CANDIDATES - 1
+    limited = {"time_limit": 10.0}
+    assert uses_search(SolveOptions(**limited), big)
+    assert not uses_search(SolveOptions(**limited), small)
+    assert uses_search(SolveOptions(**limited, search="lns"), small)
+    assert not uses_search(SolveOptions(**limited, search="mip"), big)
+    assert not uses_search(SolveOptions(search="lns"), big)  # no limit: the MIP alone
+
+
+def test_a_known_bound_raises_every_reported_bound() -> None:
+    seen: list[Progress] = []
+    hook = _at_least(90.0, seen.append)
+    hook(Progress("incumbent", 1.0, 100.0, None, None))
+    hook(Progress("log", 2.0, 100.0, 95.0, 0.05))
+    hook(Progress("log", 3.0, None, 80.0, None))
+    assert [(p.bound, p.gap) for p in seen] == [
+        (90.0, pytest.approx(0.10)), (95.0, pytest.approx(0.05)), (90.0, None)
+    ]
+    hook = seen.append
+    assert _at_least(None, hook) is hook  # no bound known: events pass as they are
+
+
+MEDIUM = generate(12, 8, 2, 4)
+
+
+def test_a_solve_with_the_search_is_honest_and_finds_the_optimum_given_time() -> None:
+    inst = load_instance(MEDIUM)
+    exact = solve(inst, SolveOptions(baseline=False, search="mip"))
+    assert exact.status == "optimal" and exact.npv is not None
+    searched = solve(inst, SolveOptions(baseline=False, search="lns", time_limit=60.0))
+    assert searched.status in ("optimal", "feasible") and searched.npv is not None
+    assert evaluate(inst, searched.to_dict()).ok
+    assert searched.npv >= exact.npv - 0.01
+    assert searched.bound is not None and searched.bound <= exact.npv + 0.01
+    if searched.status == "optimal":
+        assert searched.npv == pytest.approx(exact.npv, rel=2e-4)
+    assert searched.to_dict()["options"]["search"] == "lns"
+
+
+def test_the_search_reports_its_progress_with_the_lp_bound() -> None:
+    data = prepare(load_instance(MEDIUM))
+    m = build(data)
+    events: list[Progress] = []
+    r = solve_milp(m, SolveOptions(search="lns", time_limit=8.0), progress=events.append,
+                   start_from=start_candidates(data))
+    assert r.has_solution and r.bound is not None
+    assert [e.event for e in events].count("start") == 1 and events[0].event == "start"
+    bounds = [e.bound for e in events if e.bound is not None]
+    assert bounds and all(b <= r.bound + 1e-6 * abs(r.bound) for b in bounds)
+    incumbents = [e.objective for e in events if e.event == "incumbent"]
+    assert all(a >= b - 1e-6 for a, b in pairwise(incumbents))
+    assert r.objective is not None and r.objective <= min(incumbents, default=r.objective) + 1e-6
