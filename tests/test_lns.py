@@ -212,3 +212,21 @@ def test_the_search_reports_its_progress_with_the_lp_bound() -> None:
     incumbents = [e.objective for e in events if e.event == "incumbent"]
     assert all(a >= b - 1e-6 for a, b in pairwise(incumbents))
     assert r.objective is not None and r.objective <= min(incumbents, default=r.objective) + 1e-6
+
+
+def test_a_model_too_large_for_the_mip_gets_the_search_alone_and_no_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import placement.milp.solve as solve_module
+
+    monkeypatch.setattr(solve_module, "PRESOLVE_NONZERO_LIMIT", 0)  # every model is "too large"
+    inst = load_instance(MEDIUM)
+    exact = solve(inst, SolveOptions(baseline=False, search="mip"))
+    began = time.perf_counter()
+    plan = solve(inst, SolveOptions(baseline=False, search="lns", time_limit=4.0))
+    assert time.perf_counter() - began < 4.0 + 3.0
+    assert plan.status == "feasible" and plan.termination == "time_limit"
+    assert plan.bound is None and plan.gap is None and "no bound" in plan.message
+    assert plan.npv is not None and exact.npv is not None and plan.npv >= exact.npv - 0.01
+    assert plan.objective is not None and plan.npv <= plan.objective + 0.01
+    assert evaluate(inst, plan.to_dict()).ok
