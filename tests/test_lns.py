@@ -214,19 +214,19 @@ def test_the_search_reports_its_progress_with_the_lp_bound() -> None:
     assert r.objective is not None and r.objective <= min(incumbents, default=r.objective) + 1e-6
 
 
-def test_a_model_too_large_for_the_mip_gets_the_search_alone_and_no_bound(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_no_search_above_the_nonzero_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     import placement.milp.solve as solve_module
 
-    monkeypatch.setattr(solve_module, "PRESOLVE_NONZERO_LIMIT", 0)  # every model is "too large"
-    inst = load_instance(MEDIUM)
-    exact = solve(inst, SolveOptions(baseline=False, search="mip"))
-    began = time.perf_counter()
-    plan = solve(inst, SolveOptions(baseline=False, search="lns", time_limit=4.0))
-    assert time.perf_counter() - began < 4.0 + 3.0
-    assert plan.status == "feasible" and plan.termination == "time_limit"
-    assert plan.bound is None and plan.gap is None and "no bound" in plan.message
-    assert plan.npv is not None and exact.npv is not None and plan.npv >= exact.npv - 0.01
-    assert plan.objective is not None and plan.npv <= plan.objective + 0.01
-    assert evaluate(inst, plan.to_dict()).ok
+    def refuse(*_args: Any, **_kw: Any) -> Any:
+        raise AssertionError("searched above the limit")
+
+    data = prepare(load_instance(MEDIUM))
+    options = SolveOptions(search="lns", time_limit=5.0)
+    monkeypatch.setattr(solve_module, "SEARCH_NONZERO_LIMIT", 0)  # every model is "too large"
+    monkeypatch.setattr(lns, "search", refuse)
+    monkeypatch.setattr(lns, "lp_bound", refuse)
+    r = solve_milp(build(data), options, start_from=start_candidates(data))
+    assert r.has_solution
+    monkeypatch.setattr(solve_module, "SEARCH_NONZERO_LIMIT", 10**9)
+    with pytest.raises(AssertionError, match="searched above the limit"):
+        solve_milp(build(data), options, start_from=start_candidates(data))

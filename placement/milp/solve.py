@@ -68,12 +68,13 @@ PRESOLVE_NONZERO_LIMIT = 1_000_000
 #: when there is a time limit and at least this many candidates (M: about 5,000; S, proven
 #: optimal by HiGHS in seconds: under 1,000).
 LNS_MIN_CANDIDATES = 2_000
+#: No search above this many nonzeros: at XL (3.4 million) a 600 s run with the search was
+#: killed after 2,100 s (a sub-MIP not stopping at its limit, not yet diagnosed), while the
+#: MIP alone with presolve off keeps the limit.
+SEARCH_NONZERO_LIMIT = PRESOLVE_NONZERO_LIMIT
 #: Shares of the solver's time limit: the LP relaxation's bound gets at most LP_SHARE; the
 #: search ends at SEARCH_SHARE (the MIP, started from its plan, gets the rest to raise the
-#: bound), or at SEARCH_SHARE_NO_BOUND when the LP was not solved in its share. Above
-#: PRESOLVE_NONZERO_LIMIT nonzeros neither the LP nor the MIP is tried (at XL neither gets
-#: through its first LP within 10 minutes, and the MIP overran a 6 s limit by 20 s): the
-#: search has the whole limit and its plan is reported without a bound.
+#: bound), or at SEARCH_SHARE_NO_BOUND when the LP was not solved in its share.
 LP_SHARE = 0.15
 SEARCH_SHARE = 0.7
 SEARCH_SHARE_NO_BOUND = 0.9
@@ -97,8 +98,6 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
     columns: list[pulp.LpVariable] | None = None
     search: Milp | None = None  # run the neighbourhood search on this Milp's columns first
     bound: float | None = None  # a bound found before the MIP (the LP relaxation's)
-    searched: lns.ColumnArrays | None = None  # the model, when the search ran instead of the MIP
-    solution: np.ndarray | None = None  # the search's plan, when the MIP did not run
 
     def _columns(self, lp: pulp.LpProblem) -> list[pulp.LpVariable]:
         if self.columns is not None and not lp._constraints:
@@ -116,10 +115,6 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
         return int(status)
 
     def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[int, int]:
-        if self.solution is not None and self.columns is not None:
-            for var, value in zip(self.columns, self.solution, strict=True):
-                var.varValue = value
-            return pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible
         if self.columns is None:
             return tuple(super().findSolutionValues(lp))
         h: highspy.Highs = lp.solverModel
@@ -208,12 +203,11 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
             self.search is not None
             and self.columns is not None
             and len(index) == len(self.columns)
+            and h.getNumNz() <= SEARCH_NONZERO_LIMIT
         )
         if searched:
             value = self._search(h, value[np.argsort(index)])
             index = np.arange(len(value), dtype=np.int32)
-        if self.solution is not None:
-            return  # the search had the whole limit (a model too large for the MIP)
         if self.progress is not None:
             watch_progress(h, _at_least(self.bound, self.progress), announce=not searched)
         if len(index):
@@ -231,9 +225,7 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
         arrays = lns.ColumnArrays.of(h)
         if arrays.violation(x) > lns.FEASIBILITY_TOLERANCE:
             return x
-        alone = h.getNumNz() > PRESOLVE_NONZERO_LIMIT
-        if not alone:
-            self.bound = lns.lp_bound(arrays, LP_SHARE * total, self.threads)
+        self.bound = lns.lp_bound(arrays, LP_SHARE * total, self.threads)
         report = _at_least(self.bound, self.progress or (lambda _: None))
         report(Progress("log", time.perf_counter() - began, arrays.objective(x)))
 
@@ -241,7 +233,6 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
             report(Progress("incumbent", time.perf_counter() - began, objective))
 
         share = SEARCH_SHARE if self.bound is not None else SEARCH_SHARE_NO_BOUND
-        share = 1.0 if alone else share
         gap = self.gapRel or 0.0
         target = self.bound / (1.0 - gap) if self.bound is not None and self.bound > 0 else None
         assert self.search is not None
@@ -254,8 +245,6 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
             stop_below=-np.inf if target is None else target,
             on_improve=improved,
         )
-        if alone:
-            self.searched, self.solution = arrays, best
         left = total - (time.perf_counter() - began)
         h.setOptionValue("time_limit", max(MIN_MIP_SECONDS, left))
         return best
@@ -440,16 +429,6 @@ def _solve_highs(
         m.problem.solve(solver)
     except pulp.PulpSolverError as exc:
         return SolveResult("error", "error", "HiGHS", 0.0, message=str(exc))
-    if solver.searched is not None and solver.solution is not None:
-        return SolveResult(
-            "feasible",
-            "time_limit",
-            "HiGHS",
-            0.0,
-            solver.searched.objective(solver.solution),
-            message="the model is too large for the MIP within the time limit: the plan is "
-            "the neighbourhood search's, with no bound",
-        )
     return _with_bound(_highs_outcome(m.problem.solverModel, bool(m.data.cands)), solver.bound)
 
 
