@@ -57,9 +57,6 @@ XL_MEMORY_MB = 8192.0
 BUILD_SHARE = 0.20
 PLAIN_SPEEDUP = 5.0
 WHY_KEYS = ("S", "M", "L", "XL", "XL-memory", "L-build", "M-plain")
-# Sizes (workloads x sites x periods) from which the main run's search="auto" searches
-# (M and up): there, with --compare, the MIP alone runs too.
-MIP_ALONE_FROM = 60 * 24 * 4
 
 
 # -- the worker: one case in its own process ---------------------------------------------
@@ -86,7 +83,7 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
     from placement.data import prepare
     from placement.heuristic import greedy, start_candidates
     from placement.milp.build import build
-    from placement.milp.solve import Progress, solve_milp, uses_search
+    from placement.milp.solve import Progress, solve_milp
     from placement.schema.options import SolveOptions
     from placement.solution import schedule_from
 
@@ -131,9 +128,8 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
                            threads=case.get("threads"), baseline=False,
                            formulation=case["formulation"], search=case.get("search", "auto"))
     rec["search"] = options.search
-    rec["searched"] = (case["solver"] == "highs" and start is not None
-                       and uses_search(options, len(data.cands)))
     r = solve_milp(m, options, progress=hook, start_from=start)
+    rec["searched"] = r.searched
     t4 = time.perf_counter()
     handover = (started[0] - t3) if started else 0.0
     rec.update(
@@ -258,10 +254,9 @@ def _cases(size: str, seed: int, path: str, limit: float, compare: bool,
             "threads": threads}
     out = [dict(base, method="milp", formulation="tight", solver="highs", warm_start=True)]
     if compare:
-        searched = SIZES[size][0] * SIZES[size][1] * SIZES[size][2] >= MIP_ALONE_FROM
         out += [
-            *([dict(base, method="milp", formulation="tight", solver="highs",
-                    warm_start=True, search="mip")] if searched else []),
+            dict(base, method="milp", formulation="tight", solver="highs", warm_start=True,
+                 search="mip"),
             dict(base, method="milp", formulation="plain", solver="highs", search="mip"),
             dict(base, method="milp", formulation="tight", solver="cbc"),
             dict(base, method="greedy", formulation=None, solver=None),
@@ -768,7 +763,7 @@ def _families(results: dict[str, Any]) -> list[str]:
     if not runs:
         return []
     fams = sorted({f for r in runs for f in r["rows_by_family"]},
-                  key=lambda f: -max(r["rows_by_family"].get(f, 0) for r in runs))
+                  key=lambda f: (-max(r["rows_by_family"].get(f, 0) for r in runs), f))
     out = ["## Rows per constraint family (tight formulation, seed 1)", "",
            "| family | " + " | ".join(r["size"] for r in runs) + " |",
            "|---|" + "---:|" * len(runs)]

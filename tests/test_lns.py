@@ -205,7 +205,7 @@ def test_the_search_reports_its_progress_with_the_lp_bound() -> None:
     events: list[Progress] = []
     r = solve_milp(m, SolveOptions(search="lns", time_limit=8.0), progress=events.append,
                    start_from=start_candidates(data))
-    assert r.has_solution and r.bound is not None
+    assert r.has_solution and r.bound is not None and r.searched
     assert [e.event for e in events].count("start") == 1 and events[0].event == "start"
     bounds = [e.bound for e in events if e.bound is not None]
     assert bounds and all(b <= r.bound + 1e-6 * abs(r.bound) for b in bounds)
@@ -226,7 +226,7 @@ def test_no_search_above_the_nonzero_limit(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(lns, "search", refuse)
     monkeypatch.setattr(lns, "lp_bound", refuse)
     r = solve_milp(build(data), options, start_from=start_candidates(data))
-    assert r.has_solution
+    assert r.has_solution and not r.searched
     monkeypatch.setattr(solve_module, "SEARCH_NONZERO_LIMIT", 10**9)
     with pytest.raises(AssertionError, match="searched above the limit"):
         solve_milp(build(data), options, start_from=start_candidates(data))

@@ -52,6 +52,7 @@ class SolveResult:
     chosen: list[int] = field(default_factory=list)
     rent: dict[tuple[str, str, int], int] = field(default_factory=dict)
     buy: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    searched: bool = False  # the neighbourhood search ran before the MIP
 
     @property
     def has_solution(self) -> bool:
@@ -98,6 +99,7 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
     columns: list[pulp.LpVariable] | None = None
     search: Milp | None = None  # run the neighbourhood search on this Milp's columns first
     bound: float | None = None  # a bound found before the MIP (the LP relaxation's)
+    searched: bool = False  # the search ran (a start that was a solution, a model not too big)
 
     def _columns(self, lp: pulp.LpProblem) -> list[pulp.LpVariable]:
         if self.columns is not None and not lp._constraints:
@@ -225,6 +227,7 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
         arrays = lns.ColumnArrays.of(h)
         if arrays.violation(x) > lns.FEASIBILITY_TOLERANCE:
             return x
+        self.searched = True
         self.bound = lns.lp_bound(arrays, LP_SHARE * total, self.threads)
         report = _at_least(self.bound, self.progress or (lambda _: None))
         report(Progress("log", time.perf_counter() - began, arrays.objective(x)))
@@ -429,7 +432,9 @@ def _solve_highs(
         m.problem.solve(solver)
     except pulp.PulpSolverError as exc:
         return SolveResult("error", "error", "HiGHS", 0.0, message=str(exc))
-    return _with_bound(_highs_outcome(m.problem.solverModel, bool(m.data.cands)), solver.bound)
+    result = _with_bound(_highs_outcome(m.problem.solverModel, bool(m.data.cands)), solver.bound)
+    result.searched = solver.searched
+    return result
 
 
 def uses_search(options: SolveOptions, n_candidates: int) -> bool:
