@@ -15,6 +15,7 @@ from typing import Any
 import highspy
 import numpy as np
 import pytest
+from in_highs import built
 
 from placement import SolveOptions, evaluate, load_instance, solve
 from placement.data import prepare
@@ -26,26 +27,9 @@ from placement.milp.solve import (
     LNS_MIN_CANDIDATES,
     Progress,
     _at_least,
-    _Highs,
     solve_milp,
     uses_search,
 )
-from placement.milp.start import complete_start
-
-
-def _built(source: Any) -> tuple[Any, highspy.Highs, np.ndarray]:
-    """A built model in HiGHS, unsolved, and the greedy start as a column vector."""
-    data = prepare(load_instance(source))
-    m = build(data)
-    solver = _Highs(msg=False)
-    solver.pending, solver.columns = m.pending, m.columns()
-    solver.createAndConfigureSolver(m.problem)
-    solver.buildSolverModel(m.problem)
-    h = m.problem.solverModel
-    x = np.zeros(h.getNumCol())
-    for var, value in complete_start(m, start_candidates(data)).items():
-        x[var.index] = value
-    return m, h, x
 
 
 def _optimum(h: highspy.Highs) -> tuple[float, np.ndarray, np.ndarray]:
@@ -64,7 +48,7 @@ SMALL = [generate(6, 5, 2, seed) for seed in (1, 2, 3)]
 
 @pytest.mark.parametrize("source", SMALL, ids=["gen1", "gen2", "gen3"])
 def test_arrays_are_the_model_in_highs(source: Any) -> None:
-    _m, h, _x = _built(source)
+    _m, h, _x = built(source)
     arrays = lns.ColumnArrays.of(h)
     objective, x, rows = _optimum(h)
     assert arrays.n_cols == h.getNumCol() and arrays.n_rows == h.getNumRow()
@@ -83,7 +67,7 @@ def _nudged(x: np.ndarray, i: int, by: float) -> np.ndarray:
 
 @pytest.mark.parametrize("source", SMALL, ids=["gen1", "gen2", "gen3"])
 def test_a_restricted_model_fixed_at_the_optimum_has_the_optimum(source: Any) -> None:
-    m, h, _x = _built(source)
+    m, h, _x = built(source)
     arrays = lns.ColumnArrays.of(h)
     objective, x, _rows = _optimum(h)
     layout = lns.Layout.of(m, arrays.n_cols)
@@ -101,7 +85,7 @@ def test_a_restricted_model_fixed_at_the_optimum_has_the_optimum(source: Any) ->
 
 
 def test_a_neighbourhood_frees_the_chosen_sites_and_their_workloads() -> None:
-    m, h, x = _built(SMALL[0])
+    m, h, x = built(SMALL[0])
     arrays = lns.ColumnArrays.of(h)
     layout = lns.Layout.of(m, arrays.n_cols)
     sites = sorted(m.data.lk.sites)
@@ -122,7 +106,7 @@ def test_a_neighbourhood_frees_the_chosen_sites_and_their_workloads() -> None:
 
 @pytest.mark.parametrize("source", SMALL, ids=["gen1", "gen2", "gen3"])
 def test_the_search_improves_a_plan_and_keeps_it_a_solution(source: Any) -> None:
-    m, h, start = _built(source)
+    m, h, start = built(source)
     arrays = lns.ColumnArrays.of(h)
     layout = lns.Layout.of(m, arrays.n_cols)
     assert arrays.violation(start) <= lns.FEASIBILITY_TOLERANCE
@@ -138,7 +122,7 @@ def test_the_search_improves_a_plan_and_keeps_it_a_solution(source: Any) -> None
 
 
 def test_the_search_stops_at_its_target() -> None:
-    m, h, start = _built(SMALL[1])
+    m, h, start = built(SMALL[1])
     arrays = lns.ColumnArrays.of(h)
     layout = lns.Layout.of(m, arrays.n_cols)
     _best, stats = lns.search(arrays, layout, start, time.perf_counter() + 30.0,
@@ -148,7 +132,7 @@ def test_the_search_stops_at_its_target() -> None:
 
 @pytest.mark.parametrize("source", SMALL, ids=["gen1", "gen2", "gen3"])
 def test_the_lp_bound_is_the_relaxation(source: Any) -> None:
-    _m, h, _x = _built(source)
+    _m, h, _x = built(source)
     arrays = lns.ColumnArrays.of(h)
     bound = lns.lp_bound(arrays, 30.0)
     h.setOptionValue("solve_relaxation", True)
@@ -214,19 +198,25 @@ def test_the_search_reports_its_progress_with_the_lp_bound() -> None:
     assert r.objective is not None and r.objective <= min(incumbents, default=r.objective) + 1e-6
 
 
-def test_no_search_above_the_nonzero_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_above_the_lp_limit_the_bound_comes_from_column_generation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import placement.milp.solve as solve_module
 
     def refuse(*_args: Any, **_kw: Any) -> Any:
-        raise AssertionError("searched above the limit")
+        raise AssertionError("one LP above the limit")
 
     data = prepare(load_instance(MEDIUM))
-    options = SolveOptions(search="lns", time_limit=5.0)
-    monkeypatch.setattr(solve_module, "SEARCH_NONZERO_LIMIT", 0)  # every model is "too large"
-    monkeypatch.setattr(lns, "search", refuse)
+    _m, h, _x = built(MEDIUM)
+    h.setOptionValue("solve_relaxation", True)
+    relaxed, _x, _rows = _optimum(h)
+    monkeypatch.setattr(solve_module, "LP_NONZERO_LIMIT", 0)  # every model is "too large"
     monkeypatch.setattr(lns, "lp_bound", refuse)
-    r = solve_milp(build(data), options, start_from=start_candidates(data))
-    assert r.has_solution and not r.searched
-    monkeypatch.setattr(solve_module, "SEARCH_NONZERO_LIMIT", 10**9)
-    with pytest.raises(AssertionError, match="searched above the limit"):
-        solve_milp(build(data), options, start_from=start_candidates(data))
+    events: list[Progress] = []
+    r = solve_milp(build(data), SolveOptions(search="lns", time_limit=20.0),
+                   progress=events.append, start_from=start_candidates(data))
+    assert r.has_solution and r.searched and r.bound is not None
+    bounds = [e.bound for e in events if e.bound is not None]
+    assert bounds and max(bounds) <= relaxed + 1e-6 * abs(relaxed)
+    assert max(bounds) >= relaxed - 1e-3 * abs(relaxed)  # converged: the relaxation's
+    assert r.objective is not None and r.bound <= r.objective + 1e-6

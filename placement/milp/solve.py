@@ -25,6 +25,7 @@ import numpy as np
 import pulp
 
 from placement.milp import lns
+from placement.milp.bound import column_generation
 from placement.milp.model import Milp, Rows
 from placement.milp.start import complete_start
 from placement.schema.options import SolveOptions
@@ -69,16 +70,21 @@ PRESOLVE_NONZERO_LIMIT = 1_000_000
 #: when there is a time limit and at least this many candidates (M: about 5,000; S, proven
 #: optimal by HiGHS in seconds: under 1,000).
 LNS_MIN_CANDIDATES = 2_000
-#: No search above this many nonzeros: at XL (3.4 million) a 600 s run with the search was
-#: killed after 2,100 s (a sub-MIP not stopping at its limit, not yet diagnosed), while the
-#: MIP alone with presolve off keeps the limit.
-SEARCH_NONZERO_LIMIT = PRESOLVE_NONZERO_LIMIT
-#: Shares of the solver's time limit: the LP relaxation's bound gets at most LP_SHARE; the
-#: search ends at SEARCH_SHARE (the MIP, started from its plan, gets the rest to raise the
-#: bound), or at SEARCH_SHARE_NO_BOUND when the LP was not solved in its share.
+#: Above this many nonzeros the LP relaxation's bound comes from column generation
+#: (``placement.milp.bound``; at XL, 3.4 million, one LP does not finish in 10 minutes),
+#: with at most COLUMN_GENERATION_SHARE of the time limit; below it from one LP with at
+#: most LP_SHARE (L: 0.2 million, about 7 s).
+LP_NONZERO_LIMIT = PRESOLVE_NONZERO_LIMIT
 LP_SHARE = 0.15
+COLUMN_GENERATION_SHARE = 0.35
+#: The search ends at SEARCH_SHARE of the time limit (the MIP, started from its plan, gets
+#: the rest to raise the bound), or at SEARCH_SHARE_NO_BOUND when the LP was not solved in
+#: its share.
 SEARCH_SHARE = 0.7
 SEARCH_SHARE_NO_BOUND = 0.9
+#: Above LP_NONZERO_LIMIT the search ends at SEARCH_SHARE_LARGE: the MIP, without presolve
+#: and with a root LP that does not finish, only takes the search's plan there.
+SEARCH_SHARE_LARGE = 0.97
 #: The MIP after the search gets at least this long (it checks the search's plan).
 MIN_MIP_SECONDS = 1.0
 
@@ -202,10 +208,7 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
         index = np.array([v.index for v in self.start or {}], dtype=np.int32)
         value = np.array(list((self.start or {}).values()), dtype=np.float64)
         searched = (
-            self.search is not None
-            and self.columns is not None
-            and len(index) == len(self.columns)
-            and h.getNumNz() <= SEARCH_NONZERO_LIMIT
+            self.search is not None and self.columns is not None and len(index) == len(self.columns)
         )
         if searched:
             value = self._search(h, value[np.argsort(index)])
@@ -228,20 +231,36 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
         if arrays.violation(x) > lns.FEASIBILITY_TOLERANCE:
             return x
         self.searched = True
-        self.bound = lns.lp_bound(arrays, LP_SHARE * total, self.threads)
-        report = _at_least(self.bound, self.progress or (lambda _: None))
+        assert self.search is not None
+        layout = lns.Layout.of(self.search, arrays.n_cols)
+        progress = self.progress or (lambda _: None)
+        share = SEARCH_SHARE
+        if h.getNumNz() <= LP_NONZERO_LIMIT:
+            self.bound = lns.lp_bound(arrays, LP_SHARE * total, self.threads)
+        else:
+            objective = arrays.objective(x)
+
+            def bounded(b: float) -> None:
+                seconds = time.perf_counter() - began
+                progress(Progress("log", seconds, objective, b, _rel_gap(objective, b)))
+
+            self.bound = column_generation(
+                arrays, layout, x, began + COLUMN_GENERATION_SHARE * total, self.threads, bounded
+            )
+            share = SEARCH_SHARE_LARGE
+        report = _at_least(self.bound, progress)
         report(Progress("log", time.perf_counter() - began, arrays.objective(x)))
 
         def improved(objective: float) -> None:
             report(Progress("incumbent", time.perf_counter() - began, objective))
 
-        share = SEARCH_SHARE if self.bound is not None else SEARCH_SHARE_NO_BOUND
+        if self.bound is None:
+            share = max(share, SEARCH_SHARE_NO_BOUND)
         gap = self.gapRel or 0.0
         target = self.bound / (1.0 - gap) if self.bound is not None and self.bound > 0 else None
-        assert self.search is not None
         best, _stats = lns.search(
             arrays,
-            lns.Layout.of(self.search, arrays.n_cols),
+            layout,
             x,
             deadline=began + share * total,
             threads=self.threads,
