@@ -112,8 +112,8 @@ def column_generation(
 ) -> float | None:
     """The best L(y) of the rounds (module docstring) until ``time.perf_counter()`` reaches
     ``deadline`` (no round starts with less time left than the last one took), or None
-    before any round finished; ``x`` is a plan whose candidates
-    start in the restricted LP. ``on_bound`` receives each better bound."""
+    before any round finished; ``x`` is a plan whose candidates start in the restricted
+    LP. ``on_bound`` receives each better bound."""
     is_x = layout.x_assign_row >= 0
     included = ~is_x | (x > 0.5)
     _, rc = lagrangian(arrays, unit_prices(arrays, layout.capacity_row))
