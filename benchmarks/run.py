@@ -383,9 +383,14 @@ def main(argv: list[str] | None = None) -> int:
             for seed in range(1, seeds[size] + 1):
                 path = Path(tmp) / f"{size}-{seed}.yaml"
                 path.write_text(generate_yaml(n_w, n_s, n_p, seed), encoding="utf-8")
+                searched = False  # the main run (the first case) searched
                 for case in _cases(size, seed, str(path), limits[size], size in compared,
                                    args.threads):
+                    if case.get("search") == "mip" and case["formulation"] == "tight" and (
+                            not searched):
+                        continue  # the main run was the MIP alone already
                     rec = run_subprocess(case)
+                    searched = searched or bool(rec.get("searched"))
                     results["records"].append(rec)
                     _progress_line(rec)
                     args.out_dir.mkdir(parents=True, exist_ok=True)
