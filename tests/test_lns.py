@@ -220,3 +220,25 @@ def test_above_the_lp_limit_the_bound_comes_from_column_generation(
     assert bounds and max(bounds) <= relaxed + 1e-6 * abs(relaxed)
     assert max(bounds) >= relaxed - 1e-3 * abs(relaxed)  # converged: the relaxation's
     assert r.objective is not None and r.bound <= r.objective + 1e-6
+
+
+def test_sub_mips_without_presolve_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    m, h, start = built(SMALL[0])
+    arrays = lns.ColumnArrays.of(h)
+    layout = lns.Layout.of(m, arrays.n_cols)
+    made: list[highspy.Highs] = []
+    real = lns.quiet_highs
+
+    def recording(threads: int | None) -> highspy.Highs:
+        made.append(real(threads))
+        return made[-1]
+
+    monkeypatch.setattr(lns, "quiet_highs", recording)
+    for presolve, expected in ((False, "off"), (True, "choose")):
+        made.clear()
+        best, stats = lns.search(arrays, layout, start, time.perf_counter() + 1.0,
+                                 presolve=presolve)
+        assert stats.rounds > 0 and made
+        assert {sub.getOptionValue("presolve")[1] for sub in made} == {expected}
+        assert arrays.violation(best) <= lns.FEASIBILITY_TOLERANCE
+        assert arrays.objective(best) <= arrays.objective(start) + 1e-6

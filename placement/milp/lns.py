@@ -291,9 +291,12 @@ def search(
     seed: int = 0,
     stop_below: float = -np.inf,
     on_improve: Callable[[float], None] | None = None,
+    presolve: bool = True,
 ) -> tuple[np.ndarray, SearchStats]:
     """Improve the solution ``x`` until ``time.perf_counter()`` reaches ``deadline`` or its
-    objective is at most ``stop_below``; sub-MIPs get at most ``sub_seconds`` each.
+    objective is at most ``stop_below``; sub-MIPs get at most ``sub_seconds`` each, and
+    HiGHS's presolve only if ``presolve`` (at XL a sub-MIP's presolve, in
+    ``strengthenInequalities``, ran 15 minutes past its 3 s limit).
     ``on_improve`` receives each better objective. Returns the best solution (``x`` itself
     if nothing better was found) and the search's counts. Seeded: the same inputs and
     round count give the same plans."""
@@ -310,6 +313,8 @@ def search(
         h.passModel(arrays.restricted(free, best))
         h.setOptionValue("time_limit", min(sub_seconds, left))
         h.setOptionValue("mip_rel_gap", SUB_GAP)
+        if not presolve:
+            h.setOptionValue("presolve", "off")
         h.setSolution(len(cols), np.arange(len(cols), dtype=np.int32), best[cols])
         h.run()
         stats.rounds += 1

@@ -267,6 +267,7 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
             threads=self.threads,
             stop_below=-np.inf if target is None else target,
             on_improve=improved,
+            presolve=h.getNumNz() <= PRESOLVE_NONZERO_LIMIT,
         )
         left = total - (time.perf_counter() - began)
         h.setOptionValue("time_limit", max(MIN_MIP_SECONDS, left))
