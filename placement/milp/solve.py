@@ -82,10 +82,10 @@ COLUMN_GENERATION_SHARE = 0.35
 #: its share.
 SEARCH_SHARE = 0.7
 SEARCH_SHARE_NO_BOUND = 0.9
-#: Above LP_NONZERO_LIMIT the search ends at SEARCH_SHARE_LARGE: the MIP, without presolve
-#: and with a root LP that does not finish, only takes the search's plan there (at XL,
-#: given 17 s it ran 24 s, past its limit in the root LP; given 1 s, about 1.3 s).
-SEARCH_SHARE_LARGE = 0.99
+#: Above LP_NONZERO_LIMIT the MIP does not run after the search: without presolve its root
+#: LP does not finish, and it overruns its limit (at XL, given 6 s it ran about 25 s; given
+#: 17 s, 24 s). The search has the rest of the limit and its plan is the result, with the
+#: column generation's bound.
 #: The MIP after the search gets at least this long (it checks the search's plan).
 MIN_MIP_SECONDS = 1.0
 
@@ -106,7 +106,9 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
     columns: list[pulp.LpVariable] | None = None
     search: Milp | None = None  # run the neighbourhood search on this Milp's columns first
     bound: float | None = None  # a bound found before the MIP (the LP relaxation's)
-    searched: bool = False  # the search ran (a start that was a solution, a model not too big)
+    searched: bool = False  # the search ran (a start that was a solution)
+    solution: np.ndarray | None = None  # the search's plan, when the MIP does not run after it
+    solution_objective: float | None = None  # and its objective
 
     def _columns(self, lp: pulp.LpProblem) -> list[pulp.LpVariable]:
         if self.columns is not None and not lp._constraints:
@@ -124,6 +126,10 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
         return int(status)
 
     def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[int, int]:
+        if self.solution is not None and self.columns is not None:
+            for var, value in zip(self.columns, self.solution, strict=True):
+                var.varValue = value
+            return pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible
         if self.columns is None:
             return tuple(super().findSolutionValues(lp))
         h: highspy.Highs = lp.solverModel
@@ -214,6 +220,8 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
         if searched:
             value = self._search(h, value[np.argsort(index)])
             index = np.arange(len(value), dtype=np.int32)
+        if self.solution is not None:
+            return  # above LP_NONZERO_LIMIT: the search's plan is the result
         if self.progress is not None:
             watch_progress(h, _at_least(self.bound, self.progress), announce=not searched)
         if len(index):
@@ -248,7 +256,7 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
             self.bound = column_generation(
                 arrays, layout, x, began + COLUMN_GENERATION_SHARE * total, self.threads, bounded
             )
-            share = SEARCH_SHARE_LARGE
+            share = 1.0
         report = _at_least(self.bound, progress)
         report(Progress("log", time.perf_counter() - began, arrays.objective(x)))
 
@@ -269,6 +277,8 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
             on_improve=improved,
             presolve=h.getNumNz() <= PRESOLVE_NONZERO_LIMIT,
         )
+        if h.getNumNz() > LP_NONZERO_LIMIT:
+            self.solution, self.solution_objective = best, arrays.objective(best)
         left = total - (time.perf_counter() - began)
         h.setOptionValue("time_limit", max(MIN_MIP_SECONDS, left))
         return best
@@ -453,7 +463,21 @@ def _solve_highs(
         m.problem.solve(solver)
     except pulp.PulpSolverError as exc:
         return SolveResult("error", "error", "HiGHS", 0.0, message=str(exc))
-    result = _with_bound(_highs_outcome(m.problem.solverModel, bool(m.data.cands)), solver.bound)
+    if solver.solution is not None:
+        result = SolveResult(
+            "feasible",
+            "time_limit",
+            "HiGHS",
+            0.0,
+            solver.solution_objective,
+            message="the model is too large for the MIP within the time limit: the plan is the "
+            "neighbourhood search's, the bound the LP relaxation's by column generation",
+        )
+    else:
+        result = _highs_outcome(m.problem.solverModel, bool(m.data.cands))
+    result = _with_bound(result, solver.bound)
+    if solver.solution is not None and result.gap is not None and result.gap <= options.gap:
+        result.status = result.termination = "optimal"  # the search reached the gap
     result.searched = solver.searched
     return result
 
