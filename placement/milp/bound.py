@@ -95,7 +95,7 @@ def unit_prices(arrays: ColumnArrays, capacity_row: np.ndarray) -> np.ndarray:
     """A first guess of row prices: on each capacity row, the cheapest cost per unit of
     capacity of the unit columns in it (cost / coefficient, the coefficient negative);
     0 elsewhere."""
-    col = np.repeat(np.arange(arrays.n_cols), arrays.lengths)
+    col = arrays.entry_column
     on = capacity_row[arrays.index] & (arrays.value < 0) & (arrays.cost[col] > 0)
     y = np.full(arrays.n_rows, -np.inf)
     np.maximum.at(y, arrays.index[on], arrays.cost[col[on]] / arrays.value[on])

@@ -28,6 +28,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import highspy
 import numpy as np
@@ -97,6 +98,11 @@ class ColumnArrays:
     @property
     def n_rows(self) -> int:
         return len(self.row_lower)
+
+    @cached_property
+    def entry_column(self) -> np.ndarray:
+        """The column of each entry of the matrix."""
+        return np.repeat(np.arange(self.n_cols), self.lengths)
 
     @property
     def lengths(self) -> np.ndarray:
@@ -176,14 +182,15 @@ class ColumnArrays:
 
     def transposed(self, y: np.ndarray) -> np.ndarray:
         """A^T y: each column's entries weighted by ``y`` (one value per row)."""
-        col = np.repeat(np.arange(self.n_cols), self.lengths)
-        return np.bincount(col, weights=self.value * y[self.index], minlength=self.n_cols)
+        return np.bincount(
+            self.entry_column, weights=self.value * y[self.index], minlength=self.n_cols
+        )
 
     def _implied(self, entries: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
         """Rows (a bool mask) that the bounds of the columns in ``entries`` (a mask of the
         matrix's entries) already imply within ``[lower, upper]``: every value the columns
         may take keeps the row's activity inside. Leaving them out changes nothing."""
-        col = np.repeat(np.arange(self.n_cols), self.lengths)[entries]
+        col = self.entry_column[entries]
         value, rows = self.value[entries], self.index[entries]
         with np.errstate(invalid="ignore"):
             low = np.where(value > 0, value * self.lower[col], value * self.upper[col])

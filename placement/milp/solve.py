@@ -231,7 +231,8 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
     def _search(self, h: highspy.Highs, x: np.ndarray) -> np.ndarray:
         """The neighbourhood search's plan from the complete start ``x`` (its shares of
         the time limit: LP_SHARE, SEARCH_SHARE); sets the MIP's time limit to what is
-        left. A start that is not a solution is returned as it is."""
+        left, or, above LP_NONZERO_LIMIT, makes the plan the result (``solution``). A start
+        that is not a solution is returned as it is."""
         began = time.perf_counter()
         total = float(self.timeLimit)
         if self.progress is not None:
@@ -244,7 +245,8 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
         layout = lns.Layout.of(self.search, arrays.n_cols)
         progress = self.progress or (lambda _: None)
         share = SEARCH_SHARE
-        if h.getNumNz() <= LP_NONZERO_LIMIT:
+        large = h.getNumNz() > LP_NONZERO_LIMIT
+        if not large:
             self.bound = lns.lp_bound(arrays, LP_SHARE * total, self.threads)
         else:
             objective = arrays.objective(x)
@@ -275,9 +277,9 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
             threads=self.threads,
             stop_below=-np.inf if target is None else target,
             on_improve=improved,
-            presolve=h.getNumNz() <= PRESOLVE_NONZERO_LIMIT,
+            presolve=not large,
         )
-        if h.getNumNz() > LP_NONZERO_LIMIT:
+        if large:
             self.solution, self.solution_objective = best, arrays.objective(best)
         left = total - (time.perf_counter() - began)
         h.setOptionValue("time_limit", max(MIN_MIP_SECONDS, left))
