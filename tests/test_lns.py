@@ -104,6 +104,33 @@ def test_a_neighbourhood_frees_the_chosen_sites_and_their_workloads() -> None:
         assert free[var.index] == (w in placed)
 
 
+def _layout(x_site: list[int], x_workload: list[int], n_sites: int) -> lns.Layout:
+    n = len(x_site)
+    none = np.full(n, -1, np.int64)
+    return lns.Layout(np.array(x_site), np.array(x_workload), none, none, n_sites, none,
+                      np.zeros(0, bool))
+
+
+def test_shared_counts_the_workloads_two_sites_can_both_serve() -> None:
+    # workload 0 at sites 0, 1; workload 1 at sites 0, 1, 2 (two candidates at 2);
+    # workload 2 at site 3 only
+    layout = _layout([0, 1, 0, 1, 2, 2, 3], [0, 0, 1, 1, 1, 1, 2], 4)
+    expected = np.array([[0, 2, 1, 0], [2, 0, 1, 0], [1, 1, 0, 0], [0, 0, 0, 0]])
+    np.testing.assert_array_equal(layout.shared, expected)
+
+
+def test_related_sites_follow_shared_workloads_and_fall_back_to_chance() -> None:
+    # sites 0-1 share workload 0, sites 2-3 share workload 1; site 4 shares nothing
+    layout = _layout([0, 1, 2, 3, 4], [0, 0, 1, 1, 2], 5)
+    rng = np.random.default_rng(7)
+    pairs = {tuple(sorted(layout.related_sites(rng, 2))) for _ in range(200)}
+    assert {(0, 1), (2, 3)} <= pairs
+    assert all(p in {(0, 1), (2, 3)} or 4 in p for p in pairs), pairs
+    for _ in range(50):
+        chosen = layout.related_sites(rng, 5)
+        assert sorted(chosen) == [0, 1, 2, 3, 4]
+
+
 @pytest.mark.parametrize("source", SMALL, ids=["gen1", "gen2", "gen3"])
 def test_the_search_improves_a_plan_and_keeps_it_a_solution(source: Any) -> None:
     m, h, start = built(source)
@@ -236,19 +263,19 @@ def test_sub_mips_without_presolve_when_asked(monkeypatch: pytest.MonkeyPatch) -
     m, h, start = built(SMALL[0])
     arrays = lns.ColumnArrays.of(h)
     layout = lns.Layout.of(m, arrays.n_cols)
-    made: list[highspy.Highs] = []
-    real = lns.quiet_highs
+    asked: list[dict[str, Any]] = []
+    real = lns.solve_here
 
-    def recording(threads: int | None) -> highspy.Highs:
-        made.append(real(threads))
-        return made[-1]
+    def recording(parts: Any, begin: Any, seconds: float, options: dict[str, Any]) -> Any:
+        asked.append(dict(options))
+        return real(parts, begin, seconds, options)
 
-    monkeypatch.setattr(lns, "quiet_highs", recording)
-    for presolve, expected in ((False, "off"), (True, "choose")):
-        made.clear()
+    monkeypatch.setattr(lns, "solve_here", recording)
+    for presolve, expected in ((False, {"off"}), (True, {None})):
+        asked.clear()
         best, stats = lns.search(arrays, layout, start, time.perf_counter() + 1.0,
                                  presolve=presolve)
-        assert stats.rounds > 0 and made
-        assert {sub.getOptionValue("presolve")[1] for sub in made} == {expected}
+        assert stats.rounds > 0 and len(asked) == stats.rounds
+        assert {options.get("presolve") for options in asked} == expected
         assert arrays.violation(best) <= lns.FEASIBILITY_TOLERANCE
         assert arrays.objective(best) <= arrays.objective(start) + 1e-6

@@ -3,7 +3,8 @@ most of it fixed.
 
 On large models HiGHS spends its time limit in the root node (its cut loop at L, the root
 LP at XL) and never improves the greedy start (docs/performance.md). LNS works on small
-pieces instead. A neighbourhood is a few sites S drawn at random:
+pieces instead. A neighbourhood is a few related sites S (``Layout.related_sites``: one
+at random, the others drawn by how many workloads they share with it):
 
 - free: the x of the workloads W the incumbent places at S, at the sites of S (they may
   be re-placed among S; their replicas elsewhere stay), the units, activity and
@@ -29,10 +30,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import highspy
 import numpy as np
 
+from placement.milp.isolated import Parts, SubMipProcess, highs_lp, solve_here
 from placement.milp.model import Milp
 
 #: Tolerance on rows, bounds and integrality when checking that a plan is a solution.
@@ -133,36 +136,37 @@ class ColumnArrays:
         return float(max(worst))
 
     def restricted(self, free: np.ndarray, x: np.ndarray) -> highspy.HighsLp:
-        """The model over the ``free`` columns (a bool mask), the others fixed at ``x``:
-        fixed columns' activity moves into the row bounds and their cost into the offset;
-        rows without a free column, and rows the free columns' bounds imply, are left out
-        (a fixed candidate's rows at a re-planned site: at XL they were 10 of 11 rows)."""
+        """The model over the ``free`` columns (a bool mask), the others fixed at ``x``
+        (``restricted_parts``), as a HighsLp."""
+        return highs_lp(self.restricted_parts(free, x))
+
+    def restricted_parts(self, free: np.ndarray, x: np.ndarray) -> Parts:
+        """The model over the ``free`` columns (a bool mask), the others fixed at ``x``, as
+        arrays: fixed columns' activity moves into the row bounds and their cost into the
+        offset; rows without a free column, and rows the free columns' bounds imply, are
+        left out (a fixed candidate's rows at a re-planned site: at XL they were 10 of 11
+        rows)."""
         cols = np.flatnonzero(free)
         entries = np.repeat(free, self.lengths)
         rows_of_entries = self.index[entries]
         rows, row_lower, row_upper = self._rows(free, x)
         renumber = np.full(self.n_rows, -1, np.int64)
         renumber[rows] = np.arange(len(rows))
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = len(cols), len(rows)
-        lp.col_cost_ = self.cost[cols]
-        lp.col_lower_ = self.lower[cols]
-        lp.col_upper_ = self.upper[cols]
-        lp.row_lower_ = row_lower[rows]
-        lp.row_upper_ = row_upper[rows]
-        lp.offset_ = self.offset + float(self.cost[~free] @ x[~free])
-        a = lp.a_matrix_
-        a.format_ = highspy.MatrixFormat.kColwise
-        a.num_col_, a.num_row_ = len(cols), len(rows)
         kept = renumber[rows_of_entries] >= 0
         col_of_entries = np.repeat(np.arange(len(cols)), self.lengths[cols])
         counts = np.bincount(col_of_entries[kept], minlength=len(cols))
-        a.start_ = np.concatenate(([0], np.cumsum(counts))).astype(np.int32)
-        a.index_ = renumber[rows_of_entries[kept]].astype(np.int32)
-        a.value_ = self.value[entries][kept]
-        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
-        lp.integrality_ = [kinds[int(i)] for i in self.integer[cols]]
-        return lp
+        return {
+            "col_cost": self.cost[cols],
+            "col_lower": self.lower[cols],
+            "col_upper": self.upper[cols],
+            "row_lower": row_lower[rows],
+            "row_upper": row_upper[rows],
+            "offset": self.offset + float(self.cost[~free] @ x[~free]),
+            "start": np.concatenate(([0], np.cumsum(counts))),
+            "index": renumber[rows_of_entries[kept]],
+            "value": self.value[entries][kept],
+            "integer": self.integer[cols],
+        }
 
     def kept_rows(self, free: np.ndarray, x: np.ndarray) -> np.ndarray:
         """The rows of ``restricted(free, x)``, as numbers of this model's rows."""
@@ -201,9 +205,8 @@ class ColumnArrays:
 
     def relaxation(self) -> highspy.HighsLp:
         """The LP relaxation: every column continuous."""
-        lp = self.restricted(np.ones(self.n_cols, bool), np.zeros(self.n_cols))
-        lp.integrality_ = []
-        return lp
+        parts = self.restricted_parts(np.ones(self.n_cols, bool), np.zeros(self.n_cols))
+        return highs_lp({**parts, "integer": None})
 
 
 @dataclass(frozen=True)
@@ -259,12 +262,42 @@ class Layout:
         free |= ~is_x & (self.site < 0) & (self.workload < 0)  # none so far; never fixed
         return free
 
+    @cached_property
+    def shared(self) -> np.ndarray:
+        """``shared[i, j]``: how many workloads have candidates at both sites i and j (0 on
+        the diagonal)."""
+        is_x = self.x_site >= 0
+        n_workloads = int(self.x_workload.max(initial=-1)) + 1
+        at = np.zeros((self.n_sites, n_workloads))
+        at[self.x_site[is_x], self.x_workload[is_x]] = 1.0
+        shared = at @ at.T
+        np.fill_diagonal(shared, 0.0)
+        return shared
+
+    def related_sites(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """``size`` distinct sites: one at random, then each next one with a chance
+        proportional to the workloads it shares with the sites already chosen (at random
+        among the rest when none shares any), so that the workloads of a neighbourhood
+        have somewhere to go."""
+        chosen = [int(rng.integers(self.n_sites))]
+        weight = self.shared[chosen[0]].copy()
+        while len(chosen) < size:
+            weight[chosen] = 0.0
+            if weight.sum() > 0:
+                pick = int(rng.choice(self.n_sites, p=weight / weight.sum()))
+            else:
+                pick = int(rng.choice(np.setdiff1d(np.arange(self.n_sites), chosen)))
+            chosen.append(pick)
+            weight += self.shared[pick]
+        return np.array(chosen)
+
 
 @dataclass
 class SearchStats:
     rounds: int = 0
     improved: int = 0
     time_limited: int = 0
+    killed: int = 0  # isolated sub-MIPs stopped for overrunning their limit
 
 
 def quiet_highs(threads: int | None) -> highspy.Highs:
@@ -299,11 +332,13 @@ def search(
     stop_below: float = -np.inf,
     on_improve: Callable[[float], None] | None = None,
     presolve: bool = True,
+    isolate: bool = False,
 ) -> tuple[np.ndarray, SearchStats]:
     """Improve the solution ``x`` until ``time.perf_counter()`` reaches ``deadline`` or its
     objective is at most ``stop_below``; sub-MIPs get at most ``sub_seconds`` each, and
-    HiGHS's presolve only if ``presolve`` (at XL a sub-MIP's presolve, in
-    ``strengthenInequalities``, ran 15 minutes past its 3 s limit).
+    HiGHS's presolve only if ``presolve``; with ``isolate``, each in a child process that
+    is killed if it overruns (``placement.milp.isolated``: at XL, sub-MIPs ran 15 s to 15
+    minutes past their 3 s limit).
     ``on_improve`` receives each better objective. Returns the best solution (``x`` itself
     if nothing better was found) and the search's counts. Seeded: the same inputs and
     round count give the same plans."""
@@ -312,38 +347,39 @@ def search(
     value = arrays.objective(best)
     stats = SearchStats()
     size, calm = min(FIRST_SITES, layout.n_sites), 0
-    while value > stop_below and (left := deadline - time.perf_counter()) > 0.05:
-        chosen = rng.choice(layout.n_sites, size, replace=False)
-        free = layout.neighbourhood(best, chosen)
-        cols = np.flatnonzero(free)
-        h = quiet_highs(threads)
-        h.passModel(arrays.restricted(free, best))
-        h.setOptionValue("time_limit", min(sub_seconds, left))
-        h.setOptionValue("mip_rel_gap", SUB_GAP)
-        if not presolve:
-            h.setOptionValue("presolve", "off")
-        h.setSolution(len(cols), np.arange(len(cols), dtype=np.int32), best[cols])
-        h.run()
-        stats.rounds += 1
-        status = h.getModelStatus()
-        better = False
-        if h.getInfo().primal_solution_status == 2:
-            trial = best.copy()
-            sub = np.asarray(h.getSolution().col_value, np.float64)
-            trial[cols] = np.where(arrays.integer[cols], np.round(sub), sub)
-            new = arrays.objective(trial)
-            if new < value - 1e-6 * max(1.0, abs(value)) and (
-                arrays.violation(trial) <= FEASIBILITY_TOLERANCE
-            ):
-                best, value, better = trial, new, True
-                stats.improved += 1
-                if on_improve is not None:
-                    on_improve(value)
-        if status != highspy.HighsModelStatus.kOptimal:
-            stats.time_limited += 1
-            size, calm = max(min(2, layout.n_sites), size - 1), 0
-        elif not better:
-            calm += 1
-            if calm >= 2 * layout.n_sites // max(1, size):
-                size, calm = min(layout.n_sites, size + 1), 0
+    options: dict[str, Any] = {"mip_rel_gap": SUB_GAP}
+    if threads is not None:
+        options["threads"] = threads
+    if not presolve:
+        options["presolve"] = "off"
+    with SubMipProcess() as child:
+        while value > stop_below and (left := deadline - time.perf_counter()) > 0.05:
+            chosen = layout.related_sites(rng, size)
+            free = layout.neighbourhood(best, chosen)
+            cols = np.flatnonzero(free)
+            parts = arrays.restricted_parts(free, best)
+            seconds = min(sub_seconds, left)
+            solver = child.solve if isolate else solve_here
+            result = solver(parts, best[cols], seconds, options)
+            stats.rounds += 1
+            better = False
+            if result.values is not None:
+                trial = best.copy()
+                trial[cols] = np.where(arrays.integer[cols], np.round(result.values), result.values)
+                new = arrays.objective(trial)
+                if new < value - 1e-6 * max(1.0, abs(value)) and (
+                    arrays.violation(trial) <= FEASIBILITY_TOLERANCE
+                ):
+                    best, value, better = trial, new, True
+                    stats.improved += 1
+                    if on_improve is not None:
+                        on_improve(value)
+            if not result.optimal:
+                stats.time_limited += 1
+                size, calm = max(min(2, layout.n_sites), size - 1), 0
+            elif not better:
+                calm += 1
+                if calm >= 2 * layout.n_sites // max(1, size):
+                    size, calm = min(layout.n_sites, size + 1), 0
+        stats.killed = child.killed
     return best, stats

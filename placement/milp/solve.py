@@ -278,6 +278,7 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
             stop_below=-np.inf if target is None else target,
             on_improve=improved,
             presolve=not large,
+            isolate=large,
         )
         if large:
             self.solution, self.solution_objective = best, arrays.objective(best)
