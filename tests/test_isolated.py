@@ -57,3 +57,16 @@ def test_an_isolated_search_improves_the_plan_and_keeps_it_a_solution(model: tup
     assert stats.rounds > 0 and stats.killed == 0
     assert arrays.violation(best) <= lns.FEASIBILITY_TOLERANCE
     assert arrays.objective(best) <= arrays.objective(start) + 1e-6
+
+
+def test_the_child_imports_this_copy_of_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    from pathlib import Path
+
+    import placement
+    from placement.milp.isolated import _child_environment
+
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    first, *rest = _child_environment()["PYTHONPATH"].split(os.pathsep)
+    assert Path(first, "placement", "__init__.py").resolve() == Path(placement.__file__).resolve()
+    assert rest == ["/elsewhere"]

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 import highspy
@@ -149,12 +150,22 @@ class SubMipProcess:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
+                env=_child_environment(),
             )
             reader = threading.Thread(
                 target=_read_answers, args=(self._child.stdout, self._answers), daemon=True
             )
             reader.start()
         return self._child
+
+
+def _child_environment() -> dict[str, str]:
+    """This environment, with the folder this package was imported from first on the
+    child's path (a checkout not installed, or a path set by the caller at run time)."""
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return env
 
 
 def _read_answers(stream: IO[bytes], answers: queue.Queue[Any]) -> None:
