@@ -212,3 +212,58 @@ def test_pending_rows_become_the_same_pulp_constraints() -> None:
     probe = rows["probe_0"]
     assert dict(probe.items()) == {x0: 4.0, x1: 2.0}
     assert probe.sense == pulp.LpConstraintGE and probe.getLb() == 1.5
+
+
+def _lp_relaxation(m: Any) -> float:
+    solver = _Highs(msg=False)
+    solver.pending, solver.columns = m.pending, m.columns()
+    solver.createAndConfigureSolver(m.problem)
+    solver.buildSolverModel(m.problem)
+    h = m.problem.solverModel
+    n = h.getNumCol()
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.zeros(n, dtype=np.uint8))
+    h.setOptionValue("output_flag", False)
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    return float(h.getInfo().objective_function_value)
+
+
+def test_summed_drops_tighten_the_relaxation_and_keep_the_optimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # with drop(w,s,p) and R move >= sum_s drop, against the per-site rows alone (the model
+    # built with no drop variables): never a weaker LP relaxation, a stronger one where
+    # the relaxation splits a moving workload between sites; the same MILP optimum
+    import placement.milp.build as build_module
+
+    real = build_module.create_variables
+
+    def without_drops(data: Any, name: str = "placement") -> Any:
+        m = real(data, name)
+        m.drop.clear()
+        return m
+
+    sources = [generate(12, 8, 3, seed) for seed in (1, 2, 3)]
+    gains = []
+    for source in sources:
+        data = prepare(load_instance(source))
+        with_drops = build(data)
+        assert with_drops.rows.get("drop", 0) > 0 and with_drops.rows.get("moved", 0) > 0
+        lp_with = _lp_relaxation(with_drops)
+        plain_moves = _built_without_drops(monkeypatch, data, without_drops)
+        assert "drop" not in plain_moves.rows
+        lp_without = _lp_relaxation(plain_moves)
+        assert lp_with >= lp_without - 1e-6 * abs(lp_without)
+        gains.append(lp_with - lp_without)
+        optima = [solve_milp(m, SolveOptions(gap=1e-7)).objective
+                  for m in (build(data), _built_without_drops(monkeypatch, data, without_drops))]
+        assert optima[0] == pytest.approx(optima[1], rel=1e-6)
+    assert max(gains) > 0
+
+
+def _built_without_drops(monkeypatch: pytest.MonkeyPatch, data: Any, patched: Any) -> Any:
+    import placement.milp.build as build_module
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "create_variables", patched)
+        return build(data)

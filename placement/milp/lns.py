@@ -241,6 +241,8 @@ class Layout:
                 site[var.index] = sites[key[0]]
         for (w, _p), var in m.move.items():
             workload[var.index] = workloads[w]
+        for (w, _s, _p), var in m.drop.items():
+            workload[var.index] = workloads[w]
         rows = m.pending
         x_assign_row = np.full(n_cols, -1, np.int64)
         for r, family in enumerate(rows.family):

@@ -8,12 +8,15 @@ Variables (all indexed by sorted ids; created only where they can be nonzero):
   owned(s,h,p) = existing_units + sum_{q<=p} buy[s,h,q] is an expression;
 - ``active[s,p]`` binary: site active (only where it has a fixed or activation cost);
 - ``first[s,p]`` binary: site activated in p (only with an activation cost);
-- ``move[w,p]`` in [0,1]: workload moves in p (only where moves cost or are limited).
+- ``move[w,p]`` in [0,1]: workload moves in p (only where moves cost or are limited);
+- ``drop[w,s,p]`` in [0,1] (tight formulation, p > 0, where ``move[w,p]`` exists): site s
+  served w in p-1 and does not in p (``constraints/migration.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulp
 
@@ -56,6 +59,7 @@ class Milp:
     active: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
     first: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
     move: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
+    drop: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
     objective_constant: float = 0.0
     rows: dict[str, int] = field(default_factory=dict)
     pending: Rows = field(default_factory=Rows)
@@ -115,15 +119,19 @@ class Milp:
         """Every variable the model created, in a fixed order (analyses' extras not
         included)."""
         out: list[pulp.LpVariable] = []
-        for group in (self.x, self.rent, self.buy, self.active, self.first, self.move):
+        for group in self.groups:
             out += group.values()
         return out
 
     @property
     def n_variables(self) -> int:
         """The variables the model created (analyses' extra variables not counted)."""
-        groups = (self.x, self.rent, self.buy, self.active, self.first, self.move)
-        return sum(len(group) for group in groups)
+        return sum(len(group) for group in self.groups)
+
+    @property
+    def groups(self) -> tuple[dict[Any, pulp.LpVariable], ...]:
+        """The variables by kind, in the columns' order."""
+        return (self.x, self.rent, self.buy, self.active, self.first, self.move, self.drop)
 
     def served_terms(self, w: str, s: str, p: int) -> Terms:
         """Y(w,s,p) = sum over (h, v) of x, as terms."""
@@ -197,4 +205,9 @@ def create_variables(data: ProblemData, name: str = "placement") -> Milp:
             if wl.migration_cost > 0 or limited or frozen:
                 ub = 0 if frozen else 1
                 m.move[(w, p)] = m.problem.add_variable(f"move_{len(m.move)}", 0, ub)
+                if p > 0 and data.tight:
+                    for s in data.sites_by_wp.get((w, p - 1), []):
+                        m.drop[(w, s, p)] = m.problem.add_variable(
+                            f"drop_{len(m.drop)}", 0, ub
+                        )
     return m

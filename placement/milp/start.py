@@ -67,4 +67,6 @@ def complete_start(m: Milp, chosen: Sequence[int]) -> dict[pulp.LpVariable, floa
     for (w, p), var in m.move.items():
         before = set(lk.current_sites(w)) if p == 0 else served[(w, p - 1)]
         values[var] = float(bool(before - served[(w, p)]))
+    for (w, s, p), var in m.drop.items():
+        values[var] = float(s in served[(w, p - 1)] and s not in served[(w, p)])
     return values
