@@ -267,3 +267,13 @@ def _built_without_drops(monkeypatch: pytest.MonkeyPatch, data: Any, patched: An
     with monkeypatch.context() as patch:
         patch.setattr(build_module, "create_variables", patched)
         return build(data)
+
+
+def test_no_drop_columns_above_the_candidate_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import placement.milp.model as model
+
+    data = prepare(load_instance(generate(12, 8, 3, 1)))
+    assert build(data).drop
+    monkeypatch.setattr(model, "DROPS_MAX_CANDIDATES", len(data.cands) - 1)
+    m = build(data)
+    assert not m.drop and "drop" not in m.rows and "moved" not in m.rows and m.rows["move"] > 0
