@@ -232,41 +232,28 @@ def test_summed_drops_tighten_the_relaxation_and_keep_the_optimum(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # with drop(w,s,p) and R move >= sum_s drop, against the per-site rows alone (the model
-    # built with no drop variables): never a weaker LP relaxation, a stronger one where
-    # the relaxation splits a moving workload between sites; the same MILP optimum
-    import placement.milp.build as build_module
+    # built above the drops' candidate limit): never a weaker LP relaxation, a stronger one
+    # where the relaxation splits a moving workload between sites; the same MILP optimum
+    import placement.milp.model as model
 
-    real = build_module.create_variables
-
-    def without_drops(data: Any, name: str = "placement") -> Any:
-        m = real(data, name)
-        m.drop.clear()
-        return m
-
-    sources = [generate(12, 8, 3, seed) for seed in (1, 2, 3)]
-    gains = []
-    for source in sources:
-        data = prepare(load_instance(source))
+    def both(data: Any) -> tuple[Any, Any]:
         with_drops = build(data)
+        with monkeypatch.context() as patch:
+            patch.setattr(model, "DROPS_MAX_CANDIDATES", -1)
+            return with_drops, build(data)
+
+    gains = []
+    for seed in (1, 2, 3):
+        data = prepare(load_instance(generate(12, 8, 3, seed)))
+        with_drops, per_site = both(data)
         assert with_drops.rows.get("drop", 0) > 0 and with_drops.rows.get("moved", 0) > 0
-        lp_with = _lp_relaxation(with_drops)
-        plain_moves = _built_without_drops(monkeypatch, data, without_drops)
-        assert "drop" not in plain_moves.rows
-        lp_without = _lp_relaxation(plain_moves)
+        assert "drop" not in per_site.rows
+        lp_with, lp_without = _lp_relaxation(with_drops), _lp_relaxation(per_site)
         assert lp_with >= lp_without - 1e-6 * abs(lp_without)
         gains.append(lp_with - lp_without)
-        optima = [solve_milp(m, SolveOptions(gap=1e-7)).objective
-                  for m in (build(data), _built_without_drops(monkeypatch, data, without_drops))]
+        optima = [solve_milp(m, SolveOptions(gap=1e-7)).objective for m in both(data)]
         assert optima[0] == pytest.approx(optima[1], rel=1e-6)
     assert max(gains) > 0
-
-
-def _built_without_drops(monkeypatch: pytest.MonkeyPatch, data: Any, patched: Any) -> Any:
-    import placement.milp.build as build_module
-
-    with monkeypatch.context() as patch:
-        patch.setattr(build_module, "create_variables", patched)
-        return build(data)
 
 
 def test_no_drop_columns_above_the_candidate_limit(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,6 +1,6 @@
 """Sub-MIPs in a child process, stopped when they overrun their time limit.
 
-HiGHS does not check its clock everywhere: at XL, sub-MIPs given 3 s ran 15 to 25 s (gdb:
+HiGHS does not check its clock everywhere: at XL, sub-MIPs given 3 s ran 5 to 25 s (gdb:
 the root's central rounding, ``linesearchRounding`` > ``tryRoundedPoint`` > objective
 propagation) and one ran 15 minutes in its presolve (``strengthenInequalities``). A
 thread cannot be stopped; a process can. ``SubMipProcess`` runs each sub-MIP in a child

@@ -339,8 +339,8 @@ def search(
     """Improve the solution ``x`` until ``time.perf_counter()`` reaches ``deadline`` or its
     objective is at most ``stop_below``; sub-MIPs get at most ``sub_seconds`` each, and
     HiGHS's presolve only if ``presolve``; with ``isolate``, each in a child process that
-    is killed if it overruns (``placement.milp.isolated``: at XL, sub-MIPs ran 15 s to 15
-    minutes past their 3 s limit).
+    is killed if it overruns (``placement.milp.isolated``: at XL, sub-MIPs given 3 s ran up
+    to 25 s, and one 15 minutes in presolve).
     ``on_improve`` receives each better objective. Returns the best solution (``x`` itself
     if nothing better was found) and the search's counts. Seeded: the same inputs and
     round count give the same plans."""

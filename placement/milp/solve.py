@@ -82,10 +82,11 @@ COLUMN_GENERATION_SHARE = 0.35
 #: its share.
 SEARCH_SHARE = 0.7
 SEARCH_SHARE_NO_BOUND = 0.9
-#: Above LP_NONZERO_LIMIT the MIP does not run after the search: without presolve its root
-#: LP does not finish, and it overruns its limit (at XL, given 6 s it ran about 25 s; given
-#: 17 s, 24 s). The search has the rest of the limit and its plan is the result, with the
-#: column generation's bound.
+# Above LP_NONZERO_LIMIT the MIP does not run after the search: without presolve its root
+# LP does not finish, and it overruns its limit (at XL, given 6 s it ran about 25 s; given
+# 17 s, 24 s). The search has the rest of the limit and its plan is the result, with the
+# column generation's bound (``_Highs.solution``).
+
 #: The MIP after the search gets at least this long (it checks the search's plan).
 MIN_MIP_SECONDS = 1.0
 

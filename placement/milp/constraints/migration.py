@@ -12,7 +12,8 @@ def add_moves(m: Milp) -> None:
     p > 1:  move(w,p) >= Y(w,s,p-1) - Y(w,s,p) for every site s.
     In a pilot period a criticality-high workload's move variable is fixed to 0.
 
-    Tight formulation (up to DROPS_MAX_CANDIDATES candidates), p > 1: drop(w,s,p) >= Y(w,s,p-1) - Y(w,s,p), drop in [0, 1], and
+    Tight formulation (up to DROPS_MAX_CANDIDATES candidates), p > 1:
+    drop(w,s,p) >= Y(w,s,p-1) - Y(w,s,p), drop in [0, 1], and
     R_w move(w,p) >= sum_s drop(w,s,p). Valid: a plan drops at most R_w sites, and drops
     one only if it moves. Stronger in the LP relaxation, where a workload split between
     sites moved for max_s of its drops; now for their sum over R_w. With R_w = 1 the
