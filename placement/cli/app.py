@@ -111,7 +111,7 @@ def solve(
     plan = api.solve(inst, options)
     to_stdout = output is not None and str(output) == "-"
     if not quiet:
-        render.plan_summary(err if to_stdout else out, plan)
+        render.plan_summary(err if to_stdout else out, plan, inst)
     if output is not None:
         if to_stdout:
             sys.stdout.write(plan.to_json())

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from placement.errors import Problem
-from placement.plan import Diagnosis, Plan
+from placement.plan import Diagnosis, Plan, PlanPeriod
+from placement.schema import Instance
 
 CATEGORY_LABELS = {
     "rented": "Rented units", "capex": "Capex", "maintenance": "Maintenance",
@@ -32,7 +34,7 @@ def problems(console: Console, title: str, items: list[Problem]) -> None:
         console.print(Text("  • ") + Text(str(p)), soft_wrap=True)
 
 
-def _recommendation(plan: Plan) -> str:
+def _recommendation(plan: Plan, runs_today: bool = True) -> str:
     """One paragraph: what moves where, when."""
     parts = []
     for period in plan.periods:
@@ -45,12 +47,49 @@ def _recommendation(plan: Plan) -> str:
             )
             parts.append(f"in {period.name} (month {period.start_month}) move {moved}")
     if not parts:
+        if not runs_today:
+            return ("Nothing runs anywhere today (no workload has a `current` placement): "
+                    "deploy as the tables below show; the baseline is this plan itself.")
         return "Keep every workload where it runs today; the plan only right-sizes units."
     return "Recommended: " + "; ".join(parts) + "."
 
 
-def plan_summary(console: Console, plan: Plan) -> None:
+def _ms(x: float) -> str:
+    return f"{x:.0f}" if abs(x) >= 10 else f"{x:g}"
+
+
+def _latency(latency_ms: float, slo_ms: float | None) -> str:
+    """Latency against the workload's SLO (``42/60``), so the headroom shows at a glance;
+    whole milliseconds from 10 ms up (the plan JSON keeps the exact figure)."""
+    return _ms(latency_ms) if slo_ms is None else f"{_ms(latency_ms)}/{_ms(slo_ms)}"
+
+
+def _assignments_table(title: str, period: PlanPeriod, slos: dict[str, float]) -> Table:
+    """Readable at 80 columns: light borders, hardware and variant in one column (wrapping
+    between them), a move shown as an arrow before the new site (no column of its own); ids
+    fold onto further lines when tight while the numbers (rps, latency/SLO) never shrink."""
+    moved = any(a.workload in period.moves for a in period.assignments)
+    t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+              caption="→ the workload moves here in this period" if moved else None,
+              caption_justify="left")
+    for col in ("workload", "site", "hardware variant"):
+        t.add_column(col, overflow="fold")
+    t.add_column("rps", justify="right", no_wrap=True)
+    t.add_column("ms/SLO" if slos else "ms", justify="right", no_wrap=True)
+    for a in period.assignments:
+        site = (Text("→ ", "bold yellow") + Text(a.site) if a.workload in period.moves
+                else Text(a.site))
+        t.add_row(Text(a.workload), site, Text(f"{a.hardware} {a.variant}"),
+                  f"{a.carried_rps:g}", _latency(a.latency_ms, slos.get(a.workload)))
+    return t
+
+
+def plan_summary(console: Console, plan: Plan, instance: Instance | None = None) -> None:
+    """The terminal summary; with the instance, latencies show against their SLOs and the
+    recommendation knows whether anything runs today."""
     cur = plan.currency
+    slos = {w.id: w.latency_slo_ms for w in instance.workloads} if instance else {}
+    runs_today = instance is None or any(w.current for w in instance.workloads)
     status_style = {"optimal": "green", "feasible": "yellow"}.get(plan.status, "red")
     head = Text.assemble(
         ("Plan for ", "bold"), (plan.instance, "bold cyan"), "  status ",
@@ -66,18 +105,11 @@ def plan_summary(console: Console, plan: Plan) -> None:
     if not plan.has_solution:
         diagnosis(console, plan.diagnosis)
         return
-    console.print(Panel(_recommendation(plan), title="Recommendation", expand=False))
+    console.print(Panel(_recommendation(plan, runs_today), title="Recommendation",
+                        expand=False))
     for period in plan.periods:
-        t = Table(title=f"{period.name}: months {period.start_month}–"
-                        f"{period.start_month + period.months}", title_justify="left")
-        for col in ("workload", "site", "hardware", "variant"):
-            t.add_column(col, no_wrap=True)
-        for col in ("carried rps", "latency ms", ""):
-            t.add_column(col, justify="right")
-        for a in period.assignments:
-            moves = "[bold yellow]moves[/]" if a.workload in period.moves else ""
-            t.add_row(a.workload, a.site, a.hardware, a.variant, f"{a.carried_rps:g}",
-                      f"{a.latency_ms:g}", moves)
+        t = _assignments_table(f"{period.name}: months {period.start_month}–"
+                               f"{period.start_month + period.months}", period, slos)
         units = ", ".join(
             f"{u.site}/{u.hardware}: {u.units}" + (f" (buy {u.bought})" if u.bought else "")
             for u in period.units
