@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from placement import api
 from placement.cli import render
@@ -240,8 +241,18 @@ def schema() -> None:
 def examples() -> None:
     """List the bundled instances (use them as example:NAME)."""
     for name, path in bundled_examples().items():
-        first = next((ln for ln in path.read_text().splitlines() if ln.startswith("#")), "#")
-        out.print(f"[bold]example:{name}[/]  {first.lstrip('# ').strip()}")
+        out.print(Text.assemble((f"example:{name}", "bold"), "  ", _description(path)))
+
+
+def _description(path: Path) -> str:
+    """The first paragraph of the file's leading comment, whole (the console wraps it)."""
+    words: list[str] = []
+    for line in path.read_text().splitlines():
+        text = line.lstrip("#").strip()
+        if not line.startswith("#") or (not text and words):
+            break
+        words.extend(text.split())
+    return " ".join(words)
 
 
 def _register_commands() -> None:
