@@ -1,4 +1,4 @@
-"""Hostile output paths: an input as output, devices, pipes, unwritable places (issue 14, item 4)."""
+"""Hostile output paths: an input as output, devices, pipes, unwritable places (issue 14)."""
 
 from __future__ import annotations
 
