@@ -24,7 +24,7 @@ from placement.data import prepare
 from placement.diagnose import candidate_counts, short_of_candidates
 from placement.errors import InstanceError, PlacementError, PlanFormatError, Problem
 from placement.evaluate import evaluate
-from placement.io import bundled_examples, parse_text, write_atomic
+from placement.io import bundled_examples, parse_text
 from placement.schema import Instance
 from placement.schema.options import SolveOptions
 
@@ -108,23 +108,18 @@ def solve(
 
         render.problems(err, "Invalid options", schema_problems(exc))  # type: ignore[arg-type]
         raise typer.Exit(Exit.USAGE) from None
+    from placement.cli.output import refuse_inputs, write_or_exit
+
+    refuse_inputs(output, [instance])
     inst = _load(instance, overrides)
     plan = api.solve(inst, options)
     to_stdout = output is not None and str(output) == "-"
+    if output is not None:  # the file first: a slow or broken summary never loses it
+        write_or_exit(output, plan.to_json(), "plan")
     if not quiet:
         render.plan_summary(err if to_stdout else out, plan, inst)
-    if output is not None:
-        if to_stdout:
-            sys.stdout.write(plan.to_json())
-        else:
-            try:
-                write_atomic(output, plan.to_json())
-            except OSError as exc:
-                render.problems(err, "Cannot write the plan",
-                                [Problem(str(output), exc.strerror or str(exc))])
-                raise typer.Exit(Exit.ERROR) from None
-            if not quiet:
-                out.print(f"Plan written to [bold]{output}[/]")
+        if output is not None and not to_stdout:
+            out.print(f"Plan written to [bold]{output}[/]")
     if plan.status == "infeasible":
         raise typer.Exit(Exit.INFEASIBLE)
     if plan.status == "error":
@@ -270,10 +265,22 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def _quiet_broken_pipe() -> None:
+    """The reader of stdout went away (``| head``): exit quietly like a Unix tool."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second EPIPE when Python flushes at exit
+    except (OSError, ValueError):
+        pass
+    sys.exit(Exit.ERROR)
+
+
 def main() -> None:
     """Console entry point: never a traceback for expected errors (PLACEMENT_DEBUG=1 shows one)."""
     try:
         app()
+    except BrokenPipeError:
+        _quiet_broken_pipe()
     except PlacementError as exc:
         render.problems(err, "Error", exc.problems)
         sys.exit(Exit.ERROR)

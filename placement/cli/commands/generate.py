@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from placement.cli.app import Exit, app, err, out
-from placement.io import write_atomic
+from placement.cli.app import app, out
+from placement.cli.output import write_or_exit
 
 
 @app.command()
@@ -24,10 +24,6 @@ def generate(
     from placement.generate import generate_yaml
 
     text = generate_yaml(workloads, sites, periods, seed)
-    try:
-        write_atomic(output, text)
-    except OSError as exc:
-        err.print(f"[bold red]Cannot write[/] {output}: {exc.strerror or exc}")
-        raise typer.Exit(Exit.ERROR) from None
+    write_or_exit(output, text, "instance")
     out.print(f"Instance written to [bold]{output}[/] ({workloads} workloads, {sites} sites, "
               f"{periods} periods, seed {seed})")

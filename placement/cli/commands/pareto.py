@@ -36,6 +36,9 @@ def pareto(
     overrides: SetOpt = None,
 ) -> None:
     """The trade-off between NPV and mean latency (or energy use): non-dominated plans."""
+    from placement.cli.output import refuse_inputs
+
+    refuse_inputs(output, [instance])
     from placement.analysis.pareto import pareto as sweep
 
     if versus not in ("latency", "energy"):

@@ -4,7 +4,6 @@ Markdown, for stakeholders."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -64,10 +63,12 @@ def report(
 
     from placement.analysis.results import AnalysisResult
     from placement.api import load_instance
-    from placement.io import bundled_examples, resolve_source, write_atomic
+    from placement.cli.output import refuse_inputs, write_or_exit
+    from placement.io import bundled_examples, resolve_source
     from placement.plan import Plan
     from placement.report import ReportInputError, build_report
 
+    refuse_inputs(output, [plan_file, instance, *(analysis or [])])
     if fmt is None:
         fmt = "md" if output.suffix.lower() in (".md", ".markdown") else "html"
     if fmt not in ("html", "md"):
@@ -111,13 +112,7 @@ def report(
         render.problems(err, f"Plan {plan_file} does not match the other inputs", exc.problems)
         raise typer.Exit(Exit.INVALID) from None
 
+    write_or_exit(output, text, "report")
     if str(output) == "-":
-        sys.stdout.write(text)
         return
-    try:
-        write_atomic(output, text)
-    except OSError as exc:
-        render.problems(err, "Cannot write the report",
-                        [Problem(str(output), exc.strerror or str(exc))])
-        raise typer.Exit(Exit.ERROR) from None
     out.print(f"Report written to [bold]{output}[/] ({len(text.encode('utf-8')):,} bytes, {fmt})")

@@ -14,7 +14,7 @@ from rich.table import Table
 from placement.cli import render
 from placement.cli.app import Exit, InstanceArg, SetOpt, _load, app, err, out
 from placement.errors import InstanceError, PlanFormatError, Problem
-from placement.io import dumps_json, parse_text, write_atomic
+from placement.io import dumps_json, parse_text
 from placement.schema.options import SolveOptions
 
 
@@ -24,12 +24,9 @@ def write_result(doc: dict[str, Any], output: Path | None, as_json: bool) -> Non
     if as_json or (output is not None and str(output) == "-"):
         sys.stdout.write(text)
     if output is not None and str(output) != "-":
-        try:
-            write_atomic(output, text)
-        except OSError as exc:
-            render.problems(err, "Cannot write the result",
-                            [Problem(str(output), exc.strerror or str(exc))])
-            raise typer.Exit(Exit.ERROR) from None
+        from placement.cli.output import write_or_exit
+
+        write_or_exit(output, text, "result")
         (err if as_json else out).print(f"Result written to [bold]{escape(str(output))}[/]")
 
 
@@ -85,6 +82,9 @@ def risk(
 ) -> None:
     """Risk of the recommended (or a given) plan: NPV statistics, VaR/CVaR and the chance of
     beating the baseline under sampled cost multipliers; or a risk-averse plan (CVaR)."""
+    from placement.cli.output import refuse_inputs
+
+    refuse_inputs(output, [instance, plan_file])
     from placement.analysis import risk as rk
 
     inst = _load(instance, overrides)

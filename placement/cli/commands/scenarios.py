@@ -26,7 +26,7 @@ from placement.analysis.results import ScenariosResult
 from placement.cli import render
 from placement.cli.app import Exit, InstanceArg, SetOpt, _load, app, err, out
 from placement.errors import InstanceError, PlacementError, Problem
-from placement.io import dumps_json, write_atomic
+from placement.io import dumps_json
 from placement.schema.options import SolveOptions
 
 T = TypeVar("T")
@@ -102,12 +102,9 @@ def write_result(doc: dict[str, Any], output: Path | None, as_json: bool) -> Non
     if as_json or (output is not None and str(output) == "-"):
         sys.stdout.write(text)
     if output is not None and str(output) != "-":
-        try:
-            write_atomic(output, text)
-        except OSError as exc:
-            render.problems(err, "Cannot write the result",
-                            [Problem(str(output), exc.strerror or str(exc))])
-            raise typer.Exit(Exit.ERROR) from None
+        from placement.cli.output import write_or_exit
+
+        write_or_exit(output, text, "result")
         (err if as_json else out).print(f"Result written to [bold]{escape(str(output))}[/]")
 
 
@@ -184,6 +181,9 @@ def scenarios(
 ) -> None:
     """Solve each scenario (multipliers and overrides) with its own baseline, in parallel;
     compare NPV, savings, break-even and placements with the reference (typical) case."""
+    from placement.cli.output import refuse_inputs
+
+    refuse_inputs(output, [instance])
     from placement.analysis.scenarios import load_scenarios, run_scenarios
 
     options = sweep_solve_options(time_limit, gap)

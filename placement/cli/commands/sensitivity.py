@@ -92,6 +92,9 @@ def sensitivity(
 ) -> None:
     """Tornado data: the NPV with each cost multiplier (and demand) at ±delta, one at a
     time, and whether the recommended placement changes. Solves run in parallel."""
+    from placement.cli.output import refuse_inputs
+
+    refuse_inputs(output, [instance])
     from placement.analysis.sensitivity import run_sensitivity
 
     if not 0 < delta <= 1:

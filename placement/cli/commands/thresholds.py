@@ -69,6 +69,9 @@ def thresholds(
 ) -> None:
     """Decision thresholds: bisect a multiplier down and up from today's figures for the
     value at which the recommended placement changes (revisit the decision there)."""
+    from placement.cli.output import refuse_inputs
+
+    refuse_inputs(output, [instance])
     from placement.analysis.thresholds import run_thresholds
 
     params = parse_parameters(parameter)
