@@ -113,7 +113,29 @@ def solve(
             base = _Outcome(data.pinned(), options, baseline=True, started=time.perf_counter())
         else:
             base = main
-    return _assemble(inst, options, main, base)
+    return checked(inst, _assemble(inst, options, main, base))
+
+
+#: How many of a rejected plan's violations its message quotes.
+QUOTED_VIOLATIONS = 3
+
+
+def checked(inst: Instance, plan: Plan) -> Plan:
+    """``plan`` if the independent evaluator accepts it; otherwise the same plan with status
+    ``error`` and the first violations (and their count) in its message: a plan that breaks
+    a rule is never reported as ``optimal`` or ``feasible``."""
+    if not plan.has_solution:
+        return plan
+    from placement.evaluate import evaluate
+
+    found = evaluate(inst, plan).violations
+    if not found:
+        return plan
+    shown = "; ".join(v[:200] for v in found[:QUOTED_VIOLATIONS])
+    message = (
+        f"the solver's plan fails the independent check ({len(found)} violation(s)): {shown}"
+    )
+    return plan.model_copy(update={"status": "error", "message": message})
 
 
 def _assemble(inst: Instance, options: SolveOptions, main: _Outcome, base: _Outcome | None) -> Plan:
