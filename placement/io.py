@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 import tempfile
 from importlib import resources
 from pathlib import Path
@@ -14,6 +16,8 @@ import yaml
 from placement.errors import InstanceError, Problem
 
 MAX_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 64  # nested lists/mappings; an instance needs fewer than 10
+MAX_NODES = 5_000_000  # values after expanding YAML aliases (stops alias bombs)
 EXAMPLE_PREFIX = "example:"
 
 
@@ -36,6 +40,64 @@ def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) 
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+# YAML 1.2 / JSON floats: PyYAML's YAML 1.1 resolver reads `1.4e4` (no dot, no
+# exponent sign) as a string. Added after the int resolver, so ints stay ints.
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)$"),
+    list("-+0123456789."),
+)
+
+
+def _check_nodes(root: yaml.Node) -> None:
+    """Refuse too-deep nesting, complex keys and alias expansions beyond MAX_NODES,
+    walking iteratively (no recursion) and counting each alias use as a copy."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise yaml.YAMLError(f"more than {MAX_NODES} values once aliases are expanded")
+        if depth > MAX_DEPTH:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"nested more than {MAX_DEPTH} levels deep", node.start_mark
+            )
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "a mapping key must be a plain value, not a list or mapping",
+                        key.start_mark,
+                    )
+                stack.append((value, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+
+
+def _load_yaml(text: str) -> Any:
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_nodes(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _json_depth_ok(data: Any) -> bool:
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return False
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return True
 
 
 class _DuplicateKey(ValueError):
@@ -79,10 +141,7 @@ def read_mapping(source: str | os.PathLike[str]) -> dict[str, Any]:
     path = resolve_source(source)
     where = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InstanceError([Problem(where, f"file is {size} bytes; the limit is {MAX_BYTES}")])
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path)
     except FileNotFoundError:
         raise InstanceError([Problem(where, "no such file")]) from None
     except IsADirectoryError:
@@ -94,6 +153,26 @@ def read_mapping(source: str | os.PathLike[str]) -> dict[str, Any]:
     return parse_text(text, where, json_first=path.suffix.lower() == ".json")
 
 
+def read_bounded(path: Path) -> str:
+    """A regular file's text, at most MAX_BYTES. Devices, pipes and sockets are
+    refused (opened non-blocking, so a FIFO without a writer cannot block)."""
+    where = str(path)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(mode):
+            raise InstanceError([Problem(where, "not a regular file (a device, pipe or socket)")])
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(MAX_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:
+        raise InstanceError([Problem(where, f"file is larger than the limit of {MAX_BYTES} bytes")])
+    return data.decode("utf-8")
+
+
 def parse_text(text: str, where: str = "<input>", json_first: bool = False) -> dict[str, Any]:
     """Parse YAML (JSON is YAML too) into a mapping, refusing empty files and non-mappings."""
     if not text.strip():
@@ -101,8 +180,12 @@ def parse_text(text: str, where: str = "<input>", json_first: bool = False) -> d
     try:
         if json_first:
             data = json.loads(text, object_pairs_hook=_unique_keys)
+            if not _json_depth_ok(data):
+                raise RecursionError
         else:
-            data = yaml.load(text, Loader=_StrictLoader)  # a safe loader (see _StrictLoader)
+            data = _load_yaml(text)  # a safe loader (see _StrictLoader)
+    except RecursionError:
+        raise InstanceError([Problem(where, f"nested more than {MAX_DEPTH} levels deep")]) from None
     except _DuplicateKey as exc:
         raise InstanceError([Problem(where, f"not valid JSON: duplicate key '{exc}'")]) from None
     except json.JSONDecodeError as exc:

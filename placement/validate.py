@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import difflib
+import reprlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -46,6 +47,15 @@ def _type_args(tp: Any) -> Iterator[Any]:
 
 
 _KNOWN_FIELDS = sorted(_field_names(Instance))
+_QUOTE = reprlib.Repr()
+_QUOTE.maxlevel, _QUOTE.maxlist, _QUOTE.maxdict = 2, 4, 4
+_QUOTE.maxstring, _QUOTE.maxother, _QUOTE.maxlong = 60, 60, 40
+
+
+def quoted(value: Any, limit: int = 80) -> str:
+    """A bounded repr for messages: never the whole of a huge or deeply nested value."""
+    text = _QUOTE.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _message(err: Any) -> str:  # pydantic ErrorDetails
@@ -54,13 +64,15 @@ def _message(err: Any) -> str:  # pydantic ErrorDetails
         return "missing required field"
     if kind == "extra_forbidden":
         key = str(err["loc"][-1])
-        close = difflib.get_close_matches(key, _KNOWN_FIELDS, n=1)
-        return f"unknown field '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+        others = [name for name in _KNOWN_FIELDS if name != key]
+        close = difflib.get_close_matches(key, others, n=1)
+        shown = quoted(key).strip("'\"")
+        return f"unknown field '{shown}'" + (f" (did you mean '{close[0]}'?)" if close else "")
     if kind == "value_error":
         msg = msg.removeprefix("Value error, ")
     got = err.get("input")
     if kind.endswith("_type") or kind in {"literal_error", "finite_number"}:
-        msg = f"{msg}, got {got!r}"
+        msg = f"{msg}, got {quoted(got)}"
     return str(msg)
 
 

@@ -15,11 +15,20 @@ class StrictModel(BaseModel):
     )
 
 
-Id = Annotated[str, Field(min_length=1, description="Identifier (non-empty string).")]
-NonNeg = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
+# Magnitude bounds the model can represent (docs/instance-format.md): beyond them
+# HiGHS or the accounting overflows, so `validate` refuses them with the field path.
+MAX_ID = 200  # characters
+MAX_NUMBER = 1e12  # any amount (rps, $, $/h, capex, ms, months, ...)
+MIN_POSITIVE = 1e-6  # smallest positive amount (denormals like 5e-324 break the model)
+MAX_COUNT = 1_000_000  # counts (units, migrations)
+
+Id = Annotated[
+    str, Field(min_length=1, max_length=MAX_ID, description="Identifier (1-200 characters).")
+]
+NonNeg = Annotated[float, Field(ge=0, le=MAX_NUMBER)]
+Positive = Annotated[float, Field(ge=MIN_POSITIVE, le=MAX_NUMBER)]
 Fraction = Annotated[float, Field(ge=0, le=1, description="A fraction in [0, 1].")]
-NonNegInt = Annotated[int, Field(ge=0)]
+NonNegInt = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 
 
 def _per_period(value: Any) -> float | list[float]:
@@ -27,12 +36,16 @@ def _per_period(value: Any) -> float | list[float]:
 
     def number(v: Any) -> float:
         if isinstance(v, bool) or not isinstance(v, int | float):
-            raise ValueError(f"expected a number, got {type(v).__name__} {v!r}")
+            raise ValueError(f"expected a number, got {type(v).__name__}")
+        if isinstance(v, int) and abs(v) > MAX_NUMBER:
+            raise ValueError(f"must be <= {MAX_NUMBER:g}, got an integer of {len(str(v))} digits")
         f = float(v)
         if f != f or f in (float("inf"), float("-inf")):
             raise ValueError("expected a finite number")
         if f < 0:
-            raise ValueError(f"must be >= 0, got {v!r}")
+            raise ValueError(f"must be >= 0, got {f:.6g}")
+        if f > MAX_NUMBER:
+            raise ValueError(f"must be <= {MAX_NUMBER:g}, got {f:.6g}")
         return f
 
     if isinstance(value, list):

@@ -27,7 +27,9 @@ SiteKind = Literal["cloud", "edge", "onprem"]
 
 class Period(StrictModel):
     name: Id
-    months: Positive = Field(description="Length of the period, months (a month is 730 h).")
+    months: Positive = Field(
+        le=600, description="Length of the period, months (a month is 730 h; at most 600)."
+    )
     pilot: bool = Field(False, description="Pilot wave: only criticality-low workloads may move.")
     max_migrations: NonNegInt | None = Field(None, description="Most workloads that may move.")
     capex_budget: NonNeg | None = Field(None, description="Most capex spent in the period.")
