@@ -161,6 +161,8 @@ def range_text(metadata: list[Any], annotation: Any) -> str:
                 parts.append(f"at least {n} item" + ("s" if n > 1 else ""))
             else:
                 parts.append("non-empty")
+        elif isinstance(m, at.MaxLen) and typing.get_origin(annotation) is not list:
+            parts.append(f"at most {m.max_length} characters")
         elif isinstance(m, PlainValidator):
             parts.append(">= 0, each")
     if lo is not None and hi is not None:

@@ -22,9 +22,7 @@ MAX_NUMBER = 1e12  # any amount (rps, $, $/h, capex, ms, months, ...)
 MIN_POSITIVE = 1e-6  # smallest positive amount (denormals like 5e-324 break the model)
 MAX_COUNT = 1_000_000  # counts (units, migrations)
 
-Id = Annotated[
-    str, Field(min_length=1, max_length=MAX_ID, description="Identifier (1-200 characters).")
-]
+Id = Annotated[str, Field(min_length=1, max_length=MAX_ID)]
 NonNeg = Annotated[float, Field(ge=0, le=MAX_NUMBER)]
 Positive = Annotated[float, Field(ge=MIN_POSITIVE, le=MAX_NUMBER)]
 Fraction = Annotated[float, Field(ge=0, le=1, description="A fraction in [0, 1].")]
