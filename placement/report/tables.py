@@ -369,6 +369,11 @@ def risk_averse_notes(r: RiskAverseResult, plan: Plan) -> list[str]:
                      f"{'more' if dn >= 0 else 'less'} at today's figures and "
                      f"{'lowers' if dc >= 0 else 'raises'} the CVaR over the scenarios by "
                      f"{money(abs(dc), cur)}.")
+    for p in (n, a):
+        if p.monte_carlo is not None and p.samples_over_headroom:
+            notes.append(f"{p.samples_over_headroom:,} of the {r.samples:,} draws ask for more "
+                         f"demand than the {p.label} plan's units carry: its Monte Carlo "
+                         "figures are lower bounds there (it would need more units).")
     if plan.has_solution and n.placements and a.placements:
         mine = placements_of(plan)
         which = [p.label for p in (n, a) if p.placements == mine]
