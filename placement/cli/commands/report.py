@@ -94,7 +94,7 @@ def report(
                       help="Write the report here ('-' for stdout). Markdown: its plots go "
                            "to <stem>-plots/ beside it as PNG files.")],
     more_analyses: Annotated[list[Path] | None, typer.Argument(
-        metavar="[ANALYSIS.json]...", show_default=False,
+        metavar="ANALYSIS.json", show_default=False,
         help="More analysis results: every file after the plan, such as the second and "
              "later files of `--analysis a.json b.json`.")] = None,
     instance: Annotated[str | None, typer.Option(
