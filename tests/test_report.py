@@ -362,3 +362,130 @@ def test_cli_missing_plan_bad_analysis_and_wrong_instance_exit_3(plan_file: Path
     r = runner.invoke(app, ["report", str(plan_file), "--format", "pdf", "-o", out])
     assert_clean_exit(r, 2)
     assert not (tmp_path / "r.html").exists()
+
+
+# --- risk-averse results, several analyses after one --analysis, Markdown plots -------------
+
+
+@pytest.fixture(scope="module")
+def averse(inst: Any) -> Any:
+    from placement.analysis.risk import risk_averse
+
+    return risk_averse(inst, 0.5, scenarios=3, samples=40, seed=1, workers=1)
+
+
+def test_risk_averse_section(plan: Plan, inst: Any, averse: Any) -> None:
+    page = build_report(plan, inst, [averse], fmt="html")
+    assert '<h3 id="risk-averse-0">' in page and '<figure id="fig-risk-averse-0">' in page
+    assert 'id="risk-averse-table"' in page
+    md = build_report(plan, inst, [averse], fmt="md")
+    assert "### Risk-neutral vs risk-averse plan (CVaR)" in md
+    row = next(x for x in md.splitlines() if x.startswith("| risk-averse |"))
+    assert usd(averse.averse.npv) in row and usd(averse.averse.cvar) in row
+    # the report says which of the two plans it shows: the plan solved as usual is the
+    # risk-neutral one
+    assert ("The plan of this report is the risk-neutral one." in md
+            or "places every workload as both of them" in md)
+
+
+def usd(x: float) -> str:
+    from placement.report.tables import money
+
+    return money(x, "USD")
+
+
+def _write(tmp: Path, results: list[Any]) -> list[str]:
+    paths = []
+    for i, a in enumerate(results):
+        p = tmp / f"a{i}.json"
+        p.write_text(a.model_dump_json(), encoding="utf-8")
+        paths.append(str(p))
+    return paths
+
+
+def test_cli_several_files_after_one_analysis(plan_file: Path, tmp_path: Path,
+                                              averse: Any) -> None:
+    """`--analysis a b c` and repeated `--analysis` mix; the sections follow the report's
+    order (scenarios, sensitivity, thresholds, risk, risk-averse, Pareto) whatever the
+    command line's; a file named twice is shown once."""
+    a = _write(tmp_path, [*analyses()[::-1], averse])  # pareto first on the command line
+    target = tmp_path / "r.md"
+    r = runner.invoke(app, ["report", str(plan_file), "--analysis", a[0], a[1], a[2],
+                            "--analysis", a[3], a[4], a[5], a[0], "-o", str(target)])
+    assert_clean_exit(r, 0)
+    md = target.read_text(encoding="utf-8")
+    heads = [x for x in md.splitlines() if x.startswith("### ") and not x.startswith(
+        ("### Wave", "### Methods"))]
+    assert heads == ["### Scenarios", "### Sensitivity", "### Decision thresholds",
+                     "### Risk (Monte Carlo)", "### Risk-neutral vs risk-averse plan (CVaR)",
+                     "### Pareto front"]
+
+
+def test_cli_markdown_writes_its_plots_beside_it(plan_file: Path, tmp_path: Path) -> None:
+    paths = _write(tmp_path, analyses())
+    target = tmp_path / "out" / "my report.md"
+    argv = ["report", str(plan_file), "--instance", "example:example", "--analysis", *paths,
+            "-o", str(target)]
+    r = runner.invoke(app, argv)
+    assert_clean_exit(r, 0)
+    md = target.read_text(encoding="utf-8")
+    plots = tmp_path / "out" / "my report-plots"
+    names = sorted(p.name for p in plots.iterdir())
+    assert names == sorted(f"{k}.png" for k in (
+        "cumulative-cost", "cost-breakdown", "placement-map", "units-over-time", "tornado-0",
+        "thresholds-0", "risk-0", "pareto-0"))
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
+    assert sorted(links) == sorted(f"my%20report-plots/{n}" for n in names)
+    for n in names:
+        data = (plots / n).read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5000, n
+    assert "_Plot (in the HTML report)" not in md
+    assert sorted(p.name for p in target.parent.iterdir()) == ["my report-plots",
+                                                                "my report.md"]
+    before = {n: (plots / n).read_bytes() for n in names}
+    # again, without the analyses: same bytes for the same plots, stale images gone
+    r = runner.invoke(app, ["report", str(plan_file), "--instance", "example:example",
+                            "-o", str(target)])
+    assert_clean_exit(r, 0)
+    again = sorted(p.name for p in plots.iterdir())
+    assert again == ["cost-breakdown.png", "cumulative-cost.png", "placement-map.png",
+                     "units-over-time.png"]
+    assert all((plots / n).read_bytes() == before[n] for n in again)
+    assert sorted(p.name for p in target.parent.iterdir()) == ["my report-plots",
+                                                                "my report.md"]
+
+
+def test_cli_markdown_all_or_nothing(plan_file: Path, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report file is written last; if it fails, the earlier plots are put back."""
+    import placement.report.files as files
+
+    target = tmp_path / "r.md"
+    plots = tmp_path / "r-plots"
+    plots.mkdir()
+    (plots / "cumulative-cost.png").write_bytes(b"earlier")
+    target.write_text("earlier report", encoding="utf-8")
+    order: list[str] = []
+
+    def failing(path: Any, text: str) -> None:
+        order.append(sorted(p.name for p in plots.iterdir())[0])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "write_output", failing)
+    r = runner.invoke(app, ["report", str(plan_file), "-o", str(target)])
+    assert_clean_exit(r, 1)
+    assert "No space left on device" in r.output
+    assert order == ["cost-breakdown.png"]  # the new plots were in place before the report
+    assert target.read_text(encoding="utf-8") == "earlier report"
+    assert [p.name for p in plots.iterdir()] == ["cumulative-cost.png"]
+    assert (plots / "cumulative-cost.png").read_bytes() == b"earlier"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r-plots", "r.md"]  # no temp left
+
+
+def test_cli_markdown_to_stdout_names_its_plots(plan_file: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    r = runner.invoke(app, ["report", str(plan_file), "--format", "md", "-o", "-"])
+    assert_clean_exit(r, 0)
+    assert r.output.startswith("# Decision report") and "_Plot (in the HTML report)" in r.output
+    assert list(tmp_path.iterdir()) == []

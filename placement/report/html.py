@@ -13,6 +13,7 @@ from placement.analysis.results import (
     SensitivityResult,
     ThresholdsResult,
 )
+from placement.analysis.risk import RiskAverseResult
 from placement.report import tables as T
 from placement.report.model import ReportModel
 from placement.report.text import (
@@ -268,7 +269,8 @@ def _analysis(model: ReportModel, plots: dict[str, str]) -> str:
     parts = [f'<section id="analysis"><h2>{SECTIONS["analysis"]}</h2>']
     if not model.analyses:
         parts.append(_p("No analysis results were given (--analysis RESULTS.json): no "
-                        "scenarios, sensitivity, thresholds, risk or Pareto front.", "note"))
+                        "scenarios, sensitivity, thresholds, risk, risk-averse plan or Pareto "
+                        "front.", "note"))
     cur = model.currency
     counters: dict[str, int] = {}
     for a in model.analyses:
@@ -296,6 +298,18 @@ def _analysis(model: ReportModel, plots: dict[str, str]) -> str:
                                  f"NPV of the plan over sampled futures; VaR: the NPV "
                                  f"{a.level:.0%} quantile; CVaR: the mean NPV of the worst "
                                  f"{1 - a.level:.0%} of samples."))
+            parts.append(_table(T.risk_distributions_table(a)))
+        elif isinstance(a, RiskAverseResult):
+            parts.append(f'<h3 id="risk-averse-{i}">Risk-neutral vs risk-averse plan (CVaR)'
+                         "</h3>")
+            parts.append(_figure(f"risk-averse-{i}", plots.get(f"risk-averse-{i}"),
+                                 "Each plan's NPV over the Monte Carlo draws: bar from P5 to "
+                                 "P95, tick at the median, dot at the mean, diamond at the CVaR "
+                                 f"(the mean of the worst {1 - a.level:.0%})."))
+            parts.append(_table(T.risk_averse_table(a, cur)))
+            parts.extend(_p(n) for n in T.risk_averse_notes(a, model.plan))
+            if a.differences:
+                parts.append(_table(T.risk_averse_differences_table(a)))
             parts.append(_table(T.risk_distributions_table(a)))
         elif isinstance(a, ParetoResult):
             parts.append(f'<h3 id="pareto-{i}">Pareto front</h3>')

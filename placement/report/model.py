@@ -17,14 +17,22 @@ from placement.analysis.results import (
     SensitivityResult,
     ThresholdsResult,
 )
+from placement.analysis.risk import RiskAverseResult
 from placement.errors import PlacementError, Problem
 from placement.lookup import Lookup
 from placement.plan import Plan, PlanAssignment, PlanPeriod
 from placement.schema import Instance
 
 AnalysisModel = (
-    ScenariosResult | SensitivityResult | ThresholdsResult | RiskResult | ParetoResult
+    ScenariosResult | SensitivityResult | ThresholdsResult | RiskResult | RiskAverseResult
+    | ParetoResult
 )
+
+#: The prefix of each analysis kind's figure (and Markdown image) id: ``tornado-0``, ...
+FIGURE_PREFIX = {
+    "scenarios": "scenarios", "sensitivity": "tornado", "thresholds": "thresholds",
+    "risk": "risk", "risk-averse": "risk-averse", "pareto": "pareto",
+}
 
 HOURS_PER_MONTH = 730.0
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600.0
@@ -236,6 +244,18 @@ class ReportModel:
     def risk(self) -> RiskResult | None:
         found = [a for a in self.analyses if isinstance(a, RiskResult)]
         return found[0] if found else None
+
+
+def analysis_ids(model: ReportModel) -> list[tuple[str, AnalysisModel]]:
+    """Each analysis with its figure id: the kind's prefix and its index among the analyses
+    of that kind (``tornado-0``, ``risk-averse-1``)."""
+    counters: dict[str, int] = {}
+    out = []
+    for a in model.analyses:
+        i = counters.get(a.kind, 0)
+        counters[a.kind] = i + 1
+        out.append((f"{FIGURE_PREFIX[a.kind]}-{i}", a))
+    return out
 
 
 class ReportInputError(PlacementError):

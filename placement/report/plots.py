@@ -1,4 +1,5 @@
-"""The report's plots: matplotlib figures rendered to inline SVG strings.
+"""The report's plots: matplotlib figures, rendered to inline SVG strings (the HTML report)
+or PNG bytes (the image files beside a Markdown report).
 
 Figures are built with ``matplotlib.figure.Figure`` directly (no pyplot, no global
 backend, no window): the SVG is written by matplotlib's vector backend, the same with
@@ -33,8 +34,9 @@ from placement.analysis.results import (
     ThresholdsResult,
     TornadoRow,
 )
+from placement.analysis.risk import RiskAverseResult
 from placement.plan import Plan
-from placement.report.model import CATEGORY_LABELS, ReportModel
+from placement.report.model import CATEGORY_LABELS, ReportModel, analysis_ids
 from placement.schema import Instance
 
 KIND_COLOURS = {"cloud": "#4c78a8", "edge": "#f58518", "onprem": "#54a24b"}
@@ -49,6 +51,7 @@ SERIES_COLOURS = (
 )
 PLAN_COLOUR, BASELINE_COLOUR, MARK_COLOUR = "#1f5fa8", "#9a9a9a", "#c0392b"
 LAYOUT_SEED = 7
+PNG_DPI = 144  # figures are sized at 72 dpi: PNGs at twice that stay sharp on HiDPI screens
 
 _RC: dict[str, Any] = {
     "svg.fonttype": "none",
@@ -63,6 +66,9 @@ _RC: dict[str, Any] = {
     "legend.frameon": False,
     "legend.fontsize": 8.0,
     "path.simplify": True,
+    # ids and names come from the instance: a '$' in them is text, never mathtext (an
+    # unbalanced formula would raise, a balanced one would render as math)
+    "text.parse_math": False,
 }
 
 
@@ -89,6 +95,16 @@ def to_svg(fig: Figure, name: str) -> str:
     return re.sub(r" +\n", "\n", svg).strip() + "\n"
 
 
+def to_png(fig: Figure, name: str, dpi: int = PNG_DPI) -> bytes:
+    """The figure as PNG bytes (Agg backend; no Software or date metadata: the same figure
+    gives the same bytes)."""
+    buf = io.BytesIO()
+    with _style(name):
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None},
+                    bbox_inches="tight", pad_inches=0.08, facecolor="white")
+    return buf.getvalue()
+
+
 def short_money(x: float, _pos: object = None) -> str:
     a = abs(x)
     if a >= 1e9:
@@ -110,7 +126,7 @@ def _period_labels(plan: Plan) -> list[str]:
             for p in plan.periods]
 
 
-def cumulative_cost(plan: Plan) -> str | None:
+def cumulative_cost_figure(plan: Plan) -> Figure | None:
     """Cumulative undiscounted cost by month, plan vs baseline, break-even month marked."""
     cc = plan.cumulative_cost
     if cc is None or not cc.plan:
@@ -149,10 +165,10 @@ def cumulative_cost(plan: Plan) -> str | None:
         ax.grid(axis="y", color="#eeeeee", linewidth=0.8)
         ax.legend(loc="lower right")
         ax.set_title("Cumulative cost by month: plan vs staying put")
-        return to_svg(fig, name)
+        return fig
 
 
-def cost_breakdown(plan: Plan) -> str | None:
+def cost_breakdown_figure(plan: Plan) -> Figure | None:
     """Stacked bars: undiscounted cost of each period by category."""
     if not plan.periods:
         return None
@@ -178,10 +194,10 @@ def cost_breakdown(plan: Plan) -> str | None:
         ax.set_axisbelow(True)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
         ax.set_title("Cost per period by category")
-        return to_svg(fig, name)
+        return fig
 
 
-def units_over_time(model: ReportModel) -> str | None:
+def units_over_time_figure(model: ReportModel) -> Figure | None:
     """Stacked bars: units per site and hardware in each period."""
     plan, series = model.plan, model.unit_series
     if not plan.periods or not series:
@@ -210,7 +226,7 @@ def units_over_time(model: ReportModel) -> str | None:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="site / hardware",
                   title_fontsize=8)
         ax.set_title("Units per site and hardware over time")
-        return to_svg(fig, name)
+        return fig
 
 
 def _layout(inst: Instance) -> dict[str, tuple[float, float]]:
@@ -227,7 +243,7 @@ def _layout(inst: Instance) -> dict[str, tuple[float, float]]:
     return {n: (round(float(p[0]), 6), round(float(p[1]), 6)) for n, p in pos.items()}
 
 
-def placement_map(model: ReportModel) -> str | None:
+def placement_map_figure(model: ReportModel) -> Figure | None:
     """Per period: the network, sites coloured by kind and sized by units, the workloads
     labelled at their sites (moves of the period in red)."""
     inst, plan = model.instance, model.plan
@@ -310,10 +326,10 @@ def placement_map(model: ReportModel) -> str | None:
         fig.legend(handles=handles, loc="lower center", ncol=6, fontsize=8,
                    bbox_to_anchor=(0.5, 0.0))
         fig.tight_layout(rect=(0, 0.04, 1, 1))
-        return to_svg(fig, name)
+        return fig
 
 
-def tornado(result: SensitivityResult, currency: str, index: int = 0) -> str | None:
+def tornado_figure(result: SensitivityResult, currency: str, index: int = 0) -> Figure | None:
     """One-at-a-time sensitivity: NPV at the low and high multiplier per parameter."""
     rows = [r for r in result.rows if r.npv_low is not None or r.npv_high is not None]
     if not rows:
@@ -350,10 +366,10 @@ def tornado(result: SensitivityResult, currency: str, index: int = 0) -> str | N
                                  label="placement changes")],
                   loc="lower right")
         ax.set_title(f"Sensitivity (tornado): ±{result.delta:.0%} one at a time")
-        return to_svg(fig, name)
+        return fig
 
 
-def thresholds(result: ThresholdsResult, index: int = 0) -> str | None:
+def thresholds_figure(result: ThresholdsResult, index: int = 0) -> Figure | None:
     """Per parameter and direction: the multiplier at which the recommendation changes."""
     rows = list(result.rows)
     if not rows:
@@ -377,10 +393,10 @@ def thresholds(result: ThresholdsResult, index: int = 0) -> str | None:
         ax.set_ylim(-0.7, len(rows) - 0.3)
         ax.set_xlabel("multiplier of today's figure (1 = as in the instance)")
         ax.set_title("Decision thresholds: where the recommended placement changes")
-        return to_svg(fig, name)
+        return fig
 
 
-def risk_histogram(result: RiskResult, currency: str, index: int = 0) -> str | None:
+def risk_histogram_figure(result: RiskResult, currency: str, index: int = 0) -> Figure | None:
     """Monte Carlo NPV histogram of the plan (and baseline), VaR and CVaR marked."""
     if not result.plan_npvs:
         return None
@@ -407,10 +423,10 @@ def risk_histogram(result: RiskResult, currency: str, index: int = 0) -> str | N
         ax.set_ylabel("samples")
         ax.legend(loc="upper right")
         ax.set_title(f"Monte Carlo NPV, {result.samples} samples (seed {result.seed})")
-        return to_svg(fig, name)
+        return fig
 
 
-def pareto_front(result: ParetoResult, currency: str, index: int = 0) -> str | None:
+def pareto_front_figure(result: ParetoResult, currency: str, index: int = 0) -> Figure | None:
     """The trade-off: NPV against mean latency or energy, one point per solved plan."""
     label = "mean latency (ms)" if result.versus == "latency" else "energy (kWh)"
     pts = []
@@ -432,41 +448,122 @@ def pareto_front(result: ParetoResult, currency: str, index: int = 0) -> str | N
         ax.set_ylabel(f"NPV ({currency})")
         ax.grid(color="#eeeeee", linewidth=0.8)
         ax.set_title(f"Pareto front: NPV vs {result.versus}")
-        return to_svg(fig, name)
+        return fig
 
 
-def all_plots(model: ReportModel) -> dict[str, str]:
-    """Every plot of the report by its figure id (absent: nothing to draw)."""
+def risk_averse_figure(result: RiskAverseResult, currency: str, index: int = 0) -> Figure | None:
+    """Risk-neutral vs risk-averse plan: each plan's Monte Carlo NPV range (P5–P95), median,
+    mean and CVaR, out of sample."""
+    rows = [p for p in (result.neutral, result.averse) if p.monte_carlo is not None]
+    if not rows:
+        return None
+    name = f"risk-averse-{index}"
+    lvl = f"{result.level:.0%}"
+    with _style(name):
+        fig = _figure(9.0, 1.4 + 0.7 * len(rows), name)
+        ax = fig.add_subplot()
+        for y, p in enumerate(rows):
+            mc = p.monte_carlo
+            assert mc is not None
+            colour = PLAN_COLOUR if p.label == "risk-neutral" else "#e45756"
+            ax.plot([mc.p5, mc.p95], [y, y], color=colour, linewidth=6, alpha=0.35,
+                    solid_capstyle="butt")
+            ax.plot([mc.p50], [y], marker="|", markersize=16, color=colour, linestyle="none")
+            ax.plot([mc.mean], [y], marker="o", markersize=6, color=colour, linestyle="none")
+            ax.plot([mc.cvar], [y], marker="D", markersize=7, color=MARK_COLOUR,
+                    linestyle="none")
+        ax.set_yticks(range(len(rows)), [p.label for p in rows])
+        ax.set_ylim(-0.6, len(rows) - 0.4)
+        ax.xaxis.set_major_formatter(FuncFormatter(short_money))
+        ax.set_xlabel(f"NPV ({currency}) over {result.samples} Monte Carlo draws; lower is "
+                      "better")
+        ax.grid(axis="x", color="#eeeeee", linewidth=0.8)
+        ax.legend(handles=[
+            Line2D([], [], color="#888888", linewidth=6, alpha=0.35, label="P5–P95"),
+            Line2D([], [], color="#888888", marker="|", markersize=12, linestyle="none",
+                   label="median"),
+            Line2D([], [], color="#888888", marker="o", linestyle="none", label="mean"),
+            Line2D([], [], color=MARK_COLOUR, marker="D", linestyle="none",
+                   label=f"CVaR {lvl}"),
+        ], loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        ax.set_title(f"Risk-neutral vs risk-averse plan (weight {result.weight:g} on CVaR "
+                     f"{lvl})")
+        return fig
+
+
+def all_figures(model: ReportModel) -> dict[str, Figure]:
+    """Every figure of the report by its id (absent: nothing to draw), in page order."""
     plan = model.plan
-    out: dict[str, str | None] = {}
+    out: dict[str, Figure | None] = {}
     if plan.has_solution:
-        out["cumulative-cost"] = cumulative_cost(plan)
-        out["cost-breakdown"] = cost_breakdown(plan)
-        out["placement-map"] = placement_map(model)
-        out["units-over-time"] = units_over_time(model)
-    counters: dict[str, int] = {}
-
-    def nxt(kind: str) -> int:
-        counters[kind] = counters.get(kind, 0) + 1
-        return counters[kind] - 1
-
-    for a in model.analyses:
+        out["cumulative-cost"] = cumulative_cost_figure(plan)
+        out["cost-breakdown"] = cost_breakdown_figure(plan)
+        out["placement-map"] = placement_map_figure(model)
+        out["units-over-time"] = units_over_time_figure(model)
+    for fig_id, a in analysis_ids(model):
+        index = int(fig_id.rsplit("-", 1)[1])
         if isinstance(a, SensitivityResult):
-            i = nxt("tornado")
-            out[f"tornado-{i}"] = tornado(a, plan.currency, i)
+            out[fig_id] = tornado_figure(a, plan.currency, index)
         elif isinstance(a, ThresholdsResult):
-            i = nxt("thresholds")
-            out[f"thresholds-{i}"] = thresholds(a, i)
+            out[fig_id] = thresholds_figure(a, index)
         elif isinstance(a, RiskResult):
-            i = nxt("risk")
-            out[f"risk-{i}"] = risk_histogram(a, plan.currency, i)
+            out[fig_id] = risk_histogram_figure(a, plan.currency, index)
+        elif isinstance(a, RiskAverseResult):
+            out[fig_id] = risk_averse_figure(a, plan.currency, index)
         elif isinstance(a, ParetoResult):
-            i = nxt("pareto")
-            out[f"pareto-{i}"] = pareto_front(a, plan.currency, i)
+            out[fig_id] = pareto_front_figure(a, plan.currency, index)
     return {k: v for k, v in out.items() if v is not None}
 
 
+def all_plots(model: ReportModel) -> dict[str, str]:
+    """Every plot of the report as inline SVG, by its figure id."""
+    return {k: to_svg(f, k) for k, f in all_figures(model).items()}
+
+
+def all_pngs(model: ReportModel) -> dict[str, bytes]:
+    """Every plot of the report as PNG bytes, by its figure id."""
+    return {k: to_png(f, k) for k, f in all_figures(model).items()}
+
+
+def _svg(fig: Figure | None, name: str) -> str | None:
+    return None if fig is None else to_svg(fig, name)
+
+
+def cumulative_cost(plan: Plan) -> str | None:
+    """Cumulative undiscounted cost by month, as SVG (see ``cumulative_cost_figure``)."""
+    return _svg(cumulative_cost_figure(plan), "cumulative-cost")
+
+
+def cost_breakdown(plan: Plan) -> str | None:
+    return _svg(cost_breakdown_figure(plan), "cost-breakdown")
+
+
+def units_over_time(model: ReportModel) -> str | None:
+    return _svg(units_over_time_figure(model), "units-over-time")
+
+
+def placement_map(model: ReportModel) -> str | None:
+    return _svg(placement_map_figure(model), "placement-map")
+
+
+def tornado(result: SensitivityResult, currency: str, index: int = 0) -> str | None:
+    return _svg(tornado_figure(result, currency, index), f"tornado-{index}")
+
+
+def thresholds(result: ThresholdsResult, index: int = 0) -> str | None:
+    return _svg(thresholds_figure(result, index), f"thresholds-{index}")
+
+
+def risk_histogram(result: RiskResult, currency: str, index: int = 0) -> str | None:
+    return _svg(risk_histogram_figure(result, currency, index), f"risk-{index}")
+
+
+def pareto_front(result: ParetoResult, currency: str, index: int = 0) -> str | None:
+    return _svg(pareto_front_figure(result, currency, index), f"pareto-{index}")
+
+
 __all__: Sequence[str] = (
-    "all_plots", "cost_breakdown", "cumulative_cost", "pareto_front", "placement_map",
-    "risk_histogram", "thresholds", "to_svg", "tornado", "units_over_time",
+    "all_figures", "all_plots", "all_pngs", "cost_breakdown", "cumulative_cost",
+    "pareto_front", "placement_map", "risk_averse_figure", "risk_histogram", "thresholds",
+    "to_png", "to_svg", "tornado", "units_over_time",
 )
