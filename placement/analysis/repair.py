@@ -51,6 +51,7 @@ from placement.milp.build import build
 from placement.milp.model import Milp
 from placement.milp.solve import solve_milp
 from placement.schema import Instance
+from placement.schema.base import MAX_COUNT, MAX_NUMBER
 from placement.schema.options import SolveOptions
 from placement.validate import validate
 
@@ -173,7 +174,10 @@ class ElasticExtra:
     slacks: list[_Slack] = field(default_factory=list)
 
     def _slack(self, m: Milp, family: Family, target: str, scale: float, current: float) -> _Slack:
-        var = m.prob.add_variable(f"elastic_{len(self.slacks)}", 0, None)
+        # the relaxed value must stay one an instance may state (rounded up, see _describe)
+        most = MAX_COUNT if family in ("capacity", "max_migrations") else MAX_NUMBER
+        var = m.prob.add_variable(f"elastic_{len(self.slacks)}", 0,
+                                  max(0.0, math.floor(most - current)))
         s = _Slack(family, target, var, scale, current)
         self.slacks.append(s)
         return s
@@ -389,7 +393,9 @@ def repair(
                 elastic_status=r.status,
                 message="no relaxation of capacity caps, bandwidth, power, max_migrations, "
                         "capex budgets or latency SLOs makes the instance feasible (rules that "
-                        "cannot be relaxed: pilot periods, lead times, failure domains)")
+                        "cannot be relaxed: pilot periods, lead times, failure domains; a "
+                        f"relaxed amount stays at most {MAX_NUMBER:g} and a relaxed count at "
+                        f"most {MAX_COUNT:,}, the instance format's bounds)")
         return RepairResult(instance=inst.name, status="error", unrepairable=blocked,
                             elastic_status=r.status,
                             message=f"the elastic solve ended {r.status}: {r.message}")
@@ -409,16 +415,27 @@ def repair(
         return RepairResult(instance=inst.name, status="unrepairable", message=msg,
                             relaxations=relaxations, unrepairable=blocked,
                             penalty=round(total, 9) + 0.0, elastic_status=r.status)
-    if not relaxations:
+    if not relaxations:  # checked like a repair: the instance itself solves
+        plan = solve_instance(inst, options)
+        if not plan.has_solution:
+            return RepairResult(
+                instance=inst.name, status="error", penalty=0.0, elastic_status=r.status,
+                verified=False, repaired_status=plan.status,
+                message="the elastic model needs no relaxation, but the instance itself is "
+                        f"{plan.status}" + (f": {plan.message}" if plan.message else ""))
         return RepairResult(instance=inst.name, status="feasible", penalty=0.0,
-                            elastic_status=r.status, verified=True,
-                            message="the instance is feasible as it is: nothing to relax")
+                            elastic_status=r.status, verified=True, repaired_status=plan.status,
+                            repaired_npv=plan.npv,
+                            message="the instance is feasible as it is: nothing to relax "
+                                    "(checked: it solves)")
     try:
         fixed = apply_overrides(inst, [x.override for x in relaxations])
-    except InstanceError as exc:  # pragma: no cover - the overrides are built from the instance
-        return RepairResult(instance=inst.name, status="repaired", relaxations=relaxations,
+    except InstanceError as exc:  # the slacks are bounded so that this should not happen
+        return RepairResult(instance=inst.name, status="error", relaxations=relaxations,
                             penalty=round(total, 9) + 0.0, elastic_status=r.status,
-                            verified=False, message=f"the relaxations do not apply: {exc}")
+                            verified=False,
+                            message=f"the relaxations found cannot be applied to the instance, "
+                                    f"so they are not checked: {exc}")
     plan = solve_instance(fixed, options)
     ok = plan.has_solution
     n = len(relaxations)
