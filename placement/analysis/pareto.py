@@ -134,10 +134,14 @@ def plan_of(
     if objective is not None and plan.npv is not None:
         value = main.result.objective
         note = f"minimised {objective}" + (f" = {value:.6g}" if value is not None else "")
-        plan = plan.model_copy(update={
+        update: dict[str, Any] = {
             "objective": plan.npv, "bound": None,
             "message": "; ".join(x for x in (plan.message, note) if x),
-        })
+        }
+        if base is None and plan.baseline is not None:  # the baseline is this same solve
+            update["baseline"] = plan.baseline.model_copy(
+                update={"objective": plan.baseline.npv, "bound": None})
+        plan = plan.model_copy(update=update)
     return checked(inst, plan)
 
 
