@@ -30,20 +30,15 @@ from placement.lookup import Lookup
 from placement.network import Routes, compute_routes
 from placement.plan import Plan, PlanPeriod, parse_plan
 from placement.schema import Instance
-from placement.schema.options import SolveOptions
+from placement.solve_claims import (
+    CENT,
+    check_claims,
+    check_no_solution,
+    judge_infeasible,
+    solved_gap,
+)
 
-CENT = 0.01
 EPS = 1e-6
-STATUSES = ("optimal", "feasible", "infeasible", "error")
-#: The terminations each status may come with ("" = not stated).
-TERMINATIONS = {
-    "optimal": ("", "optimal"),
-    "feasible": ("", "time_limit"),
-    "infeasible": ("", "infeasible"),
-    "error": ("", "optimal", "time_limit", "infeasible", "error"),
-}
-#: A plan's gap is written with 4 significant digits: this much relative rounding is allowed.
-GAP_ROUNDING = 1e-3
 
 
 def _money_differs(a: float | None, b: float | None) -> bool:
@@ -83,13 +78,13 @@ def evaluate(instance: Instance | Any, plan: Plan | dict[str, Any]) -> Evaluatio
     out = ev.violations
     if plan.instance != inst.name:
         out.append(f"instance: plan is for '{plan.instance}', not '{inst.name}'")
-    tol = _solved_gap(plan, out)
-    _check_claims("", plan.status, plan.termination, plan.objective, plan.bound, plan.gap, tol,
+    tol = solved_gap(plan, out)
+    check_claims("", plan.status, plan.termination, plan.objective, plan.bound, plan.gap, tol,
                   out)
     if not plan.has_solution:
-        _check_no_solution("", plan.status, plan.periods, plan.npv, out)
+        check_no_solution("", plan.status, plan.periods, plan.npv, out)
         if plan.status == "infeasible" and not out:
-            challenge_infeasible(inst, ev)
+            judge_infeasible(inst, out, ev.notes)
         elif plan.status == "error":
             ev.notes.append("the plan has status 'error': it states no plan to verify")
         return ev
@@ -118,94 +113,6 @@ def evaluate(instance: Instance | Any, plan: Plan | dict[str, Any]) -> Evaluatio
     )
     _check_baseline(lk, routes, plan, ev, tol)
     return ev
-
-
-# --------------------------------------------------------------------------- status
-
-
-def _solved_gap(plan: Plan, out: list[str]) -> float:
-    """The relative gap the plan was solved with: ``options.gap``, else the default."""
-    gap = plan.options.get("gap", SolveOptions().gap)
-    if isinstance(gap, bool) or not isinstance(gap, int | float) or not 0 <= gap < 1:
-        out.append(f"options.gap: {gap!r} is not a relative gap in [0, 1)")
-        return SolveOptions().gap
-    return float(gap)
-
-
-def _check_claims(
-    where: str,
-    status: str,
-    termination: str,
-    objective: float | None,
-    bound: float | None,
-    gap: float | None,
-    tol: float,
-    out: list[str],
-) -> None:
-    """The status, termination, objective, bound and gap of a solve agree with each other."""
-    if status not in STATUSES:
-        out.append(f"{where}status: '{status}' is not one of {', '.join(STATUSES)}")
-        return
-    if termination not in TERMINATIONS[status]:
-        out.append(f"{where}termination: '{termination}' contradicts status '{status}'")
-    if gap is not None and gap < 0:
-        out.append(f"{where}gap: {gap} is negative")
-    if bound is not None and objective is not None and bound > objective + CENT:
-        out.append(f"{where}bound: {bound} above the objective {objective}")
-    if gap is not None and bound is not None and objective is not None:
-        scale = max(abs(objective), 1e-9)
-        implied = abs(objective - bound) / scale
-        if abs(gap - implied) > GAP_ROUNDING * max(gap, implied) + CENT / scale:
-            out.append(f"{where}gap: {gap:g} != |objective - bound| / |objective| = "
-                       f"{implied:.4g}")
-    if status != "optimal":
-        return
-    # HiGHS also stops at an absolute gap of 1e-6: a gap worth less than a cent is optimal
-    tiny = gap is not None and objective is not None and gap * max(abs(objective), 1e-9) <= CENT
-    if gap is not None and gap > tol * (1 + GAP_ROUNDING) + 1e-12 and not tiny:
-        out.append(f"{where}gap: an 'optimal' plan with gap {gap:g} above the tolerance "
-                   f"{tol:g} it was solved with (options.gap)")
-    if bound is not None and objective is not None:
-        allowed = tol * (1 + GAP_ROUNDING) * max(abs(objective), abs(bound)) + CENT
-        if objective - bound > allowed:
-            out.append(f"{where}bound: {bound} is further below the objective {objective} than "
-                       f"the gap tolerance {tol:g} allows an 'optimal' plan")
-
-
-def _check_no_solution(where: str, status: str, periods: list[PlanPeriod], npv: float | None,
-                       out: list[str]) -> None:
-    if periods:
-        out.append(f"{where}periods: a '{status}' plan (status without a solution) must not "
-                   "list periods")
-    if npv is not None:
-        out.append(f"{where}npv: a plan without a solution has no NPV (got {npv})")
-
-
-def challenge_infeasible(inst: Instance, ev: Evaluation) -> None:
-    """An ``infeasible`` claim: confirmed (a workload short of candidates, or frozen in a
-    pilot period: a proof), contradicted (the greedy heuristic's plan meets every rule: a
-    violation), or not verified (a note)."""
-    from placement.data import prepare
-    from placement.diagnose import frozen_in_pilot, short_of_candidates
-    from placement.heuristic import greedy
-
-    data = prepare(inst)
-    proof = short_of_candidates(data) + frozen_in_pilot(data)
-    if proof:
-        ev.notes.append(f"infeasibility confirmed: {proof[0].message}")
-        return
-    found = greedy(inst)
-    if not found.violations:
-        ev.violations.append(
-            "status: 'infeasible', but a plan meets every rule: the greedy heuristic's "
-            f"(NPV {found.npv:,.2f}; `placement solve` finds the best one)"
-        )
-        return
-    ev.notes.append(
-        "infeasibility not verified: every workload has candidates in every period and the "
-        "greedy heuristic found no plan, but only a solve (`placement solve`) can prove that "
-        "none exists"
-    )
 
 
 # --------------------------------------------------------------------------- the schedule
@@ -438,7 +345,7 @@ def _check_baseline(lk: Lookup, routes: Routes, plan: Plan, ev: Evaluation, tol:
     b = plan.baseline
     out = ev.violations
     if b is not None:
-        _check_claims("baseline.", b.status, "", b.objective,
+        check_claims("baseline.", b.status, "", b.objective,
                       b.bound, b.gap, tol, out)
     if b is None or b.status not in ("optimal", "feasible"):
         if b is not None and (b.savings is not None or b.break_even_month is not None):
@@ -446,7 +353,7 @@ def _check_baseline(lk: Lookup, routes: Routes, plan: Plan, ev: Evaluation, tol:
                 "baseline: savings and break_even_month must be null when the baseline has no plan"
             )
         if b is not None:
-            _check_no_solution("baseline.", b.status, b.periods, b.npv, out)
+            check_no_solution("baseline.", b.status, b.periods, b.npv, out)
         return
     if not b.periods:
         out.append(f"baseline.periods: a '{b.status}' baseline must list the horizon's periods")
