@@ -8,16 +8,24 @@ Extras beyond the spec (never changing a spec field's meaning): ``format``,
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from placement.errors import PlanFormatError, Problem
+from placement.validate import schema_problems
 
 PLAN_FORMAT = "placement-plan/1"
 Number = int | float
+#: The largest magnitude a plan's number may have: sums and differences of a plan's figures
+#: (``placement diff``, totals) then stay finite.
+MAX_PLAN_NUMBER = 1e300
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class PlanAssignment(_Out):
@@ -117,3 +125,42 @@ class Plan(_Out):
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Plan:
         return cls.model_validate(data)
+
+
+def number_problems(doc: Any, path: str = "") -> list[Problem]:
+    """Every number of a plan JSON document (nested anywhere, ``options`` and
+    ``diagnosis`` included) that is NaN, infinite or beyond ±MAX_PLAN_NUMBER, by path
+    (``periods[0].costs.energy``)."""
+    found: list[Problem] = []
+    if isinstance(doc, bool):
+        return found
+    where = path or "(plan)"
+    if isinstance(doc, float) and not math.isfinite(doc):
+        found.append(Problem(where, f"{doc!r} is not a finite number"))
+    elif isinstance(doc, float | int) and abs(doc) > MAX_PLAN_NUMBER:
+        shown = f"{doc:.6g}" if isinstance(doc, float) else f"an integer of {len(str(doc))} digits"
+        found.append(Problem(where, f"{shown} is beyond ±{MAX_PLAN_NUMBER:g}"))
+    elif isinstance(doc, Mapping):
+        for key, value in doc.items():
+            found += number_problems(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(doc, list | tuple):
+        for i, value in enumerate(doc):
+            found += number_problems(value, f"{path}[{i}]")
+    return found
+
+
+def parse_plan(doc: Plan | Mapping[str, Any]) -> Plan:
+    """A Plan from a plan JSON mapping (or a Plan, checked again): PlanFormatError listing
+    every problem with its path if it is not one: a field of the wrong type, an unknown
+    field, or a number that is NaN, infinite or out of range (even where the schema takes
+    any value, as in ``options``)."""
+    raw = doc.model_dump(mode="python") if isinstance(doc, Plan) else doc
+    problems = number_problems(raw)
+    if problems:
+        raise PlanFormatError(problems)
+    if isinstance(doc, Plan):
+        return doc
+    try:
+        return Plan.model_validate(dict(doc))
+    except ValidationError as exc:
+        raise PlanFormatError(schema_problems(exc)) from None

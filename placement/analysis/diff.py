@@ -15,11 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from placement.errors import PlanFormatError
-from placement.plan import Plan, PlanPeriod
-from placement.validate import schema_problems
+from placement.plan import Plan, PlanPeriod, parse_plan
 
 __all__ = ["CostChange", "PeriodDiff", "PlacementChange", "PlanDiff", "UnitsChange", "diff_plans"]
 
@@ -107,13 +105,9 @@ class PlanDiff(_Model):
 
 
 def as_plan(plan: Plan | Mapping[str, Any]) -> Plan:
-    """A Plan from a Plan or a plan JSON mapping; PlanFormatError if it is not a plan."""
-    if isinstance(plan, Plan):
-        return plan
-    try:
-        return Plan.model_validate(plan)
-    except ValidationError as exc:
-        raise PlanFormatError(schema_problems(exc)) from None
+    """A Plan from a Plan or a plan JSON mapping; PlanFormatError if it is not a plan
+    (a number that is NaN, infinite or beyond ±1e300 included, with its path)."""
+    return parse_plan(plan)
 
 
 def _change(a: float | None, b: float | None) -> CostChange | None:

@@ -46,7 +46,7 @@ from placement import accounting
 from placement.accounting import Schedule
 from placement.analysis.executor import Outcome, Progress, run_all
 from placement.analysis.results import ParetoPoint, ParetoResult
-from placement.api import _assemble, _Outcome, load_instance
+from placement.api import _assemble, _Outcome, checked, load_instance
 from placement.data import ProblemData, prepare
 from placement.diagnose import JOINT_MESSAGE, frozen_in_pilot, short_of_candidates
 from placement.milp.build import Extra, build
@@ -125,17 +125,24 @@ def plan_of(
 
     ``objective``: what the solve minimised when it was not the NPV (then the plan's
     ``objective`` is its NPV, ``bound`` is null and ``message`` says what was minimised,
-    so that the plan stays a valid plan of the spec: objective = npv)."""
+    so that the plan stays a valid plan of the spec: objective = npv).
+
+    Like ``placement.solve``, the plan goes through the independent evaluator
+    (``placement.api.checked``): one that breaks a rule has status ``error``."""
     opts = options.model_copy(update={"baseline": True})
     plan = _assemble(inst, opts, main, base if base is not None else main)
-    if objective is None or plan.npv is None:
-        return plan
-    value = main.result.objective
-    note = f"minimised {objective}" + (f" = {value:.6g}" if value is not None else "")
-    return plan.model_copy(update={
-        "objective": plan.npv, "bound": None,
-        "message": "; ".join(x for x in (plan.message, note) if x),
-    })
+    if objective is not None and plan.npv is not None:
+        value = main.result.objective
+        note = f"minimised {objective}" + (f" = {value:.6g}" if value is not None else "")
+        update: dict[str, Any] = {
+            "objective": plan.npv, "bound": None,
+            "message": "; ".join(x for x in (plan.message, note) if x),
+        }
+        if base is None and plan.baseline is not None:  # the baseline is this same solve
+            update["baseline"] = plan.baseline.model_copy(
+                update={"objective": plan.baseline.npv, "bound": None})
+        plan = plan.model_copy(update=update)
+    return checked(inst, plan)
 
 
 # --------------------------------------------------------------------------- objectives
@@ -437,12 +444,12 @@ def pareto(
         _note_failure(analysis, label, o)
         if _has(o):
             assert o.value is not None
-            found.append(_to_point(inst, opts, o.value, base, versus))
+            found += _verified(analysis, label, _to_point(inst, opts, o.value, base, versus))
     # the first round's solutions stand in for a lexicographic end whose solve failed
     fallback = []
-    for o in (cheap, low):
+    for label, o in (("minimise NPV", cheap), ("minimise " + versus, low)):
         assert o.value is not None
-        fallback.append(_to_point(inst, opts, o.value, base, versus))
+        fallback += _verified(analysis, label, _to_point(inst, opts, o.value, base, versus))
     kept = non_dominated(found + fallback, versus)
     analysis.dropped = sum(1 for p in found if not any(p is q for q in kept))
     analysis.result = ParetoResult(instance=inst.name, versus=versus, points=kept)
@@ -451,6 +458,16 @@ def pareto(
 
 def _has(o: Outcome[_Point]) -> bool:
     return o.ok and o.value is not None and o.value.solved.result.has_solution
+
+
+def _verified(analysis: ParetoAnalysis, label: str, point: ParetoPoint) -> list[ParetoPoint]:
+    """[point], or [] with a failure noted when its plan failed the independent check
+    (status ``error``): such a point is never on the front."""
+    if point.status != "error":
+        return [point]
+    message = point.plan.get("message", "") if point.plan else ""
+    analysis.failures.append(f"{label}: error" + (f" ({message})" if message else ""))
+    return []
 
 
 def _note_failure(analysis: ParetoAnalysis, label: str, o: Outcome[_Point]) -> None:

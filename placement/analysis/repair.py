@@ -51,6 +51,7 @@ from placement.milp.build import build
 from placement.milp.model import Milp
 from placement.milp.solve import solve_milp
 from placement.schema import Instance
+from placement.schema.base import MAX_COUNT, MAX_NUMBER
 from placement.schema.options import SolveOptions
 from placement.validate import validate
 
@@ -156,11 +157,16 @@ def relaxed(inst: Instance, drop: set[str] | None = None) -> tuple[Instance, Lim
 class _Slack:
     family: Family
     target: str  # offer "s/h", link key, site, period index as str, workload
-    var: pulp.LpVariable
+    var: pulp.LpVariable  # the slack divided by ``scale`` (what the objective sums)
     scale: float
     current: float
     # (period index, lhs expression, limit) of each row it relaxes, to find where it binds
     rows: list[tuple[int, Any, float]] = field(default_factory=list)
+
+    @property
+    def amount(self) -> Any:
+        """The slack in the limit's own unit (units, Mbps, kW, moves, money, ms)."""
+        return self.var * self.scale
 
 
 @dataclass
@@ -173,7 +179,12 @@ class ElasticExtra:
     slacks: list[_Slack] = field(default_factory=list)
 
     def _slack(self, m: Milp, family: Family, target: str, scale: float, current: float) -> _Slack:
-        var = m.prob.add_variable(f"elastic_{len(self.slacks)}", 0, None)
+        # the relaxed value must stay one an instance may state (rounded up, see _describe)
+        most = MAX_COUNT if family in ("capacity", "max_migrations") else MAX_NUMBER
+        # normalised (slack / scale): the objective's coefficients are all 1; with 1 / scale
+        # (1e-12 for a capex of 1e12) HiGHS drops them as zero and any slack is "optimal"
+        var = m.prob.add_variable(f"elastic_{len(self.slacks)}", 0,
+                                  max(0.0, math.floor(most - current)) / scale)
         s = _Slack(family, target, var, scale, current)
         self.slacks.append(s)
         return s
@@ -194,7 +205,7 @@ class ElasticExtra:
             sl = self._slack(m, "capacity", f"{s}/{h}", max(cap, 1), cap)
             for p in periods:
                 units = m.units(s, h, p)
-                m.add(units <= cap + sl.var, "elastic_cap")
+                m.add(units <= cap + sl.amount, "elastic_cap")
                 if lk.is_owned(h):  # owned units never fall: report every period over
                     sl.rows += [(q, m.units(s, h, q), cap) for q in range(data.n_periods)]
                 else:
@@ -207,7 +218,7 @@ class ElasticExtra:
             sl = self._slack(m, "bandwidth", key, bw, bw)
             for p, ks in rows:
                 flow = pulp.lpSum(data.cands[k].traffic_mbps * m.x[k] for k in ks)
-                m.add(flow <= bw + sl.var, "elastic_bw")
+                m.add(flow <= bw + sl.amount, "elastic_bw")
                 sl.rows.append((p, flow, bw))
         for site, kw in sorted(lim.power_kw.items()):
             owned = [h for s2, h in data.owned_offers if s2 == site and lk.hardware[h].power_w > 0]
@@ -218,7 +229,7 @@ class ElasticExtra:
             for p in range(data.n_periods):
                 draw = pulp.lpSum(m.owned(site, h, p) * (lk.hardware[h].power_w / 1000.0)
                                   for h in owned)
-                m.add(draw <= kw + sl.var, "elastic_power")
+                m.add(draw <= kw + sl.amount, "elastic_power")
                 sl.rows.append((p, draw, kw))
         for p, cap in sorted(lim.max_migrations.items()):
             moves = [v for (w, q), v in sorted(m.move.items()) if q == p]
@@ -226,7 +237,7 @@ class ElasticExtra:
                 continue
             sl = self._slack(m, "max_migrations", str(p), max(cap, 1), cap)
             total = pulp.lpSum(moves)
-            m.add(total <= cap + sl.var, "elastic_mig")
+            m.add(total <= cap + sl.amount, "elastic_mig")
             sl.rows.append((p, total, cap))
         unit_capex = [
             (lk.hardware[h].capex or 0.0) * (1 - lk.sites[s].capex_rebate)
@@ -242,7 +253,7 @@ class ElasticExtra:
                 for s, h, v in buys
             )
             sl = self._slack(m, "capex_budget", str(p), max(budget, capex_floor), budget)
-            m.add(spend <= budget + sl.var, "elastic_capex")
+            m.add(spend <= budget + sl.amount, "elastic_capex")
             sl.rows.append((p, spend, budget))
         over: dict[str, list[int]] = {}
         for k, c in enumerate(data.cands):
@@ -253,9 +264,9 @@ class ElasticExtra:
             sl = self._slack(m, "latency", w, max(slo, 1.0), slo)
             for k in ks:
                 excess = data.cands[k].latency_ms - slo
-                m.add(sl.var >= excess * m.x[k], "elastic_lat")
+                m.add(sl.amount >= excess * m.x[k], "elastic_lat")
                 sl.rows.append((data.cands[k].period, excess * m.x[k], 0.0))
-        objective = pulp.lpSum(sl.var * (1.0 / sl.scale) for sl in self.slacks)
+        objective = pulp.lpSum(sl.var for sl in self.slacks)
         m.objective_constant = 0.0
         m.prob.setObjective(objective if self.slacks else pulp.LpAffineExpression())
 
@@ -389,14 +400,16 @@ def repair(
                 elastic_status=r.status,
                 message="no relaxation of capacity caps, bandwidth, power, max_migrations, "
                         "capex budgets or latency SLOs makes the instance feasible (rules that "
-                        "cannot be relaxed: pilot periods, lead times, failure domains)")
+                        "cannot be relaxed: pilot periods, lead times, failure domains; a "
+                        f"relaxed amount stays at most {MAX_NUMBER:g} and a relaxed count at "
+                        f"most {MAX_COUNT:,}, the instance format's bounds)")
         return RepairResult(instance=inst.name, status="error", unrepairable=blocked,
                             elastic_status=r.status,
                             message=f"the elastic solve ended {r.status}: {r.message}")
     relaxations = []
     total = 0.0
     for sl in extra.slacks:
-        value = float(sl.var.varValue or 0.0)
+        value = float(sl.var.varValue or 0.0) * sl.scale
         rel = _describe(sl, value, rdata)
         if rel is not None:
             relaxations.append(rel)
@@ -409,16 +422,27 @@ def repair(
         return RepairResult(instance=inst.name, status="unrepairable", message=msg,
                             relaxations=relaxations, unrepairable=blocked,
                             penalty=round(total, 9) + 0.0, elastic_status=r.status)
-    if not relaxations:
+    if not relaxations:  # checked like a repair: the instance itself solves
+        plan = solve_instance(inst, options)
+        if not plan.has_solution:
+            return RepairResult(
+                instance=inst.name, status="error", penalty=0.0, elastic_status=r.status,
+                verified=False, repaired_status=plan.status,
+                message="the elastic model needs no relaxation, but the instance itself is "
+                        f"{plan.status}" + (f": {plan.message}" if plan.message else ""))
         return RepairResult(instance=inst.name, status="feasible", penalty=0.0,
-                            elastic_status=r.status, verified=True,
-                            message="the instance is feasible as it is: nothing to relax")
+                            elastic_status=r.status, verified=True, repaired_status=plan.status,
+                            repaired_npv=plan.npv,
+                            message="the instance is feasible as it is: nothing to relax "
+                                    "(checked: it solves)")
     try:
         fixed = apply_overrides(inst, [x.override for x in relaxations])
-    except InstanceError as exc:  # pragma: no cover - the overrides are built from the instance
-        return RepairResult(instance=inst.name, status="repaired", relaxations=relaxations,
+    except InstanceError as exc:  # the slacks are bounded so that this should not happen
+        return RepairResult(instance=inst.name, status="error", relaxations=relaxations,
                             penalty=round(total, 9) + 0.0, elastic_status=r.status,
-                            verified=False, message=f"the relaxations do not apply: {exc}")
+                            verified=False,
+                            message=f"the relaxations found cannot be applied to the instance, "
+                                    f"so they are not checked: {exc}")
     plan = solve_instance(fixed, options)
     ok = plan.has_solution
     n = len(relaxations)

@@ -53,6 +53,8 @@ class TornadoRow(_Result):
     npv_high: float | None
     changes_low: bool = Field(description="The recommended placement differs at the low end.")
     changes_high: bool
+    message: str = Field("", description="Why an end has no plan (its status, and the "
+                         "solver's or the independent check's message).")
 
 
 class SensitivityResult(_Result):

@@ -74,7 +74,7 @@ from placement.lookup import Lookup
 from placement.milp.model import Milp
 from placement.milp.objective import NPV_CATEGORIES, npv_terms
 from placement.network import Routes, compute_routes
-from placement.plan import Plan, PlanPeriod
+from placement.plan import Plan, PlanPeriod, parse_plan
 from placement.schema import Instance
 from placement.schema.base import StrictModel
 from placement.schema.options import SolveOptions
@@ -365,11 +365,11 @@ def _baseline_schedule(
 
 def _given_plan(inst: Instance, plan: Plan | dict[str, Any]) -> Plan:
     """A plan file's plan, checked against the instance (violations: PlanFormatError)."""
-    ev = evaluate(inst, plan)
-    model = plan if isinstance(plan, Plan) else Plan.model_validate(plan)
+    model = parse_plan(plan)
     if not model.has_solution:
         raise PlanFormatError([Problem("status", f"the plan is '{model.status}': nothing to "
                                                  "evaluate")])
+    ev = evaluate(inst, model)
     if ev.violations:
         raise PlanFormatError([Problem("", v) for v in ev.violations])
     return model
@@ -537,6 +537,7 @@ class PlanRisk(StrictModel):
     placements: dict[str, list[str]] = Field(
         default_factory=dict, description="Per period: 'workload@site/hardware/variant'.")
     plan: dict[str, Any] | None = None
+    message: str = Field("", description="Why there is no plan (the solve's or the check's).")
 
 
 class RiskAverseResult(StrictModel):
@@ -654,10 +655,11 @@ def risk_averse(
     for label, o in zip(("risk-neutral", "risk-averse"), outcomes, strict=True):
         plan = o.value if o.ok else None
         plans.append(plan)
-        if plan is None or not plan.has_solution:
+        if plan is None or not plan.has_solution:  # plan_of: checked by the evaluator
             status = plan.status if plan is not None else "error"
+            message = plan.message if plan is not None else (o.error or "")
             rows.append(PlanRisk(label=label, status=status, npv=None, expected_npv=None,
-                                 cvar=None, objective=None))
+                                 cvar=None, objective=None, message=message))
             continue
         prof = cost_profile(lk, routes, schedule_of(plan.periods))
         in_sample = prof.npv(scen_f)

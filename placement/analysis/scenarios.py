@@ -212,9 +212,14 @@ def solve_point(task: SolveTask) -> Point:
         elif placements == tuple(keep):
             kept_npv, changed = plan.npv, False
         else:
-            kept_npv = keep_npv(inst, keep, options)
+            try:
+                kept_npv = keep_npv(inst, keep, options)
+            except KeptPlanError as exc:  # "unchanged" would rest on an unchecked plan
+                return Point(status="error", message=str(exc), placements=placements)
             slack = options.gap * abs(plan.npv) + 0.01
             changed = kept_npv is None or kept_npv > plan.npv + slack
+    if plan.status == "error":  # failed: its figures (if any) failed the independent check
+        return Point(status=plan.status, message=plan.message, changed=changed)
     return Point(
         status=plan.status,
         npv=plan.npv,
@@ -229,9 +234,16 @@ def solve_point(task: SolveTask) -> Point:
     )
 
 
+class KeptPlanError(Exception):
+    """The plan that keeps the reference placements fails the independent check."""
+
+
 def keep_npv(inst: Instance, keep: Sequence[Placement5], options: SolveOptions) -> float | None:
-    """NPV of the best plan that keeps exactly these placements (None: infeasible)."""
-    from placement.api import _Outcome  # one MILP solve with its accounting
+    """NPV of the best plan that keeps exactly these placements (None: infeasible).
+
+    The plan goes through the independent evaluator (``placement.api.checked``) before its
+    NPV is used; KeptPlanError (with the violations) if it fails."""
+    from placement.api import _assemble, _Outcome, checked  # one MILP solve, its accounting
     from placement.data import ProblemData, prepare
 
     data = prepare(inst, options.formulation)
@@ -243,8 +255,14 @@ def keep_npv(inst: Instance, keep: Sequence[Placement5], options: SolveOptions) 
         if (c.workload, names[c.period], c.site, c.hardware, c.variant) in wanted
     ]
     fixed = ProblemData(data.lk, data.routes, cands, data.tight)
-    outcome = _Outcome(fixed, options.model_copy(update={"baseline": False}))
-    return outcome.npv if outcome.result.has_solution else None
+    opts = options.model_copy(update={"baseline": False})
+    outcome = _Outcome(fixed, opts)
+    if not outcome.result.has_solution:
+        return None
+    plan = checked(inst, _assemble(inst, opts, outcome, None))
+    if not plan.has_solution:
+        raise KeptPlanError(f"keeping the reference placements: {plan.message}")
+    return plan.npv
 
 
 def sweep_options(options: SolveOptions | None) -> dict[str, Any]:

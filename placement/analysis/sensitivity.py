@@ -101,10 +101,16 @@ def run_sensitivity(
                 npv_high=hi.npv,
                 changes_low=changed(base, lo),
                 changes_high=changed(base, hi),
+                message="; ".join(_no_plan(x, f"{m:g}x") for x, m in ((lo, low), (hi, high))
+                                  if not x.has_plan),
             )
         )
     rows.sort(key=lambda r: (-_swing(r), MULTIPLIER_KEYS.index(r.parameter)))
     return SensitivityResult(instance=inst.name, base_npv=base.npv, delta=delta, rows=rows)
+
+
+def _no_plan(point: Point, at: str) -> str:
+    return f"at {at}: {point.status}" + (f" ({point.message})" if point.message else "")
 
 
 def _swing(row: TornadoRow) -> float:

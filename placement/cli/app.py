@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -199,7 +200,13 @@ def check(
     plan_file: Annotated[Path, typer.Argument(help="Plan JSON written by `placement solve -o`.")],
     overrides: SetOpt = None,
 ) -> None:
-    """Recompute every cost and check every constraint of a plan, independently of the MILP."""
+    """Recompute every cost and check every constraint of a plan, independently of the MILP.
+
+    Strict: a number that is not finite, a row listed twice, periods other than the
+    instance's, or a status the plan contradicts (an 'optimal' plan outside its gap) is a
+    violation. An 'infeasible' plan is confirmed when a workload has too few candidates,
+    contradicted when the greedy heuristic finds a plan meeting every rule, and otherwise
+    reported as not verified (exit 0: only a solve can prove infeasibility)."""
     inst = _load(instance, overrides)
     try:
         data = parse_text(plan_file.read_text(encoding="utf-8"), str(plan_file), json_first=True)
@@ -222,8 +229,12 @@ def check(
         render.problems(err, f"Plan {plan_file} violates its instance",
                         [Problem("", v) for v in ev.violations])
         raise typer.Exit(Exit.VIOLATIONS)
-    npv = "—" if ev.npv is None else render.money(ev.npv, inst.currency)
-    out.print(f"[green]✓[/] {plan_file}: every constraint holds; recomputed NPV {npv}")
+    if ev.npv is not None:
+        npv = render.money(ev.npv, inst.currency)
+        out.print(f"[green]✓[/] {plan_file}: every constraint holds; recomputed NPV {npv}")
+    for note in ev.notes:
+        mark = "[green]✓[/]" if note.startswith("infeasibility confirmed") else "[yellow]![/]"
+        out.print(f"{mark} {plan_file}: {escape(note)}", highlight=False)
 
 
 @app.command()

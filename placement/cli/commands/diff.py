@@ -123,6 +123,6 @@ def diff(
         doc = d.model_dump(mode="json")
         doc["identical"] = d.identical
         doc["changed_workloads"] = d.changed_workloads
-        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        sys.stdout.write(json.dumps(doc, indent=2, allow_nan=False) + "\n")
     else:
         render_diff(out, d)

@@ -41,13 +41,14 @@ def explain_repair(
             out.print(f"[bold]Smallest relaxations[/] (normalised total {r.penalty:.4g}):")
             for x in r.relaxations:
                 out.print(f"  • {escape(x.message)}", highlight=False)
+        if r.relaxations and r.status != "error":  # "error": they do not apply as overrides
             changed = {_path(x.override) for x in r.relaxations}
             given = [o for o in overrides or [] if _path(o) not in changed]
             sets = " ".join(f"--set {shlex.quote(o)}"
                             for o in given + [x.override for x in r.relaxations])
             out.print(f"Apply them with: placement solve {shlex.quote(source)} {sets}",
                       highlight=False, soft_wrap=True, markup=False)
-        if r.verified is not None and r.status == "repaired":
+        if r.verified is not None and r.status == "repaired" and r.repaired_status:
             mark = "[green]✓[/]" if r.verified else "[red]✗[/]"
             out.print(f"{mark} the instance with these relaxations is {r.repaired_status}")
     if r.status == "feasible":

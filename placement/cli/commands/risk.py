@@ -199,6 +199,9 @@ def _render_averse(r: Any, cur: str) -> None:
                   _whole(p.objective), _whole(mc.mean if mc else None),
                   _whole(mc.cvar if mc else None))
     out.print(t)
+    for p in (r.neutral, r.averse):
+        if p.npv is None and p.message:
+            out.print(f"[red]✗[/] {p.label}: {p.status}: {escape(p.message)}", highlight=False)
     if r.differences:
         out.print("[bold]Placements that differ[/] (risk-neutral → risk-averse):")
         for d in r.differences:

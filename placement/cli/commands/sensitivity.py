@@ -110,6 +110,11 @@ def sensitivity(
         scheduler=scheduler, progress=update))
     if not quiet_tables(as_json, output):
         out.print(render_tornado(res, inst.currency))
+        from rich.markup import escape
+
+        for r in res.rows:
+            if r.message:
+                out.print(f"[red]✗[/] {r.parameter}: {escape(r.message)}", highlight=False)
         out.print("NPV columns: change from the base NPV; placement: whether the recommended "
                   "(workload, period, site, hardware, variant) set changes.", style="dim")
     write_result(res.model_dump(mode="json"), output, as_json)
