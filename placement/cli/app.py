@@ -80,6 +80,19 @@ def _load(source: str, overrides: list[str] | None = None) -> Instance:
         raise typer.Exit(Exit.INVALID) from None
 
 
+def _warn(inst: Instance) -> None:
+    """The instance's near-misses (``placement.nearmiss``) on stderr, one line each."""
+    from placement.nearmiss import warnings
+
+    found = warnings(inst)
+    if found:
+        n = len(found)
+        err.print(f"[bold yellow]Warning[/] ({n} near-miss{'es' if n != 1 else ''}: "
+                  "the instance is valid, but check these):", soft_wrap=True)
+        for p in found:
+            err.print(Text("  • ") + Text(str(p)), soft_wrap=True)
+
+
 @app.command()
 def solve(
     instance: InstanceArg,
@@ -112,6 +125,7 @@ def solve(
 
     refuse_inputs(output, [instance])
     inst = _load(instance, overrides)
+    _warn(inst)
     plan = api.solve(inst, options)
     to_stdout = output is not None and str(output) == "-"
     if output is not None:  # the file first: a slow or broken summary never loses it
@@ -130,6 +144,7 @@ def solve(
 def validate(instance: InstanceArg, overrides: SetOpt = None) -> None:
     """Check an instance: every problem with its path, or a short summary."""
     inst = _load(instance, overrides)
+    _warn(inst)
     out.print(f"[green]✓[/] {instance}: valid — {len(inst.workloads)} workloads, "
               f"{len(inst.sites)} sites, {len(inst.hardware)} hardware options, "
               f"{len(inst.horizon.periods)} periods")
