@@ -160,6 +160,9 @@ def explain(
     repair: Annotated[bool, typer.Option("--repair", help="Find the smallest relaxations of "
                       "caps, bandwidth, power, migrations, budgets and SLOs that make the "
                       "instance feasible.")] = False,
+    baseline: Annotated[bool, typer.Option("--baseline", help="Diagnose the stay-put "
+                        "baseline: which current placement breaks which rule, and which "
+                        "unit caps, power, bandwidth or budgets they overrun together.")] = False,
     overrides: SetOpt = None,
 ) -> None:
     """Per workload: surviving candidates per period, and the rules that excluded the rest."""
@@ -167,10 +170,16 @@ def explain(
     from placement.diagnose import exclusion_rows
 
     inst = _load(instance, overrides)
+    if repair and baseline:
+        render.problems(err, "Invalid options", [Problem(
+            "--baseline", "cannot be combined with --repair")])
+        raise typer.Exit(Exit.USAGE)
     if repair:
         from placement.cli.commands.repair import explain_repair
 
         raise typer.Exit(explain_repair(inst, instance, as_json, overrides))
+    if baseline:
+        raise typer.Exit(_explain_baseline(inst, as_json))
     data = prepare(inst, presolve=False)
     counts = candidate_counts(data)
     short = short_of_candidates(data)
@@ -206,6 +215,42 @@ def explain(
             out.print("[green]✓[/] every workload has enough candidates in every period")
     if short:
         raise typer.Exit(Exit.INFEASIBLE)
+
+
+def _explain_baseline(inst: Instance, as_json: bool) -> int:
+    """``explain --baseline``: every rule the stay-put baseline breaks; exit 4 if any."""
+    from placement.diagnose_baseline import baseline_breaches
+
+    pinned = [w.id for w in inst.workloads if w.current]
+    free = [w.id for w in inst.workloads if not w.current]
+    found = baseline_breaches(prepare(inst, presolve=False)) if pinned else []
+    if not pinned:
+        note = ("no workload has a `current` placement: the baseline is the plan itself "
+                "(run `placement explain` without --baseline)")
+    elif found:
+        note = f"the stay-put baseline is infeasible: {len(found)} broken rule(s)"
+    else:
+        note = ("the current placements break no rule, alone or together"
+                + (f"; the free workloads ({', '.join(free)}) may still not fit around them"
+                   if free else ""))
+    if as_json:
+        out.print_json(json.dumps({"baseline": {
+            "breaks_rules": bool(found), "pinned": pinned, "free": free, "message": note,
+            "breaches": [b.to_dict() for b in found]}}))
+    else:
+        out.print(("[bold red]✗[/] " if found else "[green]✓[/] ") + note, highlight=False)
+        shown: tuple[str | None, str] | None = None
+        for b in found:
+            head = (b.workload, b.where if b.workload else "")
+            if head != shown:
+                out.print(f"    {b.workload} at {b.where}" if b.workload else "    together:",
+                          highlight=False)
+                shown = head
+            when = f" in {b.period}" if b.period else ""
+            at = "" if b.workload else f" at {b.where}"
+            out.print(f"        [bold]{b.rule}[/]{at}{when}: {b.detail}", highlight=False,
+                      soft_wrap=True)
+    return Exit.INFEASIBLE if found else Exit.OK
 
 
 @app.command()
