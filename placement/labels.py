@@ -72,7 +72,10 @@ def labelled_path(path: str, data: Any) -> str:
             continue
         out += f"[{index}]"
         i = int(index)
-        node = node[i] if isinstance(node, list) and i < len(node) else None
+        if isinstance(node, list):
+            node = node[i] if i < len(node) else None
+        elif not (isinstance(node, dict) and i == 0):  # one item given for a list of one
+            node = None
         label = LABELS.get(".".join(keys))
         text = label(node) if label is not None and isinstance(node, dict) else None
         if text:

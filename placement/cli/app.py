@@ -247,7 +247,7 @@ def _explain_baseline(inst: Instance, as_json: bool) -> int:
                           highlight=False)
                 shown = head
             when = f" in {b.period}" if b.period else ""
-            at = "" if b.workload else f" at {b.where}"
+            at = "" if b.workload or b.where == b.period else f" at {b.where}"
             out.print(f"        [bold]{b.rule}[/]{at}{when}: {b.detail}", highlight=False,
                       soft_wrap=True)
     return Exit.INFEASIBLE if found else Exit.OK
