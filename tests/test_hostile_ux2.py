@@ -301,6 +301,15 @@ def test_baseline_diagnosis_agrees_with_the_solver(tmp_path: Path) -> None:
         assert (plan.baseline.status == "infeasible") == (code == 4), name
 
 
+def test_solve_points_at_explain_baseline(tmp_path: Path) -> None:
+    res = invoke(tmp_path, mutated(at("offers[2].max_units", 12)), ["solve", "{}"])
+    assert_clean_exit(res, 0)
+    assert "Why staying put breaks a rule: placement explain" in flat(res.output)
+    assert "--baseline" in res.output
+    clean = runner.invoke(app, ["solve", "example:example"])
+    assert "Why staying put" not in clean.output
+
+
 def test_baseline_and_repair_do_not_mix() -> None:
     res = runner.invoke(app, ["explain", "example:example", "--baseline", "--repair"])
     assert_clean_exit(res, 2)

@@ -132,6 +132,10 @@ def solve(
         write_or_exit(output, plan.to_json(), "plan")
     if not quiet:
         render.plan_summary(err if to_stdout else out, plan, inst)
+        if plan.baseline is not None and plan.baseline.status == "infeasible":
+            (err if to_stdout else out).print(
+                f"Why staying put breaks a rule: placement explain {instance} --baseline",
+                highlight=False, soft_wrap=True)
         if output is not None and not to_stdout:
             out.print(f"Plan written to [bold]{output}[/]")
     if plan.status == "infeasible":
