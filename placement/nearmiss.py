@@ -22,6 +22,8 @@ def _norm(name: str) -> str:
 def warnings(inst: Instance) -> list[Problem]:
     """Every near-miss of ``inst`` as a problem (path, message), in instance order."""
     found = _residency(inst) + _domains(inst) + _nodes(inst)
+    if not found:
+        return []
     data = inst.model_dump()
     return [Problem(p.path, p.message, labelled_path(p.path, data)) for p in found]
 
