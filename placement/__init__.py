@@ -1,5 +1,5 @@
 """placement: where to run generative-AI workloads, and how to get there in phased waves,
-at the least total cost of ownership (spec: PROBLEM.md v1).
+at the least total cost of ownership (the problem: docs/problem.md).
 
     >>> from placement import load_instance, solve
     >>> plan = solve(load_instance("example:example"))

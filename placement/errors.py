@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One problem in an input, located by its field path (``workloads[2].origin``)."""
+    """One problem in an input, located by its field path (``workloads[2].origin``).
+
+    ``path`` is the bare path (code compares it; ``--set`` takes it); ``label`` is the same
+    path with the ids of its list items (``workloads[2] (chat-eu).origin``) for people to
+    read, or empty when there is nothing to add. ``str()`` shows the label when there is one.
+    """
 
     path: str
     message: str
+    label: str = field(default="", compare=False)
+
+    @property
+    def where(self) -> str:
+        """The path as shown to people: the labelled one when known, else the bare one."""
+        return self.label or self.path
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
+        return f"{self.where}: {self.message}" if self.where else self.message
 
 
 class PlacementError(Exception):

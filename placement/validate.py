@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from placement.errors import InstanceError, Problem
+from placement.labels import with_labels
 from placement.schema import Instance
 
 
@@ -242,6 +243,7 @@ CHECKS = (
 def validate(data: Any) -> Instance:
     """A raw mapping → a valid :class:`Instance`, or :class:`InstanceError` with every problem.
 
+    Every problem's ``label`` names the ids along its path (:mod:`placement.labels`).
     Schema problems do not hide cross-reference problems: the offending values are swapped
     for neutral stand-ins (:func:`_stand_ins`) and the cross-reference checks run on that
     copy; their problems at or under a swapped path are dropped (they would be about the
@@ -264,10 +266,10 @@ def validate(data: Any) -> Instance:
                 for p in check(patched)
                 if not any(_under(p.path, s) or _under(s, p.path) for s in swapped)
             ]
-        raise InstanceError(problems) from None
+        raise InstanceError(with_labels(problems, data)) from None
     problems = [p for check in CHECKS for p in check(inst)]
     if problems:
-        raise InstanceError(problems)
+        raise InstanceError(with_labels(problems, data))
     return inst
 
 

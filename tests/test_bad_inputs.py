@@ -295,7 +295,9 @@ def assert_clean(problems: list[Problem]) -> None:
         assert p.path, f"problem without a path: {text!r}"
         assert p.message, f"problem without a message: {text!r}"
         assert "\n" not in text and "\r" not in text, f"not one line: {text!r}"
-        assert text.startswith(f"{p.path}: "), text
+        assert text.startswith(f"{p.where}: "), text
+        bare = p.where.replace(" ", "").split("(")[0]  # the label only adds "(id)" after indices
+        assert p.path.startswith(bare), (p.path, p.where)
         for word in NOISE:
             assert word not in text, f"{word!r} in {text!r}"
 

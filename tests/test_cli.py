@@ -169,7 +169,7 @@ def test_bad_instance_exits_3_without_output(tmp_path: Path) -> None:
     out = tmp_path / "plan.json"
     result = run("solve", bad, "-o", out)
     assert_clean_exit(result, 3)
-    assert "workloads[0].origin: unknown node 'berlin'" in flat(result.stderr)
+    assert "workloads[0] (chat-eu).origin: unknown node 'berlin'" in flat(result.stderr)
     assert result.stdout.strip() == ""
     assert not out.exists()
 
@@ -315,8 +315,8 @@ def test_validate_bad_exits_3_listing_every_problem(tmp_path: Path) -> None:
     assert_clean_exit(result, 3)
     text = flat(result.stderr)
     assert "3 problems" in text
-    assert "workloads[0].latency_slo_ms:" in text
-    assert "workloads[0].lantency_ms: unknown field 'lantency_ms' (did you mean " in text
+    assert "workloads[0] (chat-eu).latency_slo_ms:" in text
+    assert "workloads[0] (chat-eu).lantency_ms: unknown field 'lantency_ms' (did you mean " in text
     assert "policy.max_utilization:" in text
 
 
@@ -386,7 +386,7 @@ def test_check_with_a_bad_instance_exits_3(tmp_path: Path,
     bad = write_yaml(tmp_path / "bad.yaml", example_with(model="gpt"))
     result = run("check", bad, path)
     assert_clean_exit(result, 3)
-    assert "workloads[0].model" in flat(result.stderr)
+    assert "workloads[0] (chat-eu).model" in flat(result.stderr)
 
 
 def test_schema_prints_the_json_schema() -> None:

@@ -106,7 +106,7 @@ def test_scenario_file_errors_have_paths() -> None:
         run_scenarios(load_instance(TINY), {"scenarios": {"x": {
             "overrides": ["workloads[nope].latency_slo_ms=1", "sites[room].pue=0.5"]}}})
     assert [p.path for p in info.value.problems] == ["scenarios.x", "scenarios.x"]
-    assert "no workload 'nope'" in str(info.value) and "sites[1].pue" in str(info.value)
+    assert "no workload 'nope'" in str(info.value) and "sites[1] (room).pue" in str(info.value)
 
 
 def test_a_failed_point_becomes_an_error_row() -> None:

@@ -32,6 +32,7 @@ override is reported at once.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable, Sequence
@@ -348,4 +349,4 @@ def _blame(problem: Problem, applied: list[tuple[str, str]]) -> Problem:
     ]
     if not causes:
         return problem
-    return Problem(problem.path, f"{problem.message} (set by {causes[-1]!r})")
+    return dataclasses.replace(problem, message=f"{problem.message} (set by {causes[-1]!r})")

@@ -104,6 +104,11 @@ class RiskResult(_Result):
     plan: RiskStats
     baseline: RiskStats | None
     prob_plan_beats_baseline: float | None
+    prob_capacity_shortfall: float | None = Field(
+        None, description="Share of samples whose demand exceeds what the plan's units carry "
+        "at max_utilization in some period (its NPV there is a lower bound).")
+    baseline_prob_capacity_shortfall: float | None = Field(
+        None, description="The same for the baseline.")
     plan_npvs: list[float] = Field(description="Every sampled NPV of the plan (for histograms).")
     baseline_npvs: list[float] = Field(default_factory=list)
 

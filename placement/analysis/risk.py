@@ -23,7 +23,10 @@ costs. ``demand`` scales only the traffic costs of a *fixed* plan: its units do 
 change. A sample whose demand multiplier exceeds the plan's *headroom* — the largest
 uniform demand multiplier its units (at max_utilization) and capped links carry — is
 counted (``RiskAnalysis.samples_over_headroom``): in that sample the plan would need more
-units than it has, so its NPV there is a lower bound.
+units than it has, so its NPV there is a lower bound. The share of samples whose demand
+exceeds what the units alone carry is ``RiskResult.prob_capacity_shortfall`` (see
+``placement.analysis.shortfall``; latency does not depend on any sampled quantity, so
+there is no SLO-breach probability).
 
 **Fixed plan, no re-solve.** With c_p[cat] the plan's undiscounted costs of period p
 (``placement.accounting``), d_p the discount factors and RV the residual value::
@@ -63,9 +66,14 @@ from placement.accounting import Assignment, Schedule
 from placement.analysis.executor import run_all
 from placement.analysis.pareto import Solved, baseline_of, plan_of
 from placement.analysis.results import MULTIPLIER_KEYS, RiskResult, RiskStats
+from placement.analysis.shortfall import (
+    demand_headroom,
+    samples_over,
+    shortfall_probability,
+    unit_headroom,
+)
 from placement.api import load_instance
 from placement.api import solve as solve_instance
-from placement.costs import carried_load
 from placement.data import prepare
 from placement.errors import InstanceError, PlacementError, PlanFormatError, Problem
 from placement.evaluate import evaluate
@@ -238,10 +246,12 @@ def category_factors(mults: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 @dataclass(frozen=True)
 class CostProfile:
-    """A fixed plan's NPV by category (``residual`` negative) and its demand headroom."""
+    """A fixed plan's NPV by category (``residual`` negative), its demand headroom (units
+    and capped links) and its unit headroom (units only; see ``analysis.shortfall``)."""
 
     discounted: dict[str, float]
     headroom: float | None  # None: no unit or capped link carries any load
+    units_headroom: float | None = None  # None: no unit carries any load
 
     def npv(self, factors: Mapping[str, np.ndarray]) -> np.ndarray:
         total = np.zeros_like(next(iter(factors.values())), dtype=float)
@@ -265,29 +275,6 @@ def schedule_of(periods: Sequence[PlanPeriod]) -> Schedule:
     )
 
 
-def demand_headroom(lk: Lookup, routes: Routes, schedule: Schedule) -> float | None:
-    """The largest uniform demand multiplier the plan's units (at max_utilization) and
-    its capped links still carry; None when nothing is loaded."""
-    mu = lk.inst.policy.max_utilization
-    ratios = []
-    for p, rows in enumerate(schedule.assignments):
-        used: dict[tuple[str, str], float] = {}
-        for a in rows:
-            wl = lk.workloads[a.workload]
-            rps = lk.profiles[(wl.model, a.variant, a.hardware)].rps
-            load = carried_load(lk.demand[a.workload][p], wl.replicas) / rps
-            used[(a.site, a.hardware)] = used.get((a.site, a.hardware), 0.0) + load
-        for key, load in used.items():
-            if load > 0:
-                ratios.append(mu * schedule.units[p].get(key, 0) / load)
-    for loads in accounting.link_loads(lk, routes, schedule):
-        for link, flow in loads.items():
-            bw = routes.bandwidth_mbps[link]
-            if bw is not None and flow > 0:
-                ratios.append(bw / flow)
-    return min(ratios) if ratios else None
-
-
 def cost_profile(lk: Lookup, routes: Routes, schedule: Schedule) -> CostProfile:
     """Discounted NPV by category of a fixed schedule (from ``placement.accounting``)."""
     per_period = accounting.period_costs(lk, routes, schedule)
@@ -296,7 +283,7 @@ def cost_profile(lk: Lookup, routes: Routes, schedule: Schedule) -> CostProfile:
         for cat, value in per_period[info.index].items():
             out[cat] += info.discount * value
     out["residual"] = -lk.end_discount * accounting.residual_value(lk, schedule)
-    return CostProfile(out, demand_headroom(lk, routes, schedule))
+    return CostProfile(out, demand_headroom(lk, routes, schedule), unit_headroom(lk, schedule))
 
 
 def stats(npvs: np.ndarray, level: float) -> RiskStats:
@@ -414,13 +401,14 @@ def risk(
     mults = sample_multipliers(dists, samples, seed)
     factors = category_factors(mults)
     plan_npvs = prof.npv(factors)
-    over = _over(mults["demand"], prof.headroom)
+    over = samples_over(mults["demand"], prof.headroom)
     analysis = RiskAnalysis(
         result=RiskResult(
             instance=inst.name, samples=samples, seed=seed, level=level,
             distributions={k: dists[k].model_dump() for k in MULTIPLIER_KEYS if k in dists},
             plan=stats(plan_npvs, level),
             baseline=None, prob_plan_beats_baseline=None,
+            prob_capacity_shortfall=shortfall_probability(mults["demand"], prof.units_headroom),
             plan_npvs=[_r(float(v)) for v in plan_npvs],
         ),
         plan=model,
@@ -434,16 +422,13 @@ def risk(
             "baseline": stats(base_npvs, level),
             "prob_plan_beats_baseline": _r(float(np.mean(plan_npvs < base_npvs))),
             "baseline_npvs": [_r(float(v)) for v in base_npvs],
+            "baseline_prob_capacity_shortfall": shortfall_probability(
+                mults["demand"], base_prof.units_headroom),
         })
         analysis.baseline_headroom = base_prof.headroom
-        analysis.baseline_samples_over_headroom = _over(mults["demand"], base_prof.headroom)
+        analysis.baseline_samples_over_headroom = samples_over(mults["demand"],
+                                                               base_prof.headroom)
     return analysis
-
-
-def _over(demand: np.ndarray, headroom: float | None) -> int:
-    if headroom is None:
-        return 0
-    return int(np.sum(demand > headroom * (1 + 1e-12)))
 
 
 # --------------------------------------------------------------------------- risk-averse MILP
@@ -668,7 +653,7 @@ def risk_averse(
             label=label, status=plan.status, npv=plan.npv, expected_npv=_r(exp), cvar=_r(cvar),
             objective=_r((1 - weight) * exp + weight * cvar),
             monte_carlo=stats(prof.npv(mc_f), level),
-            samples_over_headroom=_over(mc_mults["demand"], prof.headroom),
+            samples_over_headroom=samples_over(mc_mults["demand"], prof.headroom),
             placements=placements_of(plan), plan=plan.to_dict(),
         ))
     diff = []
@@ -699,6 +684,7 @@ __all__ = [
     "Triangular",
     "category_factors",
     "cost_profile",
+    "demand_headroom",
     "load_distributions",
     "parse_distributions",
     "risk",

@@ -81,6 +81,19 @@ def _load(source: str, overrides: list[str] | None = None) -> Instance:
         raise typer.Exit(Exit.INVALID) from None
 
 
+def _warn(inst: Instance) -> None:
+    """The instance's near-misses (``placement.nearmiss``) on stderr, one line each."""
+    from placement.nearmiss import warnings
+
+    found = warnings(inst)
+    if found:
+        n = len(found)
+        err.print(f"[bold yellow]Warning[/] ({n} near-miss{'es' if n != 1 else ''}: "
+                  "the instance is valid, but check these):", soft_wrap=True)
+        for p in found:
+            err.print(Text("  • ") + Text(str(p)), soft_wrap=True)
+
+
 @app.command()
 def solve(
     instance: InstanceArg,
@@ -113,12 +126,17 @@ def solve(
 
     refuse_inputs(output, [instance])
     inst = _load(instance, overrides)
+    _warn(inst)
     plan = api.solve(inst, options)
     to_stdout = output is not None and str(output) == "-"
     if output is not None:  # the file first: a slow or broken summary never loses it
         write_or_exit(output, plan.to_json(), "plan")
     if not quiet:
         render.plan_summary(err if to_stdout else out, plan, inst)
+        if plan.baseline is not None and plan.baseline.status == "infeasible":
+            (err if to_stdout else out).print(
+                f"Why staying put breaks a rule: placement explain {instance} --baseline",
+                highlight=False, soft_wrap=True)
         if output is not None and not to_stdout:
             out.print(f"Plan written to [bold]{output}[/]")
     if plan.status == "infeasible":
@@ -131,6 +149,7 @@ def solve(
 def validate(instance: InstanceArg, overrides: SetOpt = None) -> None:
     """Check an instance: every problem with its path, or a short summary."""
     inst = _load(instance, overrides)
+    _warn(inst)
     out.print(f"[green]✓[/] {instance}: valid — {len(inst.workloads)} workloads, "
               f"{len(inst.sites)} sites, {len(inst.hardware)} hardware options, "
               f"{len(inst.horizon.periods)} periods")
@@ -146,6 +165,9 @@ def explain(
     repair: Annotated[bool, typer.Option("--repair", help="Find the smallest relaxations of "
                       "caps, bandwidth, power, migrations, budgets and SLOs that make the "
                       "instance feasible.")] = False,
+    baseline: Annotated[bool, typer.Option("--baseline", help="Diagnose the stay-put "
+                        "baseline: which current placement breaks which rule, and which "
+                        "unit caps, power, bandwidth or budgets they overrun together.")] = False,
     overrides: SetOpt = None,
 ) -> None:
     """Per workload: surviving candidates per period, and the rules that excluded the rest."""
@@ -153,10 +175,16 @@ def explain(
     from placement.diagnose import exclusion_rows
 
     inst = _load(instance, overrides)
+    if repair and baseline:
+        render.problems(err, "Invalid options", [Problem(
+            "--baseline", "cannot be combined with --repair")])
+        raise typer.Exit(Exit.USAGE)
     if repair:
         from placement.cli.commands.repair import explain_repair
 
         raise typer.Exit(explain_repair(inst, instance, as_json, overrides))
+    if baseline:
+        raise typer.Exit(_explain_baseline(inst, as_json))
     data = prepare(inst, presolve=False)
     counts = candidate_counts(data)
     short = short_of_candidates(data)
@@ -192,6 +220,42 @@ def explain(
             out.print("[green]✓[/] every workload has enough candidates in every period")
     if short:
         raise typer.Exit(Exit.INFEASIBLE)
+
+
+def _explain_baseline(inst: Instance, as_json: bool) -> int:
+    """``explain --baseline``: every rule the stay-put baseline breaks; exit 4 if any."""
+    from placement.diagnose_baseline import baseline_breaches
+
+    pinned = [w.id for w in inst.workloads if w.current]
+    free = [w.id for w in inst.workloads if not w.current]
+    found = baseline_breaches(prepare(inst, presolve=False)) if pinned else []
+    if not pinned:
+        note = ("no workload has a `current` placement: the baseline is the plan itself "
+                "(run `placement explain` without --baseline)")
+    elif found:
+        note = f"the stay-put baseline is infeasible: {len(found)} broken rule(s)"
+    else:
+        note = ("the current placements break no rule, alone or together"
+                + (f"; the free workloads ({', '.join(free)}) may still not fit around them"
+                   if free else ""))
+    if as_json:
+        out.print_json(json.dumps({"baseline": {
+            "breaks_rules": bool(found), "pinned": pinned, "free": free, "message": note,
+            "breaches": [b.to_dict() for b in found]}}))
+    else:
+        out.print(("[bold red]✗[/] " if found else "[green]✓[/] ") + note, highlight=False)
+        shown: tuple[str | None, str] | None = None
+        for b in found:
+            head = (b.workload, b.where if b.workload else "")
+            if head != shown:
+                out.print(f"    {b.workload} at {b.where}" if b.workload else "    together:",
+                          highlight=False)
+                shown = head
+            when = f" in {b.period}" if b.period else ""
+            at = "" if b.workload or b.where == b.period else f" at {b.where}"
+            out.print(f"        [bold]{b.rule}[/]{at}{when}: {b.detail}", highlight=False,
+                      soft_wrap=True)
+    return Exit.INFEASIBLE if found else Exit.OK
 
 
 @app.command()

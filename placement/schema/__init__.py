@@ -1,4 +1,4 @@
-"""Pydantic v2 models of the instance format (spec: PROBLEM.md, "Instance")."""
+"""Pydantic v2 models of the instance format (docs/instance-format.md)."""
 
 from placement.schema.hardware import Hardware
 from placement.schema.instance import (

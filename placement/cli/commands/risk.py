@@ -49,8 +49,9 @@ def _whole(x: float | None) -> str:
     return "—" if x is None else f"{x:,.0f}"
 
 
-def _stats_row(t: Table, label: str, s: Any, cur: str) -> None:
-    t.add_row(label, *(_whole(getattr(s, k)) for k in ("mean", "p5", "p50", "p95", "var", "cvar")))
+def _stats_row(t: Table, label: str, s: Any, cur: str, short: float | None = None) -> None:
+    t.add_row(label, *(_whole(getattr(s, k)) for k in ("mean", "p5", "p50", "p95", "var", "cvar")),
+              "—" if short is None else f"{short:.1%}")
 
 
 @app.command()
@@ -157,17 +158,26 @@ def _render_risk(a: Any, cur: str) -> None:
         params = ", ".join(f"{k} {v:g}" for k, v in d.items() if k != "type")
         dt.add_row(key, f"{d['type']}({params})")
     out.print(dt)
-    t = Table(title="NPV under the sampled multipliers", title_justify="left")
-    t.add_column("")
-    for col in ("mean", "P5", "P50", "P95", f"VaR {r.level:g}", f"CVaR {r.level:g}"):
+    t = Table(title="NPV under the sampled multipliers", title_justify="left",
+              caption="short: share of samples whose demand exceeds what the units carry at "
+                      "max_utilization in some period", caption_justify="left")
+    t.add_column("", no_wrap=True)
+    for col in ("mean", "P5", "P50", "P95", f"VaR {r.level:g}", f"CVaR {r.level:g}", "short"):
         t.add_column(col, justify="right")
-    _stats_row(t, "plan", r.plan, cur)
+    _stats_row(t, "plan", r.plan, cur, r.prob_capacity_shortfall)
     if r.baseline is not None:
-        _stats_row(t, "baseline", r.baseline, cur)
+        _stats_row(t, "baseline", r.baseline, cur, r.baseline_prob_capacity_shortfall)
     out.print(t)
+    short = r.prob_capacity_shortfall
     if r.prob_plan_beats_baseline is not None:
         out.print(f"The plan costs less than staying put in "
-                  f"[bold]{r.prob_plan_beats_baseline:.1%}[/] of the samples.")
+                  f"[bold]{r.prob_plan_beats_baseline:.1%}[/] of the samples"
+                  + (f", but its units fall short of the sampled demand in [bold red]"
+                     f"{short:.1%}[/] of them (its cost there is a lower bound)." if short
+                     else "."))
+    elif short:
+        out.print(f"The plan's units fall short of the sampled demand in [bold red]{short:.1%}"
+                  "[/] of the samples (its cost there is a lower bound).")
     for n in [*_headroom(a), *a.notes]:
         out.print(f"[yellow]note:[/] {escape(n)}")
 
