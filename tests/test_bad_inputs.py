@@ -1,6 +1,6 @@
 """Bad instances are refused before solving, every problem with its field path.
 
-Each case is the bundled example (``placement/instances/example.yaml``) with one mutation,
+Each case is the bundled example (``instances/example.yaml``) with one mutation,
 or a raw file text. The refusal must be an :class:`placement.InstanceError` whose
 ``.problems`` hold the expected path (exact string) with a message containing the
 expected fragment; every message is one line, and free of Python/pydantic noise.

@@ -88,7 +88,7 @@ def test_the_presolve_drops_dominated_variants_only() -> None:
 def test_a_dominated_current_variant_survives_the_presolve() -> None:
     # the baseline pins current (site, hardware, variant): make the current variant of
     # copilot-70b-eu the dominated fp16 (fp8 is faster on h100-x8); it must stay
-    raw = yaml.safe_load((ROOT / "placement/instances/hybrid-genai.yaml").read_text())
+    raw = yaml.safe_load((ROOT / "instances/hybrid-genai.yaml").read_text())
     wl = next(w for w in raw["workloads"] if w["id"] == "copilot-70b-eu")
     wl["current"]["variant"] = "fp16"
     wl.pop("min_quality", None)

@@ -38,7 +38,7 @@ from tests.test_cli import assert_clean_exit
 
 runner = CliRunner()
 ROOT = Path(placement.__file__).parent.parent
-EXAMPLE = yaml.safe_load((ROOT / "placement/instances/example.yaml").read_text("utf-8"))
+EXAMPLE = yaml.safe_load((ROOT / "instances/example.yaml").read_text("utf-8"))
 
 Mutation = Callable[[dict[str, Any]], None]
 
@@ -390,9 +390,9 @@ DOC_ROWS: list[tuple[str, str, str]] = [
     ("docs/spec-readings.md", "[`problem.md`](problem.md)", "refers to problem.md"),
     ("README.md", "(docs/problem.md)", "links problem.md"),
     ("docs/risk-pareto-repair.md", "No SLO-breach probability", "why no SLO number"),
-    ("placement/instances/hybrid-genai.yaml", "https://github.com/skyplane-project/skyplane",
+    ("instances/hybrid-genai.yaml", "https://github.com/skyplane-project/skyplane",
      "cites Skyplane by address"),
-    ("placement/instances/hybrid-genai.yaml", "https://epoch.ai/data/ml_hardware.zip",
+    ("instances/hybrid-genai.yaml", "https://epoch.ai/data/ml_hardware.zip",
      "cites Epoch AI by address"),
 ]
 
