@@ -1,0 +1,92 @@
+"""The network: user populations, provider backbones, the corporate WAN, and routes on it.
+
+Links grow linearly with the sites: each user population links to the regions of its
+continent (at most 27 populations), each provider's backbone is a full mesh of one hub
+region per metro (at most 27 hubs a provider) with a metro's other regions of that
+provider behind its hub, edge sites and data centres hang off their metro's users node,
+and the data centres of a continent form a chain.
+"""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+
+import networkx as nx
+
+from placement.generate.catalog import METRO, PROVIDERS, pos
+from placement.generate.draws import Draws, fiber_ms
+from placement.generate.estate import Estate
+from placement.network import Route, link_key, routes_from
+
+
+def user_links(d: Draws, est: Estate) -> None:
+    """Each user population to the regions of its continent within 80 ms."""
+    for metro in est.user_metros:
+        access = d.u(2.0, 6.0)
+        for reg in est.regions:
+            rm = est.site_metro[reg]
+            if METRO[rm][1] != METRO[metro][1]:
+                continue
+            lat = max(5.0, access + fiber_ms(pos(metro), pos(rm)) - 2.0)
+            if lat <= 80.0:
+                est.add_link(f"users-{metro}", reg, lat)
+
+
+def provider(region: str) -> str:
+    return region.split("-")[0]
+
+
+def backbone(d: Draws, est: Estate) -> None:
+    """Each provider's hubs (its first region in each metro) pairwise: latency by distance,
+    transfer price; its other regions in a metro linked to that metro's hub."""
+    hub_of: dict[tuple[str, str], str] = {}
+    spokes: list[tuple[str, str]] = []
+    for reg in est.regions:
+        key = (provider(reg), est.site_metro[reg])
+        if key in hub_of:
+            spokes.append((hub_of[key], reg))
+        else:
+            hub_of[key] = reg
+    hubs = list(hub_of.values())
+    for i, a in enumerate(hubs):
+        for b in hubs[i + 1:]:
+            pa, pb = provider(a), provider(b)
+            if pa != pb:
+                continue
+            ma, mb = est.site_metro[a], est.site_metro[b]
+            same = METRO[ma][1] == METRO[mb][1]
+            cost = 0.02 if same else PROVIDERS[pa][2] * d.u(0.9, 1.1)
+            est.add_link(a, b, fiber_ms(pos(ma), pos(mb)) * 1.05, cost=cost)
+    for hub, reg in spokes:
+        m = est.site_metro[reg]
+        est.add_link(hub, reg, fiber_ms(pos(m), pos(m)) * 1.05, cost=0.02)
+
+
+def corporate_wan(d: Draws, est: Estate, dcs: dict[str, str]) -> None:
+    """The data centres (node -> metro) of each continent chained by capped WAN links."""
+    by_cont: dict[str, list[str]] = {}
+    for node, metro in dcs.items():
+        by_cont.setdefault(METRO[metro][1], []).append(node)
+    for nodes in by_cont.values():
+        for a, b in itertools.pairwise(nodes):
+            lat = fiber_ms(pos(dcs[a]), pos(dcs[b])) + 5.0
+            est.add_link(a, b, lat, bandwidth=float(d.pick([1000, 2000, 5000])))
+
+
+class RouteFinder:
+    """Best routes from user populations to sites, computed once per origin."""
+
+    def __init__(self, est: Estate) -> None:
+        self.site_node = est.site_node
+        self.graph = nx.Graph()
+        self.graph.add_nodes_from(sorted(set(est.site_node.values())))
+        for lk in est.links:
+            self.graph.add_edge(lk["a"], lk["b"], latency=Fraction(str(lk["latency_ms"])),
+                                key=link_key(lk["a"], lk["b"]))
+        self.cache: dict[str, dict[str, Route]] = {}
+
+    def route(self, origin: str, site: str) -> Route | None:
+        if origin not in self.cache:
+            self.cache[origin] = routes_from(self.graph, origin)
+        return self.cache[origin].get(self.site_node[site])
