@@ -75,9 +75,7 @@ def corporate_wan(d: Draws, est: Estate, dcs: dict[str, str]) -> None:
 
 def hundredths(latency_ms: float) -> int:
     """A link latency (2 decimals, as written) in exact hundredths of a ms."""
-    q = Fraction(str(latency_ms)) * 100
-    assert q.denominator == 1, latency_ms
-    return int(q)
+    return round(latency_ms * 100)
 
 
 class RouteFinder:
@@ -92,14 +90,22 @@ class RouteFinder:
             a, b, w = lk["a"], lk["b"], hundredths(lk["latency_ms"])
             self.adj.setdefault(a, {})[b] = w
             self.adj.setdefault(b, {})[a] = w
-        self.cache: dict[str, dict[str, Route]] = {}
+        self.settled: dict[str, dict[str, tuple[int, tuple[str, ...]]]] = {}
+        self.routes: dict[tuple[str, str], Route | None] = {}
 
     def route(self, origin: str, site: str) -> Route | None:
-        if origin not in self.cache:
-            self.cache[origin] = self.routes_from(origin)
-        return self.cache[origin].get(self.site_node[site])
+        key = (origin, self.site_node[site])
+        if key not in self.routes:
+            if origin not in self.settled:
+                self.settled[origin] = self.dijkstra(origin)
+            best = self.settled[origin].get(key[1])
+            self.routes[key] = None if best is None else Route(
+                nodes=best[1], latency_ms=float(Fraction(best[0], 100)),
+                links=tuple(link_key(u, v) for u, v in itertools.pairwise(best[1])))
+        return self.routes[key]
 
-    def routes_from(self, origin: str) -> dict[str, Route]:
+    def dijkstra(self, origin: str) -> dict[str, tuple[int, tuple[str, ...]]]:
+        """(latency in hundredths, path) of the best route to every reachable node."""
         if origin not in self.adj:
             return {}
         best: dict[str, tuple[int, tuple[str, ...]]] = {}
@@ -113,6 +119,4 @@ class RouteFinder:
             for nxt, w in self.adj[node].items():
                 if nxt not in best:
                     heapq.heappush(heap, (lat + w, hops + 1, (*path, nxt)))
-        return {node: Route(nodes=path, latency_ms=float(Fraction(lat, 100)),
-                            links=tuple(link_key(u, v) for u, v in itertools.pairwise(path)))
-                for node, (lat, path) in best.items()}
+        return best
