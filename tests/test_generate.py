@@ -3,6 +3,7 @@ and feasible by construction (its stay plan meets every rule; small instances so
 
 from __future__ import annotations
 
+import hashlib
 import math
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,20 @@ from placement import SolveOptions, accounting, evaluate, load_instance, solve
 from placement.accounting import Assignment, Schedule
 from placement.cli.app import app
 from placement.data import prepare
-from placement.generate import _Gen, generate, generate_yaml
+from placement.generate import (
+    MAX_GROWTH,
+    MAX_HORIZON_MONTHS,
+    MAX_PERIODS,
+    MAX_QUOTA_UNITS,
+    MAX_SITES,
+    MAX_WORKLOADS,
+    _Gen,
+    check_sizes,
+    generate,
+    generate_yaml,
+)
+from placement.generate.network import RouteFinder
+from placement.network import build_graph, routes_from
 from placement.plan import CumulativeCost, Plan
 from placement.solution import plan_periods
 
@@ -202,3 +216,132 @@ def test_small_instances_solve_and_pass_the_evaluator(
     assert plan.baseline is not None and plan.baseline.status in ("optimal", "feasible")
     assert plan.savings is not None and plan.savings >= -0.01
     assert evaluate(inst, plan.to_dict()).violations == []
+
+
+# sha256 of generate_yaml at the benchmark sizes and seeds (benchmarks/run.py: XS, S, M, L,
+# XL), as written by the generator before it was split into a package: the benchmark
+# instances (and docs/performance.md's figures) must not change behind its back.
+BENCHMARK_SHA256 = {
+    (4, 4, 2, 1): "4cffe443ab445cad73b6cb5fe6a95acafc9838e279fd2eaedc7106fd3c0ee61e",
+    (20, 12, 3, 1): "2e56d40d86405e46a6ae6ddc4a40b71b5b7bdb4b6122967ba96bc13b9da3731d",
+    (20, 12, 3, 2): "03e48c138b6dffa3d95b2aae5c8b901bd4d93360f6462b74c7fa4bddecbb2e40",
+    (60, 24, 4, 1): "7cd7ff592bbc249a76db100ddd68593ba22013e20e6e7156c48b0b7db172cc5c",
+    (60, 24, 4, 2): "8efd0ad1899f8482e543200c50497714957a5e386c38a968dbf79d8853a67994",
+    (200, 48, 4, 1): "67c951731d386221b8e6ca7192e2a8cc28728a4920d2519d34fabda05614f150",
+    (1000, 120, 6, 1): "0158f9bbc16c05368467cac62b2ccde7f4c73b69280ad78fd2d2c9f79d760115",
+}
+
+
+@pytest.mark.parametrize("size", list(BENCHMARK_SHA256))
+def test_benchmark_instances_are_byte_identical(size: tuple[int, int, int, int]) -> None:
+    text = generate_yaml(*size)
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest() == BENCHMARK_SHA256[size]
+
+
+def test_libyaml_and_the_pure_emitter_write_the_same_text() -> None:
+    if not hasattr(yaml, "CSafeDumper"):
+        pytest.skip("PyYAML without libyaml")
+    data = generate(30, 15, 3, 6)
+    kw: dict[str, Any] = {"sort_keys": False, "default_flow_style": None, "width": 100,
+                          "allow_unicode": True}
+    assert yaml.dump(data, Dumper=yaml.CSafeDumper, **kw) == yaml.safe_dump(data, **kw)
+
+
+def _unrealistic(data: dict[str, Any]) -> list[str]:
+    """Every figure outside the ranges docs/cli.md promises for generated instances."""
+    bad: list[str] = []
+    periods = data["horizon"]["periods"]
+    months = [p["months"] for p in periods]
+    if sum(months) > MAX_HORIZON_MONTHS or not all(1 <= m <= 36 for m in months):
+        bad.append(f"months {sum(months)}")
+    n_w = len(data["workloads"])
+    for p in periods:
+        if p.get("max_migrations", 0) > max(2, n_w) or p.get("capex_budget", 0) > 1e12:
+            bad.append(f"period {p}")
+    for w in data["workloads"]:
+        d = w["demand_rps"] if isinstance(w["demand_rps"], list) else [w["demand_rps"]]
+        if not all(0.05 <= x <= MAX_GROWTH * 600 and x <= MAX_GROWTH * (d[0] + 0.005) + 0.005
+                   for x in d):
+            bad.append(f"demand {w['id']} up to {max(d)}")
+        if not 10 <= w["latency_slo_ms"] <= 60_000:
+            bad.append(f"slo {w['id']}")
+    for o in data["offers"]:
+        if o.get("max_units", 0) > MAX_QUOTA_UNITS or not 0 <= o.get("price_per_hour", 0) <= 20:
+            bad.append(f"offer {o}")
+    for lk in data["network"]["links"]:
+        if not 0 <= lk["latency_ms"] <= 300 or lk.get("bandwidth_mbps", 0) > 1e9:
+            bad.append(f"link {lk}")
+    return bad
+
+
+@pytest.mark.parametrize(("n_w", "n_s", "n_p", "seed"), [
+    (1, 1, 400, 0), (3, 4, 400, 2), (30, 12, 120, 3), (5, 5, 12, 1),
+])
+def test_many_periods_stay_realistic_valid_and_feasible(
+    n_w: int, n_s: int, n_p: int, seed: int
+) -> None:
+    gen = _Gen(n_w, n_s, n_p, seed)
+    data = gen.run()
+    assert _unrealistic(data) == []
+    inst = load_instance(yaml.safe_load(generate_yaml(n_w, n_s, n_p, seed)))
+    assert len(inst.horizon.periods) == n_p
+    demand = [w["demand_rps"] for w in data["workloads"] if isinstance(w["demand_rps"], list)]
+    if n_p >= 120:  # growth saturates: some demand is flat at the cap by the end
+        assert any(d[-1] == d[-2] > d[0] for d in demand)
+    assert evaluate(data, _stay_plan(gen, data)).violations == []
+
+
+def test_unrealistic_figures_are_caught() -> None:
+    """The range check above can fail: the old generator's 400-period demand broke it."""
+    data = generate(1, 1, 3, 0)
+    data["workloads"][0]["demand_rps"] = [1.0, 2.0, 1.5**400]
+    data["horizon"]["periods"][0]["months"] = 700
+    assert len(_unrealistic(data)) == 2
+
+
+def _counts(n_s: int) -> tuple[int, int]:
+    data = generate(2, n_s, 1, 0)
+    return len(data["network"]["links"]), len(data["offers"])
+
+
+def test_links_and_offers_grow_linearly_with_sites() -> None:
+    """Counted, not timed: the old all-pairs backbone had ~4x the links for 2x the sites."""
+    (l1, o1), (l2, o2), (l4, o4) = _counts(500), _counts(1000), _counts(2000)
+    for small, mid, big in ((l1, l2, l4), (o1, o2, o4)):
+        assert 1.6 <= mid / small <= 2.4 and 1.6 <= big / mid <= 2.4, (small, mid, big)
+    assert l4 <= 15 * 2000 and o4 <= 5 * 2000
+
+
+def test_the_route_finder_matches_the_solvers_routes() -> None:
+    gen = _Gen(10, 300, 1, 4)  # 120 regions: providers with several regions in a metro
+    data = gen.run()
+    graph = build_graph(load_instance(data))
+    origins = sorted({w["origin"] for w in data["workloads"]})
+    finder = RouteFinder(gen.est)
+    for origin in origins:
+        expected = routes_from(graph, origin)
+        for site in data["sites"]:
+            node = site.get("node", site["id"])
+            assert finder.route(origin, site["id"]) == expected.get(node)
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("--workloads", MAX_WORKLOADS + 1), ("--sites", MAX_SITES + 1),
+    ("--periods", MAX_PERIODS + 1),
+])
+def test_sizes_above_the_caps_are_refused(tmp_path: Path, option: str, value: int) -> None:
+    args = {"--workloads": 1, "--sites": 1, "--periods": 1, option: value}
+    r = runner.invoke(app, ["generate", *[str(x) for kv in args.items() for x in kv],
+                            "--seed", "0", "-o", str(tmp_path / "x.yaml")])
+    assert r.exit_code == 2
+    assert "less than or equal to" in r.output and option in r.output
+    assert not (tmp_path / "x.yaml").exists()
+    sizes = {k.lstrip("-"): v for k, v in args.items()}
+    with pytest.raises(ValueError, match=f"{option.lstrip('-')} must be between 1 and"):
+        generate(sizes["workloads"], sizes["sites"], sizes["periods"], 0)
+
+
+def test_the_caps_themselves_are_accepted() -> None:
+    check_sizes(MAX_WORKLOADS, MAX_SITES, MAX_PERIODS, 0)
+    with pytest.raises(ValueError, match="seed"):
+        check_sizes(1, 1, 1, -1)

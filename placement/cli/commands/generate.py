@@ -9,14 +9,22 @@ import typer
 
 from placement.cli.app import app, out
 from placement.cli.output import write_or_exit
+from placement.generate.limits import MAX_PERIODS, MAX_SEED, MAX_SITES, MAX_WORKLOADS
 
 
 @app.command()
 def generate(
-    workloads: Annotated[int, typer.Option("--workloads", min=1, help="Number of workloads.")],
-    sites: Annotated[int, typer.Option("--sites", min=1, help="Number of sites (~40% cloud).")],
-    periods: Annotated[int, typer.Option("--periods", min=1, help="Number of periods.")],
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed (same seed, same file).")],
+    workloads: Annotated[int, typer.Option(
+        "--workloads", min=1, max=MAX_WORKLOADS,
+        help=f"Number of workloads (1 to {MAX_WORKLOADS:,}).")],
+    sites: Annotated[int, typer.Option(
+        "--sites", min=1, max=MAX_SITES,
+        help=f"Number of sites, ~40% cloud (1 to {MAX_SITES:,}).")],
+    periods: Annotated[int, typer.Option(
+        "--periods", min=1, max=MAX_PERIODS,
+        help=f"Number of periods (1 to {MAX_PERIODS}; the horizon stays within 600 months).")],
+    seed: Annotated[int, typer.Option(
+        "--seed", min=0, max=MAX_SEED, help="Random seed (same seed, same file).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Instance YAML to write.")],
 ) -> None:
     """Write a realistic synthetic instance (every feature of the spec in use), feasible by
