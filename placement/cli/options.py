@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
+from placement.analysis.executor import check_scheduler_address
 from placement.schema.options import DEFAULT_GAP, MAX_THREADS, MAX_TIME_LIMIT, SolveOptions
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "MAX_SEED",
     "MAX_WORKERS",
     "GapOpt",
+    "SchedulerOpt",
     "SearchOpt",
     "SolverOpt",
     "ThreadsOpt",
@@ -100,6 +102,20 @@ WarmStartOpt = Annotated[bool, typer.Option(
     "--warm-start", help="HiGHS: start from the greedy heuristic's plan.")]
 WorkersOpt = Annotated[int | None, typer.Option(
     min=1, max=MAX_WORKERS, help="Parallel solves on this machine (default: one per core).")]
+
+
+def scheduler_address(value: Any) -> str:
+    """A typer ``parser``: a Dask scheduler address, ``tcp://HOST:PORT``."""
+    try:
+        return check_scheduler_address(str(value))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+SchedulerOpt = Annotated[str | None, typer.Option(
+    parser=scheduler_address, metavar="tcp://HOST:PORT",
+    help="Run the solves on this Dask scheduler (tcp://HOST:PORT; needs "
+         "placement\\[distributed]); it must answer and have a worker within 30 s.")]
 
 
 def solve_options(
