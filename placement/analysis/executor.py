@@ -219,7 +219,7 @@ def _run_dask(
     n = len(items)
     _identity(scheduler, timeout)
     try:
-        client = Client(scheduler, timeout=timeout, set_as_default=False)  # type: ignore[no-untyped-call]
+        client = Client(scheduler, timeout=timeout)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         raise SchedulerError(
             f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from None

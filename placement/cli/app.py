@@ -288,9 +288,17 @@ def _quiet_broken_pipe() -> None:
 
 
 def main() -> None:
-    """Console entry point: never a traceback for expected errors (PLACEMENT_DEBUG=1 shows one)."""
+    """Console entry point: never a traceback for expected errors (PLACEMENT_DEBUG=1 shows one).
+    SIGINT / SIGTERM stop the command (worker processes included) with exit 130 / 143."""
+    from placement.cli.signals import Interrupted, install
+
+    install()
     try:
         app()
+    except Interrupted as exc:
+        err.print(f"[bold red]Interrupted[/] by {exc}: stopped (worker processes ended; "
+                  "a file not yet written is left as it was).")
+        sys.exit(exc.exit_code)
     except BrokenPipeError:
         _quiet_broken_pipe()
     except PlacementError as exc:
