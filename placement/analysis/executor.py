@@ -21,7 +21,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import threading
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -164,6 +166,9 @@ def _identity(address: str, timeout: float) -> dict[str, Any]:
     (run in a thread of its own: its event loop never meets the caller's)."""
     from distributed.comm.core import connect
 
+    connected = threading.Event()  # a TCP connection was accepted
+    deadline = time.monotonic() + timeout
+
     async def ask() -> Any:
         comm = await connect(address, timeout=timeout)  # type: ignore[no-untyped-call]
         try:
@@ -173,12 +178,15 @@ def _identity(address: str, timeout: float) -> dict[str, Any]:
             comm.abort()
 
     async def bounded() -> Any:
-        return await asyncio.wait_for(ask(), timeout)
+        return await asyncio.wait_for(ask(), max(0.1, deadline - time.monotonic()))
 
     box: list[Any] = []
 
     def run() -> None:
         try:
+            parts = urlsplit(address)
+            with socket.create_connection((parts.hostname, parts.port), timeout=timeout):
+                connected.set()
             box.append(asyncio.run(bounded()))
         except BaseException as exc:  # reported to the caller below
             box.append(exc)
@@ -187,12 +195,14 @@ def _identity(address: str, timeout: float) -> dict[str, Any]:
     thread.start()
     thread.join(timeout + 5)
     where = f"the Dask scheduler at {address}"
-    if not box or isinstance(box[0], TimeoutError | asyncio.TimeoutError):
-        raise SchedulerError(f"{where} did not answer within {timeout:g} s (is it a Dask "
-                             "scheduler, and reachable from here?)")
+    timed_out = not box or isinstance(box[0], TimeoutError | asyncio.TimeoutError)
+    if timed_out and connected.is_set():
+        raise SchedulerError(f"{where} did not answer within {timeout:g} s: it accepts "
+                             "connections but does not speak the Dask protocol")
+    if timed_out or isinstance(box[0], OSError):  # TimeoutError is an OSError too
+        why = "" if timed_out else f": {box[0]}"
+        raise SchedulerError(f"cannot reach {where} within {timeout:g} s{why}")
     answer = box[0]
-    if isinstance(answer, OSError):
-        raise SchedulerError(f"cannot reach {where} within {timeout:g} s: {answer}")
     if isinstance(answer, BaseException) or not (
         isinstance(answer, dict) and answer.get("type") == "Scheduler"
     ):
