@@ -372,3 +372,21 @@ def test_signal_ends_the_sweep_and_its_workers(tmp_path: Path, sig: int, code: i
     assert not alive, f"orphaned workers: {alive}"
     assert out.read_text(encoding="utf-8") == "earlier\n"  # the earlier output is intact
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_library_refuses_unbounded_sizes() -> None:
+    from placement.analysis.limits import MAX_POINTS, MAX_RISK_SCENARIOS, MAX_SAMPLES
+    from placement.analysis.pareto import pareto
+    from placement.analysis.risk import risk, risk_averse
+    from placement.api import load_instance
+    from placement.errors import InstanceError
+
+    inst = load_instance(EX)
+    with pytest.raises(InstanceError, match="samples"):
+        risk(inst, samples=MAX_SAMPLES + 1)
+    with pytest.raises(InstanceError, match="samples"):
+        risk_averse(inst, 0.5, samples=MAX_SAMPLES + 1)
+    with pytest.raises(InstanceError, match="scenarios"):
+        risk_averse(inst, 0.5, scenarios=MAX_RISK_SCENARIOS + 1)
+    with pytest.raises(ValueError, match="points"):
+        pareto(inst, "latency", MAX_POINTS + 1)

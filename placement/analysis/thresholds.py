@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from placement.analysis.executor import Progress, run_all
+from placement.analysis.limits import MAX_HIGH, MAX_ROUNDS, MIN_TOLERANCE
 from placement.analysis.multipliers import scale_instance
 from placement.analysis.results import ThresholdRow, ThresholdsResult
 from placement.analysis.scenarios import (
@@ -48,14 +49,6 @@ from placement.schema import Instance
 from placement.schema.options import SolveOptions
 
 __all__ = ["MAX_HIGH", "MAX_ROUNDS", "MIN_TOLERANCE", "describe_change", "run_thresholds"]
-
-#: The searched range's upper end is at most this multiplier of today's figures.
-MAX_HIGH = 100.0
-#: The narrowest bracket a bisection aims for (multiplier units).
-MIN_TOLERANCE = 1e-6
-#: Bisection rounds at most, whatever the range and tolerance (a bracket of 100 shrinks
-#: below 1e-6 in 27); a bracket that floating point cannot split further also stops.
-MAX_ROUNDS = 60
 
 #: How to say a multiplier moved: (what, plural?) per key.
 LABELS: dict[str, tuple[str, bool]] = {

@@ -17,6 +17,13 @@ from typing import Annotated, Any
 import typer
 
 from placement.analysis.executor import check_scheduler_address
+from placement.analysis.limits import (
+    MAX_POINTS,
+    MAX_RISK_SCENARIOS,
+    MAX_SAMPLES,
+    MAX_SEED,
+    MAX_WORKERS,
+)
 from placement.schema.options import DEFAULT_GAP, MAX_THREADS, MAX_TIME_LIMIT, SolveOptions
 
 __all__ = [
@@ -37,11 +44,6 @@ __all__ = [
     "solve_options",
 ]
 
-MAX_WORKERS = 256  # parallel solves on this machine
-MAX_SAMPLES = 1_000_000  # Monte Carlo draws (risk)
-MAX_RISK_SCENARIOS = 1000  # sampled scenarios in the risk-averse MILP
-MAX_POINTS = 200  # solves along a Pareto front
-MAX_SEED = 2**32 - 1
 
 
 class Solver(StrEnum):

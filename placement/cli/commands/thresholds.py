@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from placement.analysis.limits import MAX_HIGH, MIN_TOLERANCE
 from placement.analysis.results import MULTIPLIER_KEYS, ThresholdsResult
-from placement.analysis.thresholds import MAX_HIGH, MIN_TOLERANCE
 from placement.cli import render
 from placement.cli.app import Exit, InstanceArg, SetOpt, _load, app, err, out
 from placement.cli.commands.scenarios import (
