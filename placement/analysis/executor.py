@@ -5,20 +5,45 @@ Results come back in the order of the inputs, whichever executor ran them, and a
 fails is reported for that point (``Outcome.error``) without losing the others. Tasks must
 be picklable top-level functions of picklable arguments. Each worker solves with one
 solver thread, so two workers use both cores of a two-core machine.
+
+Nothing waits for ever on a scheduler: the address is checked first
+(:func:`check_scheduler_address`), then within ``SCHEDULER_TIMEOUT`` seconds the scheduler
+must answer a Dask identity request (an unreachable address, or a server that is not a
+Dask scheduler, fails) and have a worker; otherwise :class:`SchedulerError`.
+
+An interrupted sweep (KeyboardInterrupt, or any exception raised in the waiting process,
+e.g. by a SIGTERM handler) terminates the pool's worker processes before it propagates:
+no worker is left solving.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
+import socket
+import threading
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
 T = TypeVar("T")
 R = TypeVar("R")
 Progress = Callable[[int, int], None]  # (done, total)
+
+#: Seconds to reach a Dask scheduler, have it answer, and see a first worker.
+SCHEDULER_TIMEOUT = 30.0
+#: Seconds the pool's worker processes get to end after SIGTERM before SIGKILL.
+TERMINATE_GRACE = 5.0
+
+
+class SchedulerError(RuntimeError):
+    """A Dask scheduler that cannot be used: bad address, unreachable, not a Dask scheduler,
+    or no workers."""
 
 
 @dataclass(frozen=True)
@@ -53,15 +78,18 @@ def run_all(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Progress | None = None,
+    scheduler_timeout: float | None = None,
 ) -> list[Outcome[R]]:
     """``[fn(item) for item in items]`` in parallel, as Outcomes in input order.
 
     ``workers=1`` runs in this process (no pool); ``scheduler`` sends the tasks to a Dask
-    distributed scheduler instead of the local pool.
+    distributed scheduler instead of the local pool (SchedulerError if it cannot be used
+    within ``scheduler_timeout`` seconds, default ``SCHEDULER_TIMEOUT``).
     """
     n = len(items)
     if scheduler:
-        return _run_dask(fn, items, scheduler, progress)
+        timeout = SCHEDULER_TIMEOUT if scheduler_timeout is None else scheduler_timeout
+        return _run_dask(fn, items, check_scheduler_address(scheduler), progress, timeout)
     workers = min(workers or default_workers(), max(n, 1))
     if workers <= 1 or n <= 1:
         out = []
@@ -71,7 +99,8 @@ def run_all(
                 progress(i + 1, n)
         return out
     results: list[Outcome[R] | None] = [None] * n
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_signals)
+    try:
         futures = {pool.submit(_guarded, fn, item): i for i, item in enumerate(items)}
         for done, fut in enumerate(as_completed(futures), start=1):
             i = futures[fut]
@@ -81,21 +110,136 @@ def run_all(
                 results[i] = Outcome(error=f"{type(exc).__name__}: {exc}")
             if progress:
                 progress(done, n)
+    except BaseException:  # interrupted (signal, KeyboardInterrupt) or a failing callback
+        _terminate(pool)
+        raise
+    pool.shutdown(wait=True)
     return [r if r is not None else Outcome(error="not run") for r in results]
 
 
+def _worker_signals() -> None:
+    """In each pool worker: SIGTERM ends it at once (also inside a solver), SIGINT is left
+    to the parent (a Ctrl-C reaches the whole process group; the parent ends the workers)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """End the pool's worker processes now (SIGTERM, then SIGKILL after TERMINATE_GRACE)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        if p.is_alive():
+            p.terminate()
+    for p in processes:
+        p.join(TERMINATE_GRACE)
+        if p.is_alive():
+            p.kill()
+            p.join(TERMINATE_GRACE)
+
+
+def check_scheduler_address(address: str) -> str:
+    """A Dask scheduler address, ``tcp://HOST:PORT`` (``tls://`` too; ``HOST:PORT`` is taken
+    as tcp), normalised; ValueError saying what is wrong otherwise."""
+    text = address.strip()
+    if "://" not in text:
+        text = "tcp://" + text
+    expected = "expected tcp://HOST:PORT (e.g. tcp://127.0.0.1:8786)"
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:  # a port that is not a number in 0..65535
+        raise ValueError(f"{address!r}: bad port; {expected}") from None
+    if parts.scheme not in ("tcp", "tls"):
+        raise ValueError(f"{address!r}: unsupported protocol {parts.scheme!r}; {expected}")
+    if not parts.hostname:
+        raise ValueError(f"{address!r}: no host; {expected}")
+    if port is None or not 0 < port < 65536:
+        raise ValueError(f"{address!r}: no port number; {expected}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise ValueError(f"{address!r}: unexpected path, query or user; {expected}")
+    return text.rstrip("/")
+
+
+def _identity(address: str, timeout: float) -> dict[str, Any]:
+    """The scheduler's answer to a Dask ``identity`` request, within ``timeout`` seconds
+    (run in a thread of its own: its event loop never meets the caller's)."""
+    from distributed.comm.core import connect
+
+    connected = threading.Event()  # a TCP connection was accepted
+    deadline = time.monotonic() + timeout
+
+    async def ask() -> Any:
+        comm = await connect(address, timeout=timeout)  # type: ignore[no-untyped-call]
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    async def bounded() -> Any:
+        return await asyncio.wait_for(ask(), max(0.1, deadline - time.monotonic()))
+
+    box: list[Any] = []
+
+    def run() -> None:
+        try:
+            parts = urlsplit(address)
+            with socket.create_connection((parts.hostname, parts.port), timeout=timeout):
+                connected.set()
+            box.append(asyncio.run(bounded()))
+        except BaseException as exc:  # reported to the caller below
+            box.append(exc)
+
+    thread = threading.Thread(target=run, name="placement-scheduler-probe", daemon=True)
+    thread.start()
+    thread.join(timeout + 5)
+    where = f"the Dask scheduler at {address}"
+    timed_out = not box or isinstance(box[0], TimeoutError | asyncio.TimeoutError)
+    if timed_out and connected.is_set():
+        raise SchedulerError(f"{where} did not answer within {timeout:g} s: it accepts "
+                             "connections but does not speak the Dask protocol")
+    if timed_out or isinstance(box[0], OSError):  # TimeoutError is an OSError too
+        why = "" if timed_out else f": {box[0]}"
+        raise SchedulerError(f"cannot reach {where} within {timeout:g} s{why}")
+    answer = box[0]
+    if isinstance(answer, BaseException) or not (
+        isinstance(answer, dict) and answer.get("type") == "Scheduler"
+    ):
+        what = type(answer).__name__ if isinstance(answer, BaseException) else "an answer"
+        raise SchedulerError(f"{address} is not a Dask scheduler ({what} instead of a Dask "
+                             "identity reply)")
+    return answer
+
+
 def _run_dask(
-    fn: Callable[[T], R], items: Sequence[T], scheduler: str, progress: Progress | None
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    scheduler: str,
+    progress: Progress | None,
+    timeout: float = SCHEDULER_TIMEOUT,
 ) -> list[Outcome[R]]:
     try:
         from distributed import Client
         from distributed import as_completed as dask_completed
     except ImportError as exc:
-        raise RuntimeError(
+        raise SchedulerError(
             "a Dask scheduler needs the optional extra: pip install 'placement[distributed]'"
         ) from exc
     n = len(items)
-    with Client(scheduler, timeout="30s") as client:  # type: ignore[no-untyped-call]
+    _identity(scheduler, timeout)
+    try:
+        client = Client(scheduler, timeout=timeout)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as exc:
+        raise SchedulerError(
+            f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from None
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=timeout)
+        except TimeoutError:
+            raise SchedulerError(
+                f"the Dask scheduler at {scheduler} has no workers (none joined within "
+                f"{timeout:g} s): start some with `dask worker {scheduler}`") from None
         futures = [client.submit(_guarded, fn, item, pure=False) for item in items]
         index = {f.key: i for i, f in enumerate(futures)}
         results: list[Outcome[R] | None] = [None] * n

@@ -45,6 +45,7 @@ from typing import Any, Literal
 from placement import accounting
 from placement.accounting import Schedule
 from placement.analysis.executor import Outcome, Progress, run_all
+from placement.analysis.limits import MAX_POINTS
 from placement.analysis.results import ParetoPoint, ParetoResult
 from placement.api import _assemble, _Outcome, checked, load_instance
 from placement.data import ProblemData, prepare
@@ -381,6 +382,8 @@ def pareto(
         raise ValueError(f"versus must be 'latency' or 'energy', not {versus!r}")
     if points < 2:
         raise ValueError("a front needs at least 2 points (its two ends)")
+    if points > MAX_POINTS:
+        raise ValueError(f"at most {MAX_POINTS} points along a front, not {points}")
     inst = load_instance(instance)
     opts = (options or SolveOptions()).model_copy(update={"baseline": False})
     if opts.threads is None:

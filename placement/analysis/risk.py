@@ -64,6 +64,7 @@ from pydantic import Field, ValidationError, model_validator
 from placement import accounting
 from placement.accounting import Assignment, Schedule
 from placement.analysis.executor import run_all
+from placement.analysis.limits import MAX_RISK_SCENARIOS, MAX_SAMPLES
 from placement.analysis.pareto import Solved, baseline_of, plan_of
 from placement.analysis.results import MULTIPLIER_KEYS, RiskResult, RiskStats
 from placement.analysis.shortfall import (
@@ -325,6 +326,11 @@ class NoPlanError(PlacementError):
                                   + (f" ({plan.message})" if plan.message else ""))])
 
 
+def _check_samples(samples: int) -> None:
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise InstanceError([Problem("samples", f"must be in 1 .. {MAX_SAMPLES}, got {samples}")])
+
+
 def _check_level(level: float) -> None:
     if not 0 < level < 1:
         raise InstanceError([Problem("level", f"must be in (0, 1), got {level!r}")])
@@ -379,8 +385,7 @@ def risk(
     a given plan that is not a plan of this instance or breaks one of its rules."""
     inst = load_instance(instance)
     _check_level(level)
-    if samples < 1:
-        raise InstanceError([Problem("samples", f"must be >= 1, got {samples}")])
+    _check_samples(samples)
     if seed < 0:
         raise InstanceError([Problem("seed", f"must be >= 0, got {seed}")])
     dists = _coerce(distributions)
@@ -604,12 +609,14 @@ def risk_averse(
     multipliers {key: value}), in parallel, and compare them in and out of sample."""
     inst = load_instance(instance)
     _check_level(level)
+    _check_samples(samples)
     if not 0 <= weight <= 1:
         raise InstanceError([Problem("cvar_weight", f"must be in [0, 1], got {weight!r}")])
     dists = _coerce(distributions)
     if isinstance(scenarios, int):
-        if scenarios < 1:
-            raise InstanceError([Problem("scenarios", f"must be >= 1, got {scenarios}")])
+        if not 1 <= scenarios <= MAX_RISK_SCENARIOS:
+            raise InstanceError([Problem(
+                "scenarios", f"must be in 1 .. {MAX_RISK_SCENARIOS}, got {scenarios}")])
         mults, facs = scenario_factors(dists, scenarios, seed)
     else:
         mults = []

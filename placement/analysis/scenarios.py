@@ -266,9 +266,11 @@ def keep_npv(inst: Instance, keep: Sequence[Placement5], options: SolveOptions) 
 
 
 def sweep_options(options: SolveOptions | None) -> dict[str, Any]:
-    """Options for a sweep's solves: one solver thread each (the workers are parallel)."""
+    """Options for a sweep's solves: one solver thread each unless ``options.threads``
+    says otherwise (the workers are parallel)."""
     opts = (options or SolveOptions()).model_dump()
-    opts["threads"] = 1
+    if opts["threads"] is None:
+        opts["threads"] = 1
     return opts
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from placement.analysis.executor import Progress, run_all
+from placement.analysis.limits import MAX_HIGH, MAX_ROUNDS, MIN_TOLERANCE
 from placement.analysis.multipliers import scale_instance
 from placement.analysis.results import ThresholdRow, ThresholdsResult
 from placement.analysis.scenarios import (
@@ -47,7 +48,7 @@ from placement.errors import InstanceError, Problem
 from placement.schema import Instance
 from placement.schema.options import SolveOptions
 
-__all__ = ["describe_change", "run_thresholds"]
+__all__ = ["MAX_HIGH", "MAX_ROUNDS", "MIN_TOLERANCE", "describe_change", "run_thresholds"]
 
 #: How to say a multiplier moved: (what, plural?) per key.
 LABELS: dict[str, tuple[str, bool]] = {
@@ -75,7 +76,9 @@ class _Search:
     solves: int = 0
 
     def active(self, tolerance: float) -> bool:
-        return self.diff is not None and abs(self.diff - self.same) > tolerance
+        if self.diff is None or abs(self.diff - self.same) <= tolerance:
+            return False
+        return self.mid() not in (self.same, self.diff)  # floating point can still split it
 
     def mid(self) -> float:
         assert self.diff is not None
@@ -83,8 +86,10 @@ class _Search:
 
 
 def _steps(width: float, tolerance: float) -> int:
-    """Bisection steps to shrink ``width`` below ``tolerance``."""
-    return max(0, math.ceil(math.log2(width / tolerance))) if width > tolerance else 0
+    """Bisection steps to shrink ``width`` below ``tolerance`` (at most MAX_ROUNDS)."""
+    if width <= tolerance:
+        return 0
+    return min(MAX_ROUNDS, max(0, math.ceil(math.log2(width / tolerance))))
 
 
 def run_thresholds(
@@ -104,10 +109,12 @@ def run_thresholds(
     params = check_parameters([parameters] if isinstance(parameters, str) else parameters)
     lo, hi = search_range
     problems = []
-    if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo < 1 < hi):
-        problems.append(Problem("range", f"must satisfy 0 <= low < 1 < high, got {lo}, {hi}"))
-    if not (math.isfinite(tolerance) and tolerance > 0):
-        problems.append(Problem("tolerance", f"must be > 0, got {tolerance!r}"))
+    if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo < 1 < hi <= MAX_HIGH):
+        problems.append(Problem(
+            "range", f"must satisfy 0 <= low < 1 < high <= {MAX_HIGH:g}, got {lo}, {hi}"))
+    if not (math.isfinite(tolerance) and MIN_TOLERANCE <= tolerance <= 1):
+        problems.append(Problem(
+            "tolerance", f"must be in [{MIN_TOLERANCE:g}, 1], got {tolerance!r}"))
     if problems:
         raise InstanceError(problems)
     opts = sweep_options(options)
@@ -145,7 +152,9 @@ def run_thresholds(
             s.diff, s.diff_point = s.end, point
         else:  # nothing to bisect: the estimated steps will not be solved
             total -= _steps(abs(s.end - 1.0), tolerance)
-    while active := [s for s in searches if s.active(tolerance)]:
+    rounds = 0
+    while (active := [s for s in searches if s.active(tolerance)]) and rounds < MAX_ROUNDS:
+        rounds += 1
         mids = [s.mid() for s in active]
         points = solve_all([(s.parameter, m) for s, m in zip(active, mids, strict=True)])
         for s, m, point in zip(active, mids, points, strict=True):

@@ -21,13 +21,24 @@ from rich.text import Text
 
 from placement import api
 from placement.cli import render
+from placement.cli.options import (
+    GapOpt,
+    Search,
+    SearchOpt,
+    Solver,
+    SolverOpt,
+    ThreadsOpt,
+    TimeLimitOpt,
+    WarmStartOpt,
+    solve_options,
+)
 from placement.data import prepare
 from placement.diagnose import candidate_counts, short_of_candidates
 from placement.errors import InstanceError, PlacementError, PlanFormatError, Problem
 from placement.evaluate import evaluate
 from placement.io import bundled_examples, parse_text
 from placement.schema import Instance
-from placement.schema.options import SolveOptions
+from placement.schema.options import DEFAULT_GAP
 
 
 class Exit(IntEnum):
@@ -99,29 +110,19 @@ def solve(
     instance: InstanceArg,
     output: Annotated[Path | None, typer.Option("-o", "--output",
                       help="Write the plan JSON here ('-' for stdout).")] = None,
-    solver: Annotated[str, typer.Option(help="highs (default) or cbc.")] = "highs",
-    time_limit: Annotated[float | None, typer.Option(help="Seconds per solve.")] = None,
-    gap: Annotated[float, typer.Option(help="Relative MIP gap counted as optimal.")] = 1e-4,
-    threads: Annotated[int | None, typer.Option(help="Solver threads.")] = None,
+    solver: SolverOpt = Solver.highs,
+    time_limit: TimeLimitOpt = None,
+    gap: GapOpt = DEFAULT_GAP,
+    threads: ThreadsOpt = None,
     baseline: Annotated[bool, typer.Option(help="Also solve the stay-put baseline.")] = True,
-    warm_start: Annotated[bool, typer.Option(
-        "--warm-start", help="HiGHS: start from the greedy heuristic's plan.")] = False,
-    search: Annotated[str, typer.Option(
-        help="HiGHS with --time-limit: auto (default), lns (neighbourhood search, then the "
-             "MIP) or mip (the MIP alone).")] = "auto",
+    warm_start: WarmStartOpt = False,
+    search: SearchOpt = Search.auto,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
     overrides: SetOpt = None,
 ) -> None:
     """Solve an instance: the recommended phased plan, its cost and savings vs staying put."""
-    try:
-        options = SolveOptions.model_validate(
-            {"solver": solver, "time_limit": time_limit, "gap": gap, "threads": threads,
-             "baseline": baseline, "warm_start": warm_start, "search": search})
-    except Exception as exc:  # pydantic ValidationError
-        from placement.validate import schema_problems
-
-        render.problems(err, "Invalid options", schema_problems(exc))  # type: ignore[arg-type]
-        raise typer.Exit(Exit.USAGE) from None
+    options = solve_options(solver, time_limit, gap, threads, search=search,
+                            warm_start=warm_start, baseline=baseline)
     from placement.cli.output import refuse_inputs, write_or_exit
 
     refuse_inputs(output, [instance])
@@ -168,12 +169,23 @@ def explain(
     baseline: Annotated[bool, typer.Option("--baseline", help="Diagnose the stay-put "
                         "baseline: which current placement breaks which rule, and which "
                         "unit caps, power, bandwidth or budgets they overrun together.")] = False,
+    solver: SolverOpt = Solver.highs,
+    time_limit: TimeLimitOpt = None,
+    gap: GapOpt = DEFAULT_GAP,
+    threads: ThreadsOpt = None,
     overrides: SetOpt = None,
 ) -> None:
-    """Per workload: surviving candidates per period, and the rules that excluded the rest."""
+    """Per workload: surviving candidates per period, and the rules that excluded the rest.
+    The solver options apply to --repair (its elastic solve)."""
     from placement.candidates import exclusions
     from placement.diagnose import exclusion_rows
 
+    options = solve_options(solver, time_limit, gap, threads, baseline=False)
+    if not repair and options != solve_options(baseline=False):
+        render.problems(err, "Invalid options", [Problem(
+            "--solver/--time-limit/--gap/--threads", "apply to the elastic solve of --repair; "
+            "without --repair, explain solves nothing")])
+        raise typer.Exit(Exit.USAGE)
     inst = _load(instance, overrides)
     if repair and baseline:
         render.problems(err, "Invalid options", [Problem(
@@ -182,7 +194,7 @@ def explain(
     if repair:
         from placement.cli.commands.repair import explain_repair
 
-        raise typer.Exit(explain_repair(inst, instance, as_json, overrides))
+        raise typer.Exit(explain_repair(inst, instance, as_json, overrides, options))
     if baseline:
         raise typer.Exit(_explain_baseline(inst, as_json))
     data = prepare(inst, presolve=False)
@@ -351,9 +363,17 @@ def _quiet_broken_pipe() -> None:
 
 
 def main() -> None:
-    """Console entry point: never a traceback for expected errors (PLACEMENT_DEBUG=1 shows one)."""
+    """Console entry point: never a traceback for expected errors (PLACEMENT_DEBUG=1 shows one).
+    SIGINT / SIGTERM stop the command (worker processes included) with exit 130 / 143."""
+    from placement.cli.signals import Interrupted, install
+
+    install()
     try:
         app()
+    except Interrupted as exc:
+        err.print(f"[bold red]Interrupted[/] by {exc}: stopped (worker processes ended; "
+                  "a file not yet written is left as it was).")
+        sys.exit(exc.exit_code)
     except BrokenPipeError:
         _quiet_broken_pipe()
     except PlacementError as exc:

@@ -8,16 +8,24 @@ from pydantic import Field
 
 from placement.schema.base import StrictModel
 
+DEFAULT_GAP = 1e-4
+MAX_THREADS = 256  # more makes HiGHS spend its time starting threads
+MAX_TIME_LIMIT = 1e6  # seconds per solve (11.6 days)
+
 
 class SolveOptions(StrictModel):
     """How to solve: which solver, when to stop, and whether to solve the baseline."""
 
     solver: Literal["highs", "cbc"] = Field("highs", description="HiGHS (default) or CBC.")
-    time_limit: float | None = Field(None, gt=0, description="Seconds per solve; none = no limit.")
-    gap: float = Field(
-        1e-4, ge=0, description="Relative MIP gap at which a plan counts as optimal."
+    time_limit: float | None = Field(
+        None, gt=0, le=MAX_TIME_LIMIT, description="Seconds per solve; none = no limit."
     )
-    threads: int | None = Field(None, ge=1, description="Solver threads; none = solver default.")
+    gap: float = Field(
+        DEFAULT_GAP, ge=0, le=1, description="Relative MIP gap at which a plan counts as optimal."
+    )
+    threads: int | None = Field(
+        None, ge=1, le=MAX_THREADS, description="Solver threads; none = solver default."
+    )
     baseline: bool = Field(True, description="Also solve the stay-put baseline.")
     warm_start: bool = Field(
         False,

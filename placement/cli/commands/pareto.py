@@ -13,8 +13,19 @@ from rich.table import Table
 from placement.cli import render
 from placement.cli.app import Exit, InstanceArg, SetOpt, _load, app, err, out
 from placement.cli.commands.risk import write_result
+from placement.cli.options import (
+    MAX_POINTS,
+    GapOpt,
+    SchedulerOpt,
+    Solver,
+    SolverOpt,
+    ThreadsOpt,
+    TimeLimitOpt,
+    WorkersOpt,
+    solve_options,
+)
 from placement.errors import Problem
-from placement.schema.options import SolveOptions
+from placement.schema.options import DEFAULT_GAP
 
 
 @app.command()
@@ -23,13 +34,14 @@ def pareto(
     versus: Annotated[str, typer.Option(
         help="Second objective: latency (demand-weighted mean, ms) or energy (kWh).")
     ] = "latency",
-    points: Annotated[int, typer.Option(min=2, help="Solves along the front (ends included).")
-                      ] = 8,
-    time_limit: Annotated[float | None, typer.Option(help="Seconds per solve.")] = None,
-    workers: Annotated[int | None, typer.Option(
-        min=1, help="Parallel solves (default: one per core).")] = None,
-    scheduler: Annotated[str | None, typer.Option(
-        help="Dask scheduler address tcp://HOST:PORT for the solves.")] = None,
+    points: Annotated[int, typer.Option(
+        min=2, max=MAX_POINTS, help="Solves along the front (ends included).")] = 8,
+    solver: SolverOpt = Solver.highs,
+    time_limit: TimeLimitOpt = None,
+    gap: GapOpt = DEFAULT_GAP,
+    threads: ThreadsOpt = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="Write the result JSON here ('-' for stdout).")] = None,
@@ -46,7 +58,7 @@ def pareto(
                         [Problem("--versus", f"must be latency or energy, not {versus!r}")])
         raise typer.Exit(Exit.USAGE)
     inst = _load(instance, overrides)
-    options = SolveOptions(time_limit=time_limit, baseline=False)
+    options = solve_options(solver, time_limit, gap, threads, baseline=False)
     with Progress(TextColumn("[bold]pareto[/] solves"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True) as bar:
         task = bar.add_task("solves", total=None)
@@ -57,7 +69,7 @@ def pareto(
         try:
             analysis = sweep(inst, versus, points, options, workers=workers,  # type: ignore[arg-type]
                              scheduler=scheduler, progress=progress)
-        except RuntimeError as exc:  # Dask not installed / unreachable
+        except (RuntimeError, OSError) as exc:  # Dask not installed / unreachable
             render.problems(err, "Cannot run the sweep", [Problem("--scheduler", str(exc))])
             raise typer.Exit(Exit.ERROR) from None
     r = analysis.result

@@ -22,14 +22,18 @@ def _path(override: str) -> str:
 
 
 def explain_repair(
-    inst: Instance, source: str, as_json: bool, overrides: list[str] | None = None
+    inst: Instance,
+    source: str,
+    as_json: bool,
+    overrides: list[str] | None = None,
+    options: SolveOptions | None = None,
 ) -> int:
     """Run the elastic mode, print its report; the exit code: 0 feasible as it is,
     4 infeasible (relaxations listed when there are), 1 the elastic solve failed."""
     from placement.analysis.repair import repair
 
     with err.status("elastic mode: looking for the smallest relaxations…"):
-        r = repair(inst, SolveOptions(baseline=False))
+        r = repair(inst, options or SolveOptions(baseline=False))
     if as_json:
         out.print_json(r.model_dump_json())
     else:

@@ -13,9 +13,23 @@ from rich.table import Table
 
 from placement.cli import render
 from placement.cli.app import Exit, InstanceArg, SetOpt, _load, app, err, out
+from placement.cli.options import (
+    MAX_RISK_SCENARIOS,
+    MAX_SAMPLES,
+    MAX_SEED,
+    GapOpt,
+    SchedulerOpt,
+    Solver,
+    SolverOpt,
+    ThreadsOpt,
+    TimeLimitOpt,
+    WorkersOpt,
+    bounded_float,
+    solve_options,
+)
 from placement.errors import InstanceError, PlanFormatError, Problem
 from placement.io import dumps_json, parse_text
-from placement.schema.options import SolveOptions
+from placement.schema.options import DEFAULT_GAP
 
 
 def write_result(doc: dict[str, Any], output: Path | None, as_json: bool) -> None:
@@ -60,22 +74,28 @@ def risk(
     plan_file: Annotated[Path | None, typer.Option(
         "--plan", help="Evaluate this plan JSON (default: solve for the recommended plan).")
     ] = None,
-    samples: Annotated[int, typer.Option(min=1, help="Monte Carlo samples.")] = 1000,
-    seed: Annotated[int, typer.Option(min=0, help="Random seed (same seed, same numbers).")] = 0,
-    level: Annotated[float, typer.Option(help="VaR/CVaR level in (0, 1).")] = 0.95,
+    samples: Annotated[int, typer.Option(
+        min=1, max=MAX_SAMPLES, help="Monte Carlo samples.")] = 1000,
+    seed: Annotated[int, typer.Option(
+        min=0, max=MAX_SEED, help="Random seed (same seed, same numbers).")] = 0,
+    level: Annotated[float, typer.Option(
+        parser=bounded_float(0, 1, low_open=True, high_open=True),
+        help="VaR/CVaR level in (0, 1).")] = 0.95,
     distributions: Annotated[Path | None, typer.Option(
         help="YAML/JSON file of distributions per multiplier (default: the built-in set).")
     ] = None,
     cvar_weight: Annotated[float | None, typer.Option(
-        "--cvar-weight", help="Solve the risk-averse plan with this weight on CVaR in [0, 1] "
+        "--cvar-weight", parser=bounded_float(0, 1),
+        help="Solve the risk-averse plan with this weight on CVaR in [0, 1] "
         "and compare it with the risk-neutral one.")] = None,
     scenarios: Annotated[int, typer.Option(
-        min=1, help="Sampled scenarios in the risk-averse MILP.")] = 20,
-    time_limit: Annotated[float | None, typer.Option(help="Seconds per solve.")] = None,
-    workers: Annotated[int | None, typer.Option(
-        min=1, help="Parallel solves (--cvar-weight; default: one per core).")] = None,
-    scheduler: Annotated[str | None, typer.Option(
-        help="Dask scheduler address tcp://HOST:PORT for the solves.")] = None,
+        min=1, max=MAX_RISK_SCENARIOS, help="Sampled scenarios in the risk-averse MILP.")] = 20,
+    solver: SolverOpt = Solver.highs,
+    time_limit: TimeLimitOpt = None,
+    gap: GapOpt = DEFAULT_GAP,
+    threads: ThreadsOpt = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="Write the result JSON here ('-' for stdout).")] = None,
@@ -88,10 +108,10 @@ def risk(
     refuse_inputs(output, [instance, plan_file])
     from placement.analysis import risk as rk
 
+    options = solve_options(solver, time_limit, gap, threads)
     inst = _load(instance, overrides)
     try:
         dists = rk.load_distributions(distributions) if distributions else None
-        options = SolveOptions(time_limit=time_limit)
     except InstanceError as exc:
         render.problems(err, f"Invalid distributions file {distributions}", exc.problems)
         raise typer.Exit(Exit.INVALID) from None
@@ -111,7 +131,7 @@ def risk(
             averse = rk.risk_averse(inst, cvar_weight, scenarios=scenarios, level=level,
                                     samples=samples, seed=seed, distributions=dists,
                                     options=options, workers=workers, scheduler=scheduler)
-        except RuntimeError as exc:  # Dask not installed / unreachable
+        except (RuntimeError, OSError) as exc:  # Dask not installed / unreachable
             render.problems(err, "Cannot run the solves", [Problem("--scheduler", str(exc))])
             raise typer.Exit(Exit.ERROR) from None
         if not as_json:

@@ -25,35 +25,27 @@ from rich.table import Table
 from placement.analysis.results import ScenariosResult
 from placement.cli import render
 from placement.cli.app import Exit, InstanceArg, SetOpt, _load, app, err, out
+from placement.cli.options import (
+    GapOpt,
+    SchedulerOpt,
+    Solver,
+    SolverOpt,
+    ThreadsOpt,
+    TimeLimitOpt,
+    WorkersOpt,
+    solve_options,
+)
 from placement.errors import InstanceError, PlacementError, Problem
 from placement.io import dumps_json
-from placement.schema.options import SolveOptions
+from placement.schema.options import DEFAULT_GAP
 
 T = TypeVar("T")
 
 # --------------------------------------------------------------------------- shared options
 
-WorkersOpt = Annotated[int | None, typer.Option(
-    min=1, help="Parallel solves on this machine (default: one per core).")]
-SchedulerOpt = Annotated[str | None, typer.Option(
-    help="Run the solves on this Dask scheduler "
-         "(tcp://HOST:PORT; needs placement\\[distributed]).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 OutputOpt = Annotated[Path | None, typer.Option(
     "-o", "--output", help="Write the result JSON here ('-' for stdout).")]
-TimeLimitOpt = Annotated[float | None, typer.Option(help="Seconds per solve.")]
-GapOpt = Annotated[float, typer.Option(help="Relative MIP gap counted as optimal.")]
-
-
-def sweep_solve_options(time_limit: float | None, gap: float) -> SolveOptions:
-    """SolveOptions of a sweep (one solver thread per worker); exit 2 on bad values."""
-    try:
-        return SolveOptions.model_validate({"time_limit": time_limit, "gap": gap, "threads": 1})
-    except Exception as exc:  # pydantic ValidationError
-        from placement.validate import schema_problems
-
-        render.problems(err, "Invalid options", schema_problems(exc))  # type: ignore[arg-type]
-        raise typer.Exit(Exit.USAGE) from None
 
 
 @contextmanager
@@ -175,8 +167,10 @@ def scenarios(
     output: OutputOpt = None,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
+    solver: SolverOpt = Solver.highs,
     time_limit: TimeLimitOpt = None,
-    gap: GapOpt = 1e-4,
+    gap: GapOpt = DEFAULT_GAP,
+    threads: ThreadsOpt = None,
     overrides: SetOpt = None,
 ) -> None:
     """Solve each scenario (multipliers and overrides) with its own baseline, in parallel;
@@ -186,7 +180,7 @@ def scenarios(
     refuse_inputs(output, [instance])
     from placement.analysis.scenarios import load_scenarios, run_scenarios
 
-    options = sweep_solve_options(time_limit, gap)
+    options = solve_options(solver, time_limit, gap, threads)
     inst = _load(instance, overrides)
     try:
         sset = load_scenarios(scenarios_file)

@@ -12,20 +12,27 @@ from placement.analysis.results import MULTIPLIER_KEYS, SensitivityResult
 from placement.cli import render
 from placement.cli.app import Exit, InstanceArg, SetOpt, _load, app, err, out
 from placement.cli.commands.scenarios import (
-    GapOpt,
     JsonOpt,
     OutputOpt,
-    SchedulerOpt,
-    TimeLimitOpt,
-    WorkersOpt,
     quiet_tables,
     run_sweep,
     signed,
-    sweep_solve_options,
     whole,
     write_result,
 )
-from placement.errors import InstanceError, Problem
+from placement.cli.options import (
+    GapOpt,
+    SchedulerOpt,
+    Solver,
+    SolverOpt,
+    ThreadsOpt,
+    TimeLimitOpt,
+    WorkersOpt,
+    bounded_float,
+    solve_options,
+)
+from placement.errors import InstanceError
+from placement.schema.options import DEFAULT_GAP
 
 ParametersOpt = Annotated[str | None, typer.Option(
     help=f"Comma-separated multipliers to vary (default: all of {','.join(MULTIPLIER_KEYS)}).")]
@@ -80,14 +87,18 @@ def render_tornado(res: SensitivityResult, currency: str) -> Table:
 def sensitivity(
     instance: InstanceArg,
     delta: Annotated[float, typer.Option(
-        help="The one-at-a-time swing: each multiplier at 1-delta and 1+delta.")] = 0.2,
+        parser=bounded_float(0, 1, low_open=True), metavar="D",
+        help="The one-at-a-time swing, in (0, 1]: each multiplier at 1-delta and 1+delta.")
+    ] = 0.2,
     parameters: ParametersOpt = None,
     as_json: JsonOpt = False,
     output: OutputOpt = None,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
+    solver: SolverOpt = Solver.highs,
     time_limit: TimeLimitOpt = None,
-    gap: GapOpt = 1e-4,
+    gap: GapOpt = DEFAULT_GAP,
+    threads: ThreadsOpt = None,
     overrides: SetOpt = None,
 ) -> None:
     """Tornado data: the NPV with each cost multiplier (and demand) at ±delta, one at a
@@ -97,12 +108,8 @@ def sensitivity(
     refuse_inputs(output, [instance])
     from placement.analysis.sensitivity import run_sensitivity
 
-    if not 0 < delta <= 1:
-        render.problems(err, "Invalid options",
-                        [Problem("--delta", f"must be in (0, 1], got {delta}")])
-        raise typer.Exit(Exit.USAGE)
     params = parse_parameters(parameters)
-    options = sweep_solve_options(time_limit, gap)
+    options = solve_options(solver, time_limit, gap, threads)
     inst = _load(instance, overrides)
     n = 2 * len(params or MULTIPLIER_KEYS) + 1
     res = run_sweep(f"{n} solves", lambda update: run_sensitivity(

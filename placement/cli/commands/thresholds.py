@@ -7,35 +7,44 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from placement.analysis.limits import MAX_HIGH, MIN_TOLERANCE
 from placement.analysis.results import MULTIPLIER_KEYS, ThresholdsResult
 from placement.cli import render
 from placement.cli.app import Exit, InstanceArg, SetOpt, _load, app, err, out
 from placement.cli.commands.scenarios import (
-    GapOpt,
     JsonOpt,
     OutputOpt,
-    SchedulerOpt,
-    TimeLimitOpt,
-    WorkersOpt,
     quiet_tables,
     run_sweep,
-    sweep_solve_options,
     write_result,
 )
 from placement.cli.commands.sensitivity import parse_parameters
+from placement.cli.options import (
+    GapOpt,
+    SchedulerOpt,
+    Solver,
+    SolverOpt,
+    ThreadsOpt,
+    TimeLimitOpt,
+    WorkersOpt,
+    bounded_float,
+    solve_options,
+)
 from placement.errors import Problem
+from placement.schema.options import DEFAULT_GAP
 
 
 def parse_range(text: str) -> tuple[float, float]:
-    """``0.2,3`` → (0.2, 3.0); exit 2 unless 0 <= low < 1 < high."""
+    """``0.2,3`` → (0.2, 3.0); exit 2 unless 0 <= low < 1 < high <= MAX_HIGH."""
     try:
         lo_text, hi_text = text.split(",")
         lo, hi = float(lo_text), float(hi_text)
-        if not (0 <= lo < 1 < hi and hi != float("inf")):
+        if not (0 <= lo < 1 < hi <= MAX_HIGH):  # NaN fails every comparison
             raise ValueError
     except ValueError:
         render.problems(err, "Invalid options", [Problem(
-            "--range", f"expected LOW,HIGH with 0 <= LOW < 1 < HIGH, got {text!r}")])
+            "--range", f"expected LOW,HIGH with 0 <= LOW < 1 < HIGH <= {MAX_HIGH:g}, "
+                       f"got {text!r}")])
         raise typer.Exit(Exit.USAGE) from None
     return lo, hi
 
@@ -56,15 +65,20 @@ def thresholds(
         help="The multiplier to move (comma-separated for several): "
              f"{', '.join(MULTIPLIER_KEYS)}.")],
     search_range: Annotated[str, typer.Option(
-        "--range", help="LOW,HIGH multipliers to search, around 1.0 (today).")] = "0.2,3",
+        "--range", help="LOW,HIGH multipliers to search, around 1.0 (today): "
+        f"0 <= LOW < 1 < HIGH <= {MAX_HIGH:g}.")] = "0.2,3",
     tolerance: Annotated[float, typer.Option(
-        help="Stop bisecting when the bracket is this narrow (in multiplier units).")] = 0.01,
+        parser=bounded_float(MIN_TOLERANCE, 1),
+        help=f"Stop bisecting when the bracket is this narrow (in multiplier units), in "
+             f"[{MIN_TOLERANCE:g}, 1].")] = 0.01,
     as_json: JsonOpt = False,
     output: OutputOpt = None,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
+    solver: SolverOpt = Solver.highs,
     time_limit: TimeLimitOpt = None,
-    gap: GapOpt = 1e-4,
+    gap: GapOpt = DEFAULT_GAP,
+    threads: ThreadsOpt = None,
     overrides: SetOpt = None,
 ) -> None:
     """Decision thresholds: bisect a multiplier down and up from today's figures for the
@@ -77,11 +91,7 @@ def thresholds(
     params = parse_parameters(parameter)
     assert params is not None
     lo, hi = parse_range(search_range)
-    if not tolerance > 0:
-        render.problems(err, "Invalid options",
-                        [Problem("--tolerance", f"must be > 0, got {tolerance}")])
-        raise typer.Exit(Exit.USAGE)
-    options = sweep_solve_options(time_limit, gap)
+    options = solve_options(solver, time_limit, gap, threads)
     inst = _load(instance, overrides)
     res = run_sweep("bisection", lambda update: run_thresholds(
         inst, params, search_range=(lo, hi), tolerance=tolerance, options=options,

@@ -1,0 +1,19 @@
+"""The bounds of the analyses' sizes, shared by the library (which refuses values outside
+them) and the CLI (which refuses them while parsing the command line): no argument makes
+an analysis run for ever or allocate without bound."""
+
+from __future__ import annotations
+
+MAX_POINTS = 200  # solves along a Pareto front
+MAX_SAMPLES = 1_000_000  # Monte Carlo draws (risk): ~0.5 GB and a 40 MB result at most
+MAX_RISK_SCENARIOS = 1000  # sampled scenarios in the risk-averse MILP
+MAX_WORKERS = 256  # parallel solves on this machine
+MAX_SEED = 2**32 - 1
+
+#: thresholds: the searched range's upper end, at most this multiplier of today's figures
+MAX_HIGH = 100.0
+#: thresholds: the narrowest bracket a bisection aims for (multiplier units)
+MIN_TOLERANCE = 1e-6
+#: thresholds: bisection rounds at most, whatever the range and tolerance (a bracket of
+#: 100 shrinks below 1e-6 in 27); a bracket floating point cannot split also stops
+MAX_ROUNDS = 60
