@@ -54,7 +54,7 @@ def test_a_late_child_is_killed_and_the_next_call_starts_another(model: tuple) -
 def test_an_isolated_search_improves_the_plan_and_keeps_it_a_solution(model: tuple) -> None:
     arrays, layout, start = model
     best, stats = lns.search(arrays, layout, start, time.perf_counter() + 3.0, isolate=True)
-    assert stats.rounds > 0 and stats.killed == 0
+    assert stats.rounds > 0  # a child late under load is killed and replaced: not a failure
     assert arrays.violation(best) <= lns.FEASIBILITY_TOLERANCE
     assert arrays.objective(best) <= arrays.objective(start) + 1e-6
 
