@@ -66,7 +66,8 @@ class _Outcome:
             self.model = build(data)
         self.periods: list[PlanPeriod] = []
         self.costs: list[dict[str, float]] = []
-        self.residual = self.npv = None
+        self.residual: float | None = None
+        self.npv: float | None = None
         self.cumulative: list[float] | None = None
         if solve:
             self.run(_within(options, started))
