@@ -488,7 +488,12 @@ def _solve_highs(
             0.0,
             solver.solution_objective,
             message="the model is too large for the MIP within the time limit: the plan is the "
-            "neighbourhood search's, the bound the LP relaxation's by column generation",
+            "neighbourhood search's"
+            + (
+                ", with no bound found in the time limit"
+                if solver.bound is None
+                else ", the bound a Lagrangian bound of the LP relaxation by column generation"
+            ),
         )
     else:
         result = _highs_outcome(m.problem.solverModel, bool(m.data.cands))
