@@ -109,7 +109,7 @@ def column_generation(
     deadline: float,
     threads: int | None = None,
     on_bound: Callable[[float], None] | None = None,
-) -> float | None:
+) -> float:
     """The best L(y) of the first guess and the rounds (module docstring) until
     ``time.perf_counter()`` reaches ``deadline`` (no round starts with less time left than
     the last one took); ``x`` is a plan whose candidates start in the restricted
@@ -121,7 +121,7 @@ def column_generation(
     # the first guess's own bound (no LP solved: a few sparse products), so that a bound is
     # known however soon the time is up
     repriced, _ = lagrangian(arrays, reprice_assignment(arrays, guess, rc, layout.x_assign_row))
-    best: float | None = max(first, repriced)
+    best = max(first, repriced)
     if on_bound is not None:
         on_bound(best)
     included[_cheapest(is_x, rc, layout.x_assign_row, PER_ROW)] = True
@@ -146,7 +146,7 @@ def column_generation(
         value, rc = lagrangian(arrays, y)
         repriced, _ = lagrangian(arrays, reprice_assignment(arrays, y, rc, layout.x_assign_row))
         value = max(value, repriced)
-        if best is None or value > best:
+        if value > best:
             best = value
             if on_bound is not None:
                 on_bound(best)
