@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from placement import accounting, budget
-from placement.budget import Clock
+from placement.budget import Clock, Interrupt
 from placement.data import ProblemData, prepare
 from placement.diagnose import JOINT_MESSAGE, frozen_in_pilot, short_of_candidates
 from placement.heuristic import start_candidates
@@ -45,6 +45,7 @@ class _Outcome:
         baseline: bool = False,
         started: float | None = None,
         solve: bool = True,
+        interrupt: Interrupt | None = None,
     ) -> None:
         self.data, self.options = data, options
         self.model: Milp | None = None
@@ -63,7 +64,7 @@ class _Outcome:
         else:
             searched = uses_search(options, len(data.cands))
             self.start = start_candidates(data) if options.warm_start or searched else None
-            self.model = build(data)
+            self.model = build(data, interrupt=interrupt) if interrupt else build(data)
         self.periods: list[PlanPeriod] = []
         self.costs: list[dict[str, float]] = []
         self.residual: float | None = None
@@ -145,31 +146,77 @@ def solve(
     clock_started = clock() if started is None else started
     limit = budget.Budget(options.time_limit, clock, clock_started)
     inst = load_instance(instance)
-    data = prepare(inst, options.formulation)
-    main = _Outcome(data, options, solve=False)
-    base = None
-    if options.baseline:
-        pinned = any(w.current for w in inst.workloads)
-        base = _Outcome(data.pinned(), options, baseline=True, solve=False) if pinned else main
+    timed = options.time_limit is not None
+    try:
+        main, base = _prepared(inst, options, limit if timed else None)
+    except budget.TimeUp as exc:
+        return _out_of_time(inst, options, exc.phase, limit)
     separate = base is not None and base is not main
     listed = sum(w.replicas for w in inst.workloads) * len(inst.horizon.periods)
     reserved = budget.reserve(listed * (2 if separate else 1))
-    if options.time_limit is None:
+    if not timed:
         if separate:
             assert base is not None
             base.run(options)
         main.run(options)
     else:
-        if separate:
-            assert base is not None
-            seconds = budget.baseline_seconds(limit.left(), main.size, base.size, reserved)
-            base.run(_limited(options, seconds))
+        try:
+            if separate:
+                assert base is not None
+                limit.interrupt("before the baseline's solver started")()
+                seconds = budget.baseline_seconds(limit.left(), main.size, base.size, reserved)
+                base.run(_limited(options, seconds))
+            limit.interrupt("before the plan's solver started")()
+        except budget.TimeUp as exc:
+            return _out_of_time(inst, options, exc.phase, limit)
         main.run(_limited(options, budget.plan_seconds(limit.left(), reserved)))
     main.account()
     if separate:
         assert base is not None
         base.account()
     return checked(inst, _assemble(inst, options, main, base))
+
+
+def _prepared(
+    inst: Instance, options: SolveOptions, limit: budget.Budget | None
+) -> tuple[_Outcome, _Outcome | None]:
+    """The plan's and the baseline's models, built (the baseline None without
+    ``options.baseline``; the plan's own when no workload is pinned); with ``limit``, the
+    loading, the candidates and each constraint family are checked against it."""
+    check = None if limit is None else limit.interrupt
+    if check is not None:
+        check("loading the instance")()
+    data = prepare(inst, options.formulation, interrupt=check and check("the candidates"))
+    main = _Outcome(data, options, solve=False, interrupt=check and check("building the model"))
+    base = None
+    if options.baseline:
+        pinned = any(w.current for w in inst.workloads)
+        base = (
+            _Outcome(
+                data.pinned(),
+                options,
+                baseline=True,
+                solve=False,
+                interrupt=check and check("building the baseline's model"),
+            )
+            if pinned
+            else main
+        )
+    return main, base
+
+
+def _out_of_time(inst: Instance, options: SolveOptions, phase: str, limit: budget.Budget) -> Plan:
+    """The plan of a solve whose time limit ran out before any plan existed."""
+    return Plan(
+        instance=inst.name,
+        currency=inst.currency,
+        status="error",
+        termination="time_limit",
+        message=f"no plan: the time limit of {options.time_limit:g} s was reached {phase} "
+        f"(after {limit.elapsed():.1f} s)",
+        solver=_solver_name(options),
+        options=options.model_dump(exclude={"baseline", "formulation"}),
+    )
 
 
 #: How many of a rejected plan's violations its message quotes.

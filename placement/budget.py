@@ -14,10 +14,14 @@ they run; the solvers get what they leave:
    ``BASELINE_MAX_SHARE``;
 3. the plan's solver gets everything left after the baseline, minus the reserve.
 
-Each solver run gets at least ``MIN_SOLVER_SECONDS`` whatever is left, so a limit already
-spent before the solvers start is overrun by at most two of those plus the reserve's
-estimate error. Everything here reads time through an injectable clock (tests use a fake
-one).
+The candidates are checked against the clock every few hundred workloads and the models
+between constraint families: a limit reached there (or already while loading) ends the
+solve at once with status ``error``, termination ``time_limit`` and no plan (exit code 5),
+as does a limit reached before a solver starts. A solver run that starts gets at least
+``MIN_SOLVER_SECONDS``, so the command may overrun by up to two of those, plus the
+reserve's estimate error, plus what cannot be interrupted: parsing the file, one
+constraint family, the greedy warm start, the hand-over to HiGHS. Everything here reads
+time through an injectable clock (tests use a fake one).
 """
 
 from __future__ import annotations
@@ -43,6 +47,17 @@ RESERVE_PER_ASSIGNMENT = 20e-6
 RESERVE_SAFETY = 1.5
 
 
+class TimeUp(Exception):
+    """The time limit ran out in a phase that has no plan to show for it yet."""
+
+    def __init__(self, phase: str) -> None:
+        super().__init__(phase)
+        self.phase = phase
+
+
+Interrupt = Callable[[], None]
+
+
 @dataclass
 class Budget:
     """A time limit (None: none) counted from ``started`` on ``clock``."""
@@ -61,6 +76,16 @@ class Budget:
     def left(self) -> float:
         """Seconds left of the limit (negative once overrun; infinite without a limit)."""
         return math.inf if self.limit is None else self.limit - self.elapsed()
+
+    def interrupt(self, phase: str) -> Interrupt:
+        """A check for a long phase to call now and then: raises TimeUp(phase) once the
+        limit is reached."""
+
+        def check() -> None:
+            if self.left() <= 0:
+                raise TimeUp(phase)
+
+        return check
 
     def deadline(self) -> float:
         """The clock's reading at which the limit is reached (infinite without one)."""

@@ -15,7 +15,7 @@ variants (``undominated``); ``explain`` and ``exclusions`` list every feasible p
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -39,6 +39,8 @@ RULES = (
     "bandwidth",
 )
 EPS = 1e-9
+#: ``feasible_candidates`` calls its ``interrupt`` every this many workloads.
+CHECK_EVERY = 256
 
 
 class Candidate(NamedTuple):
@@ -177,7 +179,11 @@ def _site_excluded(lk: Lookup, routes: Routes, w: str, s: str, fastest_ms: float
 
 
 def feasible_candidates(
-    lk: Lookup, routes: Routes, period_rules: bool = True, presolve: bool = False
+    lk: Lookup,
+    routes: Routes,
+    period_rules: bool = True,
+    presolve: bool = False,
+    interrupt: Callable[[], None] | None = None,
 ) -> list[Candidate]:
     """All feasible candidates, sorted by (workload, period, site, hardware, variant);
     ``period_rules=False`` keeps the spec's rules only (the plain formulation);
@@ -187,13 +193,16 @@ def feasible_candidates(
     in bulk: the period-independent rules depend on a workload only through its origin,
     model, min_quality, allowed_kinds, residency and latency SLO, so they are worked out
     once per such signature over arrays (``_Options``), and each workload only checks the
-    per-period rules of what survives (100,000 workloads: seconds, not minutes)."""
+    per-period rules of what survives. ``interrupt`` (optional) is called every
+    CHECK_EVERY workloads: it may raise to stop (a time limit)."""
     mu = lk.inst.policy.max_utilization
     options: dict[tuple[str, str], _Options] = {}
     kept: dict[tuple[object, ...], list[int]] = {}
     out: list[Candidate] = []
     n_periods = len(lk.periods)
-    for w in sorted(lk.workloads):
+    for n, w in enumerate(sorted(lk.workloads)):
+        if interrupt is not None and n % CHECK_EVERY == 0:
+            interrupt()
         wl = lk.workloads[w]
         pair = (wl.origin, wl.model)
         table = options.get(pair)

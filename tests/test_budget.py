@@ -95,9 +95,9 @@ def test_api_solve_shares_the_limit_from_the_callers_start(
     seen: list[float] = []
     real_build, real_solve = api.build, api.solve_milp
 
-    def slow_build(data: Any) -> Any:
+    def slow_build(data: Any, **kw: Any) -> Any:
         clock.spend(4.0)
-        return real_build(data)
+        return real_build(data, **kw)
 
     def spy(m: Any, options: SolveOptions, **kw: Any) -> Any:
         assert options.time_limit is not None

@@ -62,9 +62,9 @@ def test_time_limit_counts_the_model_build(monkeypatch: pytest.MonkeyPatch) -> N
     seen: list[float | None] = []
     real_build, real_solve = api.build, api.solve_milp
 
-    def slow_build(data: Any) -> Any:
+    def slow_build(data: Any, **kw: Any) -> Any:
         time.sleep(1.5)
-        return real_build(data)
+        return real_build(data, **kw)
 
     def spy(m: Any, options: SolveOptions, **kw: Any) -> Any:
         seen.append(options.time_limit)
