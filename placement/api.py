@@ -206,16 +206,32 @@ def _prepared(
 
 
 def _out_of_time(inst: Instance, options: SolveOptions, phase: str, limit: budget.Budget) -> Plan:
-    """The plan of a solve whose time limit ran out before any plan existed."""
+    """The plan of a solve whose time limit ran out before any plan existed (with the
+    baseline, when asked for, unsolved alike)."""
+    message = (
+        f"no plan: the time limit of {options.time_limit:g} s was reached {phase} "
+        f"(after {limit.elapsed():.1f} s)"
+    )
+    baseline = None
+    if options.baseline:
+        baseline = BaselineResult(
+            status="error",
+            npv=None,
+            savings=None,
+            break_even_month=None,
+            solver=_solver_name(options),
+            solve_seconds=0.0,
+            message=message,
+        )
     return Plan(
         instance=inst.name,
         currency=inst.currency,
         status="error",
         termination="time_limit",
-        message=f"no plan: the time limit of {options.time_limit:g} s was reached {phase} "
-        f"(after {limit.elapsed():.1f} s)",
+        message=message,
         solver=_solver_name(options),
         options=options.model_dump(exclude={"baseline", "formulation"}),
+        baseline=baseline,
     )
 
 
