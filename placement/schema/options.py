@@ -13,7 +13,12 @@ class SolveOptions(StrictModel):
     """How to solve: which solver, when to stop, and whether to solve the baseline."""
 
     solver: Literal["highs", "cbc"] = Field("highs", description="HiGHS (default) or CBC.")
-    time_limit: float | None = Field(None, gt=0, description="Seconds per solve; none = no limit.")
+    time_limit: float | None = Field(
+        None,
+        gt=0,
+        description="Seconds: for api.solve the whole solve, baseline included (docs/cli.md); "
+        "for the analyses, each of their solves; none = no limit.",
+    )
     gap: float = Field(
         1e-4, ge=0, description="Relative MIP gap at which a plan counts as optimal."
     )
