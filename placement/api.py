@@ -185,9 +185,11 @@ def _prepared(
     loading, the candidates and each constraint family are checked against it."""
     check = None if limit is None else limit.interrupt
     if check is not None:
-        check("loading the instance")()
-    data = prepare(inst, options.formulation, interrupt=check and check("the candidates"))
-    main = _Outcome(data, options, solve=False, interrupt=check and check("building the model"))
+        check("while loading the instance")()
+    making = check and check("while making the candidates")
+    data = prepare(inst, options.formulation, interrupt=making)
+    building = check and check("while building the model")
+    main = _Outcome(data, options, solve=False, interrupt=building)
     base = None
     if options.baseline:
         pinned = any(w.current for w in inst.workloads)
@@ -197,7 +199,7 @@ def _prepared(
                 options,
                 baseline=True,
                 solve=False,
-                interrupt=check and check("building the baseline's model"),
+                interrupt=check and check("while building the baseline's model"),
             )
             if pinned
             else main
