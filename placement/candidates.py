@@ -15,12 +15,16 @@ variants (``undominated``); ``explain`` and ``exclusions`` list every feasible p
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
 
 from placement import costs
 from placement.lookup import Lookup
 from placement.network import Routes
+from placement.schema import Workload
 
 RULES = (
     "offer",
@@ -35,11 +39,13 @@ RULES = (
     "bandwidth",
 )
 EPS = 1e-9
+#: ``feasible_candidates`` calls its ``interrupt`` every this many workloads.
+CHECK_EVERY = 256
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A feasible placement of one replica of a workload in one period."""
+class Candidate(NamedTuple):
+    """A feasible placement of one replica of a workload in one period (a named tuple:
+    immutable, and made in a fraction of a frozen dataclass's time; there are millions)."""
 
     workload: str
     site: str
@@ -173,34 +179,181 @@ def _site_excluded(lk: Lookup, routes: Routes, w: str, s: str, fastest_ms: float
 
 
 def feasible_candidates(
-    lk: Lookup, routes: Routes, period_rules: bool = True, presolve: bool = False
+    lk: Lookup,
+    routes: Routes,
+    period_rules: bool = True,
+    presolve: bool = False,
+    interrupt: Callable[[], None] | None = None,
 ) -> list[Candidate]:
     """All feasible candidates, sorted by (workload, period, site, hardware, variant);
     ``period_rules=False`` keeps the spec's rules only (the plain formulation);
-    ``presolve=True`` drops dominated variants (``undominated``)."""
-    out = []
-    fastest: dict[str, float] = {}
-    for (model, _, _), prof in lk.profiles.items():
-        fastest[model] = min(fastest.get(model, float("inf")), prof.latency_ms)
-    for w in sorted(lk.workloads):
-        model = lk.workloads[w].model
-        for s in sorted(lk.sites):
-            if model not in fastest or _site_excluded(lk, routes, w, s, fastest[model]):
-                continue
-            for h in lk.offers_at[s]:
-                ok = [
-                    v
-                    for v in lk.model_variants[model]
-                    if not static_failures(lk, routes, w, s, h, v)
-                ]
-                for v in undominated(lk, w, s, h, ok) if presolve else ok:
-                    out += [
-                        c
-                        for c in _every_period(lk, routes, w, s, h, v)
-                        if not period_rules or not period_failures(lk, routes, c)
-                    ]
-    out.sort(key=lambda c: (c.workload, c.period, c.site, c.hardware, c.variant))
+    ``presolve=True`` drops dominated variants (``undominated``).
+
+    The same rules as ``static_failures``, ``undominated`` and ``period_failures``, applied
+    in bulk: the period-independent rules depend on a workload only through its origin,
+    model, min_quality, allowed_kinds, residency and latency SLO, so they are worked out
+    once per such signature over arrays (``_Options``), and each workload only checks the
+    per-period rules of what survives. ``interrupt`` (optional) is called every
+    CHECK_EVERY workloads: it may raise to stop (a time limit)."""
+    mu = lk.inst.policy.max_utilization
+    options: dict[tuple[str, str], _Options] = {}
+    kept: dict[tuple[object, ...], list[int]] = {}
+    out: list[Candidate] = []
+    n_periods = len(lk.periods)
+    for n, w in enumerate(sorted(lk.workloads)):
+        if interrupt is not None and n % CHECK_EVERY == 0:
+            interrupt()
+        wl = lk.workloads[w]
+        pair = (wl.origin, wl.model)
+        table = options.get(pair)
+        if table is None:
+            table = options[pair] = _Options.of(lk, routes, wl.origin, wl.model)
+        signature = (
+            pair,
+            wl.min_quality,
+            None if wl.allowed_kinds is None else tuple(sorted(set(wl.allowed_kinds))),
+            tuple(sorted(set(wl.residency))) if wl.residency else None,
+            wl.latency_slo_ms,
+        )
+        survivors = kept.get(signature)
+        if survivors is None:
+            ok, best = table.feasible(wl)
+            survivors = kept[signature] = np.flatnonzero(best if presolve else ok).tolist()
+            kept[(signature, "ok")] = np.flatnonzero(ok).tolist()
+        if presolve and wl.current:
+            pinned = {(q.site, q.hardware, q.variant) for q in wl.current}
+            extra = [i for i in kept[(signature, "ok")] if table.keys[i] in pinned]
+            if extra:
+                survivors = sorted(set(survivors) | set(extra))
+        per_period: list[list[Candidate]] = [[] for _ in range(n_periods)]
+        keys, rps, links, latency = table.keys, table.rps, table.links, table.latency_list
+        for p, demand in enumerate(lk.demand[w]):
+            carried = costs.carried_load(demand, wl.replicas)
+            traffic = costs.replica_traffic_mbps(demand, wl.replicas, wl.request_kb, wl.response_kb)
+            row = per_period[p]
+            most, widest = table.limits(lk, mu, p)
+            for i in survivors:
+                load = carried / rps[i]
+                if period_rules and (load > most[i] or traffic > widest[i]):
+                    continue
+                site, hw, variant = keys[i]
+                row.append(
+                    Candidate(
+                        w, site, hw, variant, p, carried, load, traffic, links[i], latency[i]
+                    )
+                )
+        for row in per_period:
+            out += row
     return out
+
+
+@dataclass
+class _Options:
+    """Every (site, offered hardware, variant) of one (origin, model) that no workload rule
+    can exclude alone (offer, profile, connectivity, memory), sorted, as arrays; and which
+    of them another dominates at the same (site, hardware) (``_dominates``)."""
+
+    keys: list[tuple[str, str, str]]
+    rps: list[float]
+    links: list[tuple[str, ...]]
+    latency_list: list[float]
+    bandwidth: list[float]  # the least bandwidth on the route (inf: none capped)
+    latency: np.ndarray
+    quality: np.ndarray
+    kind: np.ndarray  # the site's kind, as its number in ``codes``
+    jurisdiction: np.ndarray  # the site's jurisdiction's number (-1: none, fails every list)
+    dominated: np.ndarray  # (option, a dominator at its site and hardware) pairs
+    dominator: np.ndarray
+    codes: dict[str, int]
+    _limits: dict[int, tuple[list[float], list[float]]] = field(default_factory=dict)
+
+    def limits(self, lk: Lookup, mu: float, p: int) -> tuple[list[float], list[float]]:
+        """Per option in period p: the most load (``period_failures``' capacity rule: mu x
+        max units + EPS) and the most traffic (its bandwidth rule: least bandwidth + EPS)."""
+        if p not in self._limits:
+            most = [mu * lk.max_units(s, h, p) + EPS for s, h, _ in self.keys]
+            self._limits[p] = (most, [b + EPS for b in self.bandwidth])
+        return self._limits[p]
+
+    @classmethod
+    def of(cls, lk: Lookup, routes: Routes, origin: str, model: str) -> _Options:
+        keys: list[tuple[str, str, str]] = []
+        rps: list[float] = []
+        links: list[tuple[str, ...]] = []
+        lat: list[float] = []
+        bw: list[float] = []
+        quality: list[float] = []
+        kind: list[int] = []
+        juris: list[int] = []
+        dominated: list[int] = []
+        dominator: list[int] = []
+        codes: dict[str, int] = {}
+        for s in sorted(lk.sites):
+            site = lk.sites[s]
+            route = routes.get(origin, site.node_id)
+            if route is None:
+                continue
+            capped = [b for b in (routes.bandwidth_mbps[k] for k in route.links) if b is not None]
+            least = min(capped) if capped else math.inf
+            for h in lk.offers_at[s]:
+                hw = lk.hardware[h]
+                group = len(keys)
+                for v in lk.model_variants.get(model, []):
+                    profile = lk.profiles.get((model, v, h))
+                    variant = lk.variants[(model, v)]
+                    if profile is None or variant.memory_gb > hw.memory_gb + EPS:
+                        continue
+                    keys.append((s, h, v))
+                    rps.append(profile.rps)
+                    links.append(route.links)
+                    lat.append(2 * route.latency_ms + profile.latency_ms)
+                    bw.append(least)
+                    quality.append(variant.quality)
+                    kind.append(codes.setdefault(site.kind, len(codes)))
+                    where = site.jurisdiction
+                    juris.append(-1 if where is None else codes.setdefault(where, len(codes)))
+                for i in range(group, len(keys)):
+                    for j in range(group, len(keys)):
+                        if i != j and _dominates_profile(lk, model, h, keys[j][2], keys[i][2]):
+                            dominated.append(i)
+                            dominator.append(j)
+        return cls(
+            keys,
+            rps,
+            links,
+            lat,
+            bw,
+            np.array(lat, np.float64),
+            np.array(quality, np.float64),
+            np.array(kind, np.int64),
+            np.array(juris, np.int64),
+            np.array(dominated, np.int64),
+            np.array(dominator, np.int64),
+            codes,
+        )
+
+    def feasible(self, wl: Workload) -> tuple[np.ndarray, np.ndarray]:
+        """The options that break no rule of ``static_failures`` for ``wl``, and those of
+        them no other one of them dominates (``undominated``, before ``current``)."""
+        ok = (self.quality >= wl.min_quality - EPS) & (self.latency <= wl.latency_slo_ms + EPS)
+        if wl.allowed_kinds is not None:
+            ok &= np.isin(self.kind, self._numbers(wl.allowed_kinds))
+        if wl.residency:
+            ok &= np.isin(self.jurisdiction, self._numbers(wl.residency))
+        beaten = np.zeros(len(ok), bool)
+        beaten[self.dominated[ok[self.dominator]]] = True
+        return ok, ok & ~beaten
+
+    def _numbers(self, names: Sequence[str]) -> np.ndarray:
+        return np.array([self.codes[n] for n in names if n in self.codes], np.int64)
+
+
+def _dominates_profile(lk: Lookup, model: str, h: str, a: str, b: str) -> bool:
+    """``_dominates`` for a model rather than a workload."""
+    pa, pb = lk.profiles[(model, a, h)], lk.profiles[(model, b, h)]
+    if pa.rps < pb.rps - EPS or pa.latency_ms > pb.latency_ms + EPS:
+        return False
+    return pa.rps > pb.rps + EPS or pa.latency_ms < pb.latency_ms - EPS or a < b
 
 
 def _dominates(lk: Lookup, w: str, h: str, a: str, b: str) -> bool:

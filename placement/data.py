@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from placement.candidates import Candidate, feasible_candidates
@@ -94,17 +95,25 @@ class ProblemData:
         return ProblemData(self.lk, self.routes, keep, self.tight)
 
 
-def prepare(inst: Instance, formulation: str = "tight", presolve: bool = True) -> ProblemData:
+def prepare(
+    inst: Instance,
+    formulation: str = "tight",
+    presolve: bool = True,
+    interrupt: Callable[[], None] | None = None,
+) -> ProblemData:
     """Instance → routes → candidates → ProblemData.
 
     ``formulation="plain"`` is a plain transcription of the spec, kept to measure what the
     default ``"tight"`` one gains: no per-period candidate presolve (capacity, bandwidth),
     unit bounds from the offers only, no valid inequalities, no dominated variants dropped.
     ``presolve=False`` keeps every feasible candidate of the tight formulation (``explain``
-    counts feasible placements, not the ones the optimiser needs).
+    counts feasible placements, not the ones the optimiser needs). ``interrupt``: see
+    ``feasible_candidates``.
     """
     lk = Lookup(inst)
     routes = compute_routes(inst)
     tight = formulation == "tight"
-    cands = feasible_candidates(lk, routes, period_rules=tight, presolve=tight and presolve)
+    cands = feasible_candidates(
+        lk, routes, period_rules=tight, presolve=tight and presolve, interrupt=interrupt
+    )
     return ProblemData(lk, routes, cands, tight)

@@ -46,10 +46,16 @@ def schedule_from(data: ProblemData, r: SolveResult) -> Schedule:
     return Schedule([sorted(a) for a in assignments], units, bought)
 
 
-def plan_periods(data: ProblemData, schedule: Schedule) -> list[PlanPeriod]:
-    """The plan's periods: assignments with load and latency, units, moves, costs, link loads."""
+def plan_periods(
+    data: ProblemData,
+    schedule: Schedule,
+    per_period: list[dict[str, float]] | None = None,
+) -> list[PlanPeriod]:
+    """The plan's periods: assignments with load and latency, units, moves, costs, link
+    loads (``per_period``: the schedule's ``accounting.period_costs``, if already known)."""
     lk, routes = data.lk, data.routes
-    per_period = accounting.period_costs(lk, routes, schedule)
+    if per_period is None:
+        per_period = accounting.period_costs(lk, routes, schedule)
     mv = accounting.moves(lk, schedule)
     loads = accounting.link_loads(lk, routes, schedule)
     out = []

@@ -62,9 +62,9 @@ def test_time_limit_counts_the_model_build(monkeypatch: pytest.MonkeyPatch) -> N
     seen: list[float | None] = []
     real_build, real_solve = api.build, api.solve_milp
 
-    def slow_build(data: Any) -> Any:
-        time.sleep(1.5)
-        return real_build(data)
+    def slow_build(data: Any, **kw: Any) -> Any:
+        time.sleep(1.0)
+        return real_build(data, **kw)
 
     def spy(m: Any, options: SolveOptions, **kw: Any) -> Any:
         seen.append(options.time_limit)
@@ -73,13 +73,16 @@ def test_time_limit_counts_the_model_build(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(api, "build", slow_build)
     monkeypatch.setattr(api, "solve_milp", spy)
     plan = solve("example:example", SolveOptions(time_limit=3.0))
-    assert len(seen) == 2  # the plan and the baseline, each with what was left of its 3 s
+    assert len(seen) == 2  # the baseline and the plan, sharing what both builds left of 3 s
     for limit in seen:
-        assert limit is not None and api.MIN_SOLVER_SECONDS <= limit <= 1.5 + 1e-9
+        assert limit is not None and api.MIN_SOLVER_SECONDS <= limit <= 1.0 + 1e-9
     assert plan.to_dict()["options"]["time_limit"] == 3.0  # the user's figure is reported
     seen.clear()
-    solve("example:example", SolveOptions(time_limit=1.0, baseline=False))
-    assert seen == [api.MIN_SOLVER_SECONDS]  # nothing left: the solver still gets its minimum
+    # the limit spent by the build: no solver starts, and the plan says so
+    plan = solve("example:example", SolveOptions(time_limit=0.5, baseline=False))
+    assert seen == []
+    assert (plan.status, plan.termination) == ("error", "time_limit")
+    assert "time limit of 0.5 s was reached" in plan.message and not plan.periods
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=["example", "hybrid", "gen1", "gen2", "gen3"])

@@ -88,7 +88,9 @@ SolverOpt = Annotated[Solver, typer.Option(
     case_sensitive=False, help="highs (default) or cbc.")]
 TimeLimitOpt = Annotated[float | None, typer.Option(
     parser=bounded_float(0, MAX_TIME_LIMIT, low_open=True), metavar="SECONDS",
-    help=f"Seconds per solve, in (0, {MAX_TIME_LIMIT:g}] (default: no limit).")]
+    help=f"Seconds, in (0, {MAX_TIME_LIMIT:g}] (default: no limit): for solve the whole "
+    "command (loading, models, baseline, plan, check; docs/cli.md); for an analysis "
+    "each of its solves.")]
 GapOpt = Annotated[float, typer.Option(
     parser=bounded_float(0, 1), metavar="FRACTION",
     help="Relative MIP gap counted as optimal, in [0, 1].")]

@@ -109,17 +109,23 @@ def column_generation(
     deadline: float,
     threads: int | None = None,
     on_bound: Callable[[float], None] | None = None,
-) -> float | None:
-    """The best L(y) of the rounds (module docstring) until ``time.perf_counter()`` reaches
-    ``deadline`` (no round starts with less time left than the last one took), or None
-    before any round finished; ``x`` is a plan whose candidates start in the restricted
+) -> float:
+    """The best L(y) of the first guess and the rounds (module docstring) until
+    ``time.perf_counter()`` reaches ``deadline`` (no round starts with less time left than
+    the last one took); ``x`` is a plan whose candidates start in the restricted
     LP. ``on_bound`` receives each better bound."""
     is_x = layout.x_assign_row >= 0
     included = ~is_x | (x > 0.5)
-    _, rc = lagrangian(arrays, unit_prices(arrays, layout.capacity_row))
+    guess = unit_prices(arrays, layout.capacity_row)
+    first, rc = lagrangian(arrays, guess)
+    # the first guess's own bound (no LP solved: a few sparse products), so that a bound is
+    # known however soon the time is up
+    repriced, _ = lagrangian(arrays, reprice_assignment(arrays, guess, rc, layout.x_assign_row))
+    best = max(first, repriced)
+    if on_bound is not None:
+        on_bound(best)
     included[_cheapest(is_x, rc, layout.x_assign_row, PER_ROW)] = True
     zeros = np.zeros(arrays.n_cols)
-    best: float | None = None
     last = 0.0  # the last round's seconds: rounds only grow, so a round that would not
     # finish in the time left is not started (its time goes to what follows)
     while (left := deadline - time.perf_counter()) > last:
@@ -140,7 +146,7 @@ def column_generation(
         value, rc = lagrangian(arrays, y)
         repriced, _ = lagrangian(arrays, reprice_assignment(arrays, y, rc, layout.x_assign_row))
         value = max(value, repriced)
-        if best is None or value > best:
+        if value > best:
             best = value
             if on_bound is not None:
                 on_bound(best)

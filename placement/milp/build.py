@@ -33,11 +33,20 @@ FAMILIES: tuple[Callable[[Milp], None], ...] = (
 Extra = Callable[[Milp], None]
 
 
-def build(data: ProblemData, name: str = "placement", extras: Sequence[Extra] = ()) -> Milp:
+def build(
+    data: ProblemData,
+    name: str = "placement",
+    extras: Sequence[Extra] = (),
+    interrupt: Callable[[], None] | None = None,
+) -> Milp:
     """The full MILP of the spec for ``data``; ``extras`` then add rows or replace the
-    objective (analyses: epsilon-constraints, CVaR, elastic repair)."""
+    objective (analyses: epsilon-constraints, CVaR, elastic repair). ``interrupt``
+    (optional) is called before each constraint family: it may raise to stop (a time
+    limit)."""
     m = create_variables(data, name)
     for family in FAMILIES:
+        if interrupt is not None:
+            interrupt()
         family(m)
     set_objective(m)
     for extra in extras:

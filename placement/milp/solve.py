@@ -110,6 +110,7 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
     searched: bool = False  # the search ran (a start that was a solution)
     solution: np.ndarray | None = None  # the search's plan, when the MIP does not run after it
     solution_objective: float | None = None  # and its objective
+    deadline: float | None = None  # perf_counter reading: the time limit, hand-over included
 
     def _columns(self, lp: pulp.LpProblem) -> list[pulp.LpVariable]:
         if self.columns is not None and not lp._constraints:
@@ -208,8 +209,17 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
             )
         h.changeObjectiveOffset(float(objective.constant))
 
+    def _left(self) -> float:
+        """Seconds left of the time limit (counted from ``solve_milp``'s start, so the
+        hand-over to HiGHS counts), at least MIN_MIP_SECONDS."""
+        assert self.deadline is not None
+        return max(MIN_MIP_SECONDS, self.deadline - time.perf_counter())
+
     def callSolver(self, lp: pulp.LpProblem) -> None:
         h: highspy.Highs = lp.solverModel
+        if self.deadline is not None:
+            self.timeLimit = self._left()
+            h.setOptionValue("time_limit", float(self.timeLimit))
         limit = self.presolve_nonzero_limit
         if limit is not None and h.getNumNz() > limit:
             h.setOptionValue("presolve", "off")
@@ -227,6 +237,8 @@ class _Highs(pulp.HiGHS):  # type: ignore[misc]
             watch_progress(h, _at_least(self.bound, self.progress), announce=not searched)
         if len(index):
             h.setSolution(len(index), index, value)
+        if self.deadline is not None and not searched:
+            h.setOptionValue("time_limit", self._left())
         super().callSolver(lp)
 
     def _search(self, h: highspy.Highs, x: np.ndarray) -> np.ndarray:
@@ -458,6 +470,7 @@ def _solve_highs(
     solver.progress = progress
     if options.time_limit is not None:
         solver.presolve_nonzero_limit = PRESOLVE_NONZERO_LIMIT
+        solver.deadline = time.perf_counter() + options.time_limit
     solver.pending, solver.columns = m.pending, m.columns()
     if start_from is not None:
         solver.start = complete_start(m, start_from)
@@ -475,7 +488,12 @@ def _solve_highs(
             0.0,
             solver.solution_objective,
             message="the model is too large for the MIP within the time limit: the plan is the "
-            "neighbourhood search's, the bound the LP relaxation's by column generation",
+            "neighbourhood search's"
+            + (
+                ", with no bound found in the time limit"
+                if solver.bound is None
+                else ", the bound a Lagrangian bound of the LP relaxation by column generation"
+            ),
         )
     else:
         result = _highs_outcome(m.problem.solverModel, bool(m.data.cands))

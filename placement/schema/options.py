@@ -18,7 +18,11 @@ class SolveOptions(StrictModel):
 
     solver: Literal["highs", "cbc"] = Field("highs", description="HiGHS (default) or CBC.")
     time_limit: float | None = Field(
-        None, gt=0, le=MAX_TIME_LIMIT, description="Seconds per solve; none = no limit."
+        None,
+        gt=0,
+        le=MAX_TIME_LIMIT,
+        description="Seconds: for api.solve the whole solve, baseline included (docs/cli.md); "
+        "for the analyses, each of their solves; none = no limit.",
     )
     gap: float = Field(
         DEFAULT_GAP, ge=0, le=1, description="Relative MIP gap at which a plan counts as optimal."
