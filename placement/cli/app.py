@@ -106,6 +106,23 @@ def _warn(inst: Instance) -> None:
             err.print(Text("  • ") + Text(str(p)), soft_wrap=True)
 
 
+def _load_within(source: str, overrides: list[str] | None, limit: float | None) -> Instance:
+    """``_load`` within the command's time limit: reading and validating a very large
+    instance has no clock of its own, so a timer ends it (exit 5) when the limit passes."""
+    from placement.cli.signals import OutOfTime, deadline
+
+    started = time.perf_counter()
+    try:
+        with deadline(limit):
+            return _load(source, overrides)
+    except OutOfTime:
+        err.print(f"[bold red]Out of time[/]: the time limit of {limit:g} s was reached while "
+                  f"reading and validating {source} (after {time.perf_counter() - started:.1f} "
+                  "s); nothing was solved. Give a longer --time-limit (a JSON instance reads "
+                  "several times faster than YAML).")
+        raise typer.Exit(Exit.NO_SOLUTION) from None
+
+
 @app.command()
 def solve(
     instance: InstanceArg,
@@ -128,7 +145,7 @@ def solve(
     from placement.cli.output import refuse_inputs, write_or_exit
 
     refuse_inputs(output, [instance])
-    inst = _load(instance, overrides)
+    inst = _load_within(instance, overrides, options.time_limit)
     _warn(inst)
     plan = api.solve(inst, options, started)
     to_stdout = output is not None and str(output) == "-"

@@ -10,9 +10,12 @@ once (the default action).
 from __future__ import annotations
 
 import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
-__all__ = ["Interrupted", "install"]
+__all__ = ["Interrupted", "OutOfTime", "deadline", "install"]
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -39,3 +42,28 @@ def install() -> None:
     """Turn SIGINT and SIGTERM into :class:`Interrupted` (call from the main thread)."""
     for sig in SIGNALS:
         signal.signal(sig, _raise)
+
+
+class OutOfTime(BaseException):
+    """The deadline of :func:`deadline` passed (a BaseException, like Interrupted)."""
+
+
+@contextmanager
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`OutOfTime` in the main thread if the block runs past ``seconds`` (a
+    SIGALRM timer; no limit when None). For phases with no clock of their own, such as
+    reading a large instance: Python code is interrupted between bytecodes."""
+    if seconds is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _fire(_signum: int, _frame: FrameType | None) -> None:
+        raise OutOfTime()
+
+    previous = signal.signal(signal.SIGALRM, _fire)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
