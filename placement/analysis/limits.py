@@ -17,3 +17,8 @@ MIN_TOLERANCE = 1e-6
 #: thresholds: bisection rounds at most, whatever the range and tolerance (a bracket of
 #: 100 shrinks below 1e-6 in 27); a bracket floating point cannot split also stops
 MAX_ROUNDS = 60
+
+#: risk: the largest multiplier a distribution may be centred on or reach (x today's figures)
+MAX_MULTIPLIER = 100.0
+#: risk: the widest lognormal (sigma 2: a 95% band of x/÷ 50; wider overflows the costs)
+MAX_SIGMA = 2.0

@@ -64,7 +64,12 @@ from pydantic import Field, ValidationError, model_validator
 from placement import accounting
 from placement.accounting import Assignment, Schedule
 from placement.analysis.executor import run_all
-from placement.analysis.limits import MAX_RISK_SCENARIOS, MAX_SAMPLES
+from placement.analysis.limits import (
+    MAX_MULTIPLIER,
+    MAX_RISK_SCENARIOS,
+    MAX_SAMPLES,
+    MAX_SIGMA,
+)
 from placement.analysis.pareto import Solved, baseline_of, plan_of
 from placement.analysis.results import MULTIPLIER_KEYS, RiskResult, RiskStats
 from placement.analysis.shortfall import (
@@ -96,9 +101,9 @@ class Triangular(StrictModel):
     """Triangular on [low, high] with its peak at mode (mean (low + mode + high) / 3)."""
 
     type: Literal["triangular"]
-    low: float = Field(ge=0)
-    mode: float = Field(ge=0)
-    high: float = Field(ge=0)
+    low: float = Field(ge=0, le=MAX_MULTIPLIER)
+    mode: float = Field(ge=0, le=MAX_MULTIPLIER)
+    high: float = Field(ge=0, le=MAX_MULTIPLIER)
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
@@ -119,8 +124,8 @@ class Lognormal(StrictModel):
     """median x exp(sigma x Z), Z standard normal (mean median x exp(sigma^2 / 2))."""
 
     type: Literal["lognormal"]
-    median: float = Field(gt=0)
-    sigma: float = Field(ge=0)
+    median: float = Field(gt=0, le=MAX_MULTIPLIER)
+    sigma: float = Field(ge=0, le=MAX_SIGMA)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return self.median * np.exp(self.sigma * rng.standard_normal(n))
@@ -133,7 +138,7 @@ class Fixed(StrictModel):
     """Always ``value``."""
 
     type: Literal["fixed"]
-    value: float = Field(ge=0)
+    value: float = Field(ge=0, le=MAX_MULTIPLIER)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.full(n, self.value)
