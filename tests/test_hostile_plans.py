@@ -460,3 +460,14 @@ def test_repair_with_huge_capex_and_a_real_shortage(tmp_path: Path) -> None:
     res = repair(_instance(tmp_path, edit, BASE))
     assert res.status == "repaired" and res.verified is True
     assert [(x.family, x.suggested) for x in res.relaxations] == [("capacity", 3)]
+
+
+def test_risk_checks_the_baseline_it_solves_for_a_plan_file(broken_pareto: None,
+                                                            example: Instance) -> None:
+    from placement.analysis.risk import risk
+
+    given = api.solve(example).to_dict()
+    given["baseline"] = None  # a plan file without its baseline: risk solves it
+    r = risk(example, given, samples=10)
+    assert r.result.baseline is None and r.result.prob_plan_beats_baseline is None
+    assert any(CHECK_FAILED in n for n in r.notes), r.notes

@@ -358,6 +358,9 @@ def _baseline_schedule(
     assert base is not None
     if base.schedule is None:
         return None, f"the baseline is {base.result.status}: no comparison"
+    checked = plan_of(inst, options, base, None)  # the independent evaluator, as for plans
+    if not checked.has_solution:
+        return None, f"the baseline fails the independent check: {checked.message}"
     return base.schedule, ""
 
 
