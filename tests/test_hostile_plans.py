@@ -471,3 +471,26 @@ def test_risk_checks_the_baseline_it_solves_for_a_plan_file(broken_pareto: None,
     r = risk(example, given, samples=10)
     assert r.result.baseline is None and r.result.prob_plan_beats_baseline is None
     assert any(CHECK_FAILED in n for n in r.notes), r.notes
+
+
+def test_risk_averse_cli_exits_1_when_the_averse_plan_fails(example: Instance,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    import placement.analysis.risk as risk_mod
+    from placement.cli.app import app
+
+    real = risk_mod.risk_averse
+
+    def averse_fails(*args: Any, **kwargs: Any) -> Any:
+        r = real(*args, **kwargs)
+        return r.model_copy(update={"averse": r.averse.model_copy(
+            update={"status": "error", "npv": None, "message": CHECK_FAILED})})
+
+    monkeypatch.setattr(risk_mod, "risk_averse", averse_fails)
+    out = tmp_path / "r.json"
+    r = CliRunner().invoke(app, ["risk", "example:example", "--cvar-weight", "0.5",
+                                 "--scenarios", "3", "--samples", "10", "-o", str(out)])
+    assert r.exit_code == 1, r.output
+    assert json.loads(out.read_text())["averse"]["status"] == "error"

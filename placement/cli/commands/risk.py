@@ -140,6 +140,8 @@ def risk(
         if averse.neutral.npv is None:
             raise typer.Exit(Exit.INFEASIBLE if averse.neutral.status == "infeasible"
                              else Exit.ERROR)
+        if averse.averse.npv is None:  # the risk-averse plan failed (or its check did)
+            raise typer.Exit(Exit.ERROR)
         return
     given = _read_plan(plan_file) if plan_file is not None else None
     try:
