@@ -139,9 +139,15 @@ def resolve_source(source: str | os.PathLike[str]) -> Path:
 def read_mapping(source: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a YAML or JSON file into a mapping; problems reading it are InstanceErrors."""
     path = resolve_source(source)
+    return parse_text(read_text(path), str(path), json_first=path.suffix.lower() == ".json")
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """Any input file's text (instance, plan, analysis result, scenarios...), bounded as
+    ``read_bounded``; every problem reading it is an InstanceError naming the file."""
     where = str(path)
     try:
-        text = read_bounded(path)
+        return read_bounded(Path(path))
     except FileNotFoundError:
         raise InstanceError([Problem(where, "no such file")]) from None
     except IsADirectoryError:
@@ -149,8 +155,7 @@ def read_mapping(source: str | os.PathLike[str]) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise InstanceError([Problem(where, "not a UTF-8 text file")]) from None
     except OSError as exc:
-        raise InstanceError([Problem(where, f"cannot read: {exc.strerror}")]) from None
-    return parse_text(text, where, json_first=path.suffix.lower() == ".json")
+        raise InstanceError([Problem(where, f"cannot read: {exc.strerror or exc}")]) from None
 
 
 def read_bounded(path: Path) -> str:

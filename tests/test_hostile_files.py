@@ -89,3 +89,45 @@ def test_plan_file_written_even_when_stdout_closes(inst: Path, tmp_path: Path) -
     _, errs = p.communicate(timeout=120)
     assert b"Traceback" not in errs and b"Internal error" not in errs
     assert out.exists() and out.read_text().startswith("{")
+
+
+# Hostile INPUT files other than the instance (plans, analysis results, distributions,
+# scenarios): every one read through placement.io.read_text, bounded and regular files only.
+# (command line with {inst} / {tmp} / {fifo} / {plan}, expected exit code, message fragment)
+INPUT_CASES = [
+    (["check", "{inst}", "/dev/zero"], 3, "not a regular file"),
+    (["check", "{inst}", "{fifo}"], 3, "not a regular file"),
+    (["check", "{inst}", "{tmp}"], 3, "is a directory"),
+    (["check", "{inst}", "{tmp}/none.json"], 3, "no such file"),
+    (["check", "{inst}", "{big}"], 3, "larger than the limit"),
+    (["diff", "/dev/zero", "{plan}"], 3, "not a regular file"),
+    (["diff", "{plan}", "{fifo}"], 3, "not a regular file"),
+    (["report", "/dev/zero", "-o", "{tmp}/r.html"], 3, "not a regular file"),
+    (["report", "{plan}", "--analysis", "{fifo}", "-o", "{tmp}/r.html"], 3,
+     "not a regular file"),
+    (["report", "{plan}", "--analysis", "{big}", "-o", "{tmp}/r.html"], 3,
+     "larger than the limit"),
+    (["risk", "{inst}", "--plan", "/dev/zero"], 3, "not a regular file"),
+    (["risk", "{inst}", "--distributions", "{fifo}"], 3, "not a regular file"),
+    (["scenarios", "{inst}", "--scenarios", "/dev/zero"], 3, "not a regular file"),
+]
+
+
+@pytest.mark.parametrize(("args", "code", "fragment"), INPUT_CASES)
+def test_hostile_input_files(inst: Path, tmp_path: Path, args: list[str], code: int,
+                             fragment: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from placement import io
+
+    monkeypatch.setattr(io, "MAX_BYTES", 50_000)  # {big} is over it; the instance is not
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # no writer: a blocking read would hang for ever
+    big = tmp_path / "big.json"
+    big.write_text("[" + "0," * 50_000 + "0]")
+    plan = tmp_path / "plan.json"
+    plan.write_text(placement.solve(str(inst)).to_json())  # a real plan, under the limit
+    argv = [a.format(inst=inst, tmp=tmp_path, fifo=fifo, big=big, plan=plan) for a in args]
+    r = runner.invoke(app, argv)
+    assert_clean_exit(r, code)
+    assert fragment in " ".join(r.output.split())

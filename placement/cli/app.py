@@ -37,7 +37,7 @@ from placement.data import prepare
 from placement.diagnose import candidate_counts, short_of_candidates
 from placement.errors import InstanceError, PlacementError, PlanFormatError, Problem
 from placement.evaluate import evaluate
-from placement.io import bundled_examples, parse_text
+from placement.io import bundled_examples, parse_text, read_text
 from placement.schema import Instance
 from placement.schema.options import DEFAULT_GAP
 
@@ -309,19 +309,8 @@ def check(
     reported as not verified (exit 0: only a solve can prove infeasibility)."""
     inst = _load(instance, overrides)
     try:
-        data = parse_text(plan_file.read_text(encoding="utf-8"), str(plan_file), json_first=True)
+        data = parse_text(read_text(plan_file), str(plan_file), json_first=True)
         ev = evaluate(inst, data)
-    except FileNotFoundError:
-        render.problems(err, "Invalid plan file", [Problem(str(plan_file), "no such file")])
-        raise typer.Exit(Exit.INVALID) from None
-    except UnicodeDecodeError:
-        render.problems(err, "Invalid plan file",
-                        [Problem(str(plan_file), "not a UTF-8 text file")])
-        raise typer.Exit(Exit.INVALID) from None
-    except OSError as exc:
-        render.problems(err, "Invalid plan file",
-                        [Problem(str(plan_file), f"cannot read: {exc.strerror or exc}")])
-        raise typer.Exit(Exit.INVALID) from None
     except (InstanceError, PlanFormatError) as exc:
         render.problems(err, f"Invalid plan file {plan_file}", exc.problems)
         raise typer.Exit(Exit.INVALID) from None

@@ -14,22 +14,14 @@ from rich.table import Table
 from placement.analysis.diff import CostChange, PlanDiff, as_plan, diff_plans
 from placement.cli import render
 from placement.cli.app import Exit, app, err, out
-from placement.errors import InstanceError, PlanFormatError, Problem
-from placement.io import parse_text
+from placement.errors import InstanceError, PlanFormatError
+from placement.io import parse_text, read_text
 
 
 def read_plan_file(path: Path) -> dict[str, object]:
     """A plan JSON file as a mapping; exit 3 with the problem if it cannot be read."""
     try:
-        return parse_text(path.read_text(encoding="utf-8"), str(path), json_first=True)
-    except FileNotFoundError:
-        problems = [Problem(str(path), "no such file")]
-    except IsADirectoryError:
-        problems = [Problem(str(path), "is a directory, not a file")]
-    except UnicodeDecodeError:
-        problems = [Problem(str(path), "not a UTF-8 text file")]
-    except OSError as exc:
-        problems = [Problem(str(path), f"cannot read: {exc.strerror or exc}")]
+        return parse_text(read_text(path), str(path), json_first=True)
     except InstanceError as exc:
         problems = exc.problems
     render.problems(err, "Invalid plan file", problems)

@@ -13,27 +13,24 @@ from rich.markup import escape
 from placement.cli import render
 from placement.cli.app import Exit, app, err, out
 from placement.errors import InstanceError, Problem
+from placement.io import read_text
 
 
 def _read_json(path: Path, what: str) -> Any:
     """A JSON file's content; problems reading it exit 3 with the path."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
+    except InstanceError as exc:
+        render.problems(err, f"Invalid {what}", exc.problems)
+        raise typer.Exit(Exit.INVALID) from None
+    try:
         if not text.strip():
             raise ValueError("file is empty")
         return json.loads(text)
-    except FileNotFoundError:
-        problem = "no such file"
-    except IsADirectoryError:
-        problem = "is a directory, not a file"
-    except UnicodeDecodeError:
-        problem = "not a UTF-8 text file"
     except json.JSONDecodeError as exc:
         problem = f"not valid JSON: {exc.msg} at line {exc.lineno}"
     except ValueError as exc:
         problem = str(exc)
-    except OSError as exc:
-        problem = f"cannot read: {exc.strerror or exc}"
     render.problems(err, f"Invalid {what}", [Problem(str(path), problem)])
     raise typer.Exit(Exit.INVALID)
 

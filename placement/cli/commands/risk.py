@@ -28,7 +28,7 @@ from placement.cli.options import (
     solve_options,
 )
 from placement.errors import InstanceError, PlanFormatError, Problem
-from placement.io import dumps_json, parse_text
+from placement.io import dumps_json, parse_text, read_text
 from placement.schema.options import DEFAULT_GAP
 
 
@@ -46,14 +46,7 @@ def write_result(doc: dict[str, Any], output: Path | None, as_json: bool) -> Non
 
 def _read_plan(path: Path) -> dict[str, Any]:
     try:
-        return parse_text(path.read_text(encoding="utf-8"), str(path), json_first=True)
-    except FileNotFoundError:
-        render.problems(err, "Invalid plan file", [Problem(str(path), "no such file")])
-    except UnicodeDecodeError:
-        render.problems(err, "Invalid plan file", [Problem(str(path), "not a UTF-8 text file")])
-    except OSError as exc:
-        render.problems(err, "Invalid plan file",
-                        [Problem(str(path), f"cannot read: {exc.strerror or exc}")])
+        return parse_text(read_text(path), str(path), json_first=True)
     except InstanceError as exc:
         render.problems(err, f"Invalid plan file {path}", exc.problems)
     raise typer.Exit(Exit.INVALID)
