@@ -466,7 +466,7 @@ def _has(o: Outcome[_Point]) -> bool:
 def _verified(analysis: ParetoAnalysis, label: str, point: ParetoPoint) -> list[ParetoPoint]:
     """[point], or [] with a failure noted when its plan failed the independent check
     (status ``error``): such a point is never on the front."""
-    if point.status != "error":
+    if point.status != Status.ERROR:
         return [point]
     message = point.plan.get("message", "") if point.plan else ""
     analysis.failures.append(f"{label}: error" + (f" ({message})" if message else ""))
