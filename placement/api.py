@@ -14,8 +14,9 @@ from placement.heuristic import start_candidates
 from placement.io import read_mapping
 from placement.milp.build import build
 from placement.milp.model import Milp
-from placement.milp.solve import SolveResult, solve_milp, uses_search
+from placement.milp.solve import solve_milp, uses_search
 from placement.plan import BaselineResult, CumulativeCost, Diagnosis, Plan, PlanPeriod
+from placement.result import SolveResult, Status, Termination
 from placement.schema import Instance
 from placement.schema.options import SolveOptions
 from placement.solution import money, plan_periods, schedule_from
@@ -52,14 +53,10 @@ class _Outcome:
         self.start: list[int] | None = None
         self.diagnosis: list[Diagnosis] = short_of_candidates(data, baseline)
         self.diagnosis += frozen_in_pilot(data)
-        self.result = SolveResult("error", "error", _solver_name(options), 0.0)
+        self.result = SolveResult.error(_solver_name(options))
         if self.diagnosis:
-            self.result = SolveResult(
-                "infeasible",
-                "infeasible",
-                _solver_name(options),
-                0.0,
-                message=self.diagnosis[0].message,
+            self.result = SolveResult.infeasible(
+                _solver_name(options), message=self.diagnosis[0].message
             )
         else:
             searched = uses_search(options, len(data.cands))
@@ -85,7 +82,7 @@ class _Outcome:
             return
         self.result = solve_milp(self.model, options, start_from=self.start)
         self.model = None  # the solver's copy and pulp's variables are not needed any more
-        if self.result.status == "infeasible":
+        if self.result.status == Status.INFEASIBLE:
             self.diagnosis = [Diagnosis(workload=None, period=None, message=JOINT_MESSAGE)]
 
     def account(self) -> None:
@@ -217,7 +214,7 @@ def _out_of_time(inst: Instance, options: SolveOptions, phase: str, limit: budge
     baseline = None
     if options.baseline:
         baseline = BaselineResult(
-            status="error",
+            status=Status.ERROR,
             npv=None,
             savings=None,
             break_even_month=None,
@@ -228,8 +225,8 @@ def _out_of_time(inst: Instance, options: SolveOptions, phase: str, limit: budge
     return Plan(
         instance=inst.name,
         currency=inst.currency,
-        status="error",
-        termination="time_limit",
+        status=Status.ERROR,
+        termination=Termination.TIME_LIMIT,
         message=message,
         solver=_solver_name(options),
         options=options.model_dump(exclude={"baseline", "formulation"}),
@@ -256,7 +253,7 @@ def checked(inst: Instance, plan: Plan) -> Plan:
     message = (
         f"the solver's plan fails the independent check ({len(found)} violation(s)): {shown}"
     )
-    return plan.model_copy(update={"status": "error", "message": message})
+    return plan.model_copy(update={"status": str(Status.ERROR), "message": message})
 
 
 def _assemble(inst: Instance, options: SolveOptions, main: _Outcome, base: _Outcome | None) -> Plan:

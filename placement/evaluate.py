@@ -29,6 +29,7 @@ from placement.candidates import static_failures
 from placement.lookup import Lookup
 from placement.network import Routes, compute_routes
 from placement.plan import Plan, PlanPeriod, parse_plan
+from placement.result import Status, has_solution
 from placement.schema import Instance
 from placement.solve_claims import (
     CENT,
@@ -83,9 +84,9 @@ def evaluate(instance: Instance | Any, plan: Plan | dict[str, Any]) -> Evaluatio
                   out)
     if not plan.has_solution:
         check_no_solution("", plan.status, plan.periods, plan.npv, out)
-        if plan.status == "infeasible" and not out:
+        if plan.status == Status.INFEASIBLE and not out:
             judge_infeasible(inst, out, ev.notes)
-        elif plan.status == "error":
+        elif plan.status == Status.ERROR:
             ev.notes.append("the plan has status 'error': it states no plan to verify")
         return ev
     if not plan.periods:
@@ -347,7 +348,7 @@ def _check_baseline(lk: Lookup, routes: Routes, plan: Plan, ev: Evaluation, tol:
     if b is not None:
         check_claims("baseline.", b.status, "", b.objective,
                       b.bound, b.gap, tol, out)
-    if b is None or b.status not in ("optimal", "feasible"):
+    if b is None or not has_solution(b.status):
         if b is not None and (b.savings is not None or b.break_even_month is not None):
             out.append(
                 "baseline: savings and break_even_month must be null when the baseline has no plan"

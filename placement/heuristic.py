@@ -36,6 +36,7 @@ from placement.candidates import Candidate
 from placement.data import ProblemData, prepare
 from placement.evaluate import evaluate
 from placement.plan import CumulativeCost, Plan
+from placement.result import Status
 from placement.schema import Instance
 from placement.solution import plan_periods
 
@@ -325,7 +326,7 @@ def plan_from_schedule(data: ProblemData, schedule: Schedule, solver: str = "") 
     plan = Plan(
         instance=lk.inst.name,
         currency=lk.inst.currency,
-        status="feasible",
+        status=Status.FEASIBLE,
         solver=solver,
         periods=plan_periods(data, schedule),
         residual_value=round(residual, 6),

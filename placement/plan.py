@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from placement.errors import PlanFormatError, Problem
+from placement.result import has_solution
 from placement.validate import schema_problems
 
 PLAN_FORMAT = "placement-plan/1"
@@ -110,7 +111,7 @@ class Plan(_Out):
 
     @property
     def has_solution(self) -> bool:
-        return self.status in ("optimal", "feasible")
+        return has_solution(self.status)
 
     @property
     def savings(self) -> float | None:

@@ -6,8 +6,8 @@ from placement import accounting
 from placement.accounting import Assignment, Schedule
 from placement.costs import carried_load
 from placement.data import ProblemData
-from placement.milp.solve import SolveResult
 from placement.plan import PlanAssignment, PlanPeriod, PlanUnits
+from placement.result import SolveResult
 
 MONEY_DIGITS = 6
 

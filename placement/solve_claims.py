@@ -6,17 +6,18 @@ status checks, ``placement.evaluate``); and the verdict on an ``infeasible`` cla
 from __future__ import annotations
 
 from placement.plan import Plan, PlanPeriod
+from placement.result import Status, Termination
 from placement.schema import Instance
 from placement.schema.options import SolveOptions
 
 CENT = 0.01  #: money tolerance (placement.evaluate uses it too)
-STATUSES = ("optimal", "feasible", "infeasible", "error")
+STATUSES = tuple(Status)
 #: The terminations each status may come with ("" = not stated).
-TERMINATIONS = {
-    "optimal": ("", "optimal"),
-    "feasible": ("", "time_limit"),
-    "infeasible": ("", "infeasible"),
-    "error": ("", "optimal", "time_limit", "infeasible", "error"),
+TERMINATIONS: dict[str, tuple[str, ...]] = {
+    Status.OPTIMAL: ("", Termination.OPTIMAL),
+    Status.FEASIBLE: ("", Termination.TIME_LIMIT),
+    Status.INFEASIBLE: ("", Termination.INFEASIBLE),
+    Status.ERROR: ("", *Termination),
 }
 #: A plan's gap is written with 4 significant digits: this much relative rounding is allowed.
 GAP_ROUNDING = 1e-3
@@ -57,7 +58,7 @@ def check_claims(
         if abs(gap - implied) > GAP_ROUNDING * max(gap, implied) + CENT / scale:
             out.append(f"{where}gap: {gap:g} != |objective - bound| / |objective| = "
                        f"{implied:.4g}")
-    if status != "optimal":
+    if status != Status.OPTIMAL:
         return
     # HiGHS also stops at an absolute gap of 1e-6: a gap worth less than a cent is optimal
     tiny = gap is not None and objective is not None and gap * max(abs(objective), 1e-9) <= CENT

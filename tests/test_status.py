@@ -20,7 +20,8 @@ import pulp
 import pytest
 
 from placement import SolveOptions, api, evaluate, load_instance, solve
-from placement.milp.solve import SolveResult, _cbc_outcome, _highs_outcome
+from placement.milp.solve import _cbc_outcome, _highs_outcome
+from placement.result import SolveResult
 
 N_WORKLOADS, N_SITES, N_PERIODS = 40, 15, 3
 
@@ -361,9 +362,7 @@ def test_no_incumbent_within_the_time_limit_is_an_error_plan(
     """The solver's 'no plan within the limit' becomes a plan with status error, no
     periods and no figures, which still round-trips through the evaluator."""
     name = "CBC" if solver == "cbc" else "HiGHS"
-    nothing = SolveResult(
-        "error", "time_limit", name, 1.0, message="no feasible plan found within the time limit"
-    )
+    nothing = SolveResult.out_of_time(name, seconds=1.0)
     monkeypatch.setattr(api, "solve_milp", lambda *a, **k: nothing)
     plan = solve(instance, SolveOptions(solver=solver, time_limit=1.0, baseline=False))
     assert plan.status == "error", (plan.status, plan.objective)

@@ -53,8 +53,9 @@ from placement.diagnose import JOINT_MESSAGE, frozen_in_pilot, short_of_candidat
 from placement.milp.build import Extra, build
 from placement.milp.model import Milp
 from placement.milp.objective import Linear
-from placement.milp.solve import SolveResult, solve_milp
+from placement.milp.solve import solve_milp
 from placement.plan import Diagnosis, Plan
+from placement.result import SolveResult, Status
 from placement.schema import Instance
 from placement.schema.options import SolveOptions
 from placement.solution import plan_periods, schedule_from
@@ -84,13 +85,12 @@ class Solved(_Outcome):
         self.diagnosis += frozen_in_pilot(data)
         self.schedule: Schedule | None = None
         if self.diagnosis:
-            self.result = SolveResult(
-                "infeasible", "infeasible", "CBC" if options.solver == "cbc" else "HiGHS", 0.0,
-                message=self.diagnosis[0].message,
+            self.result = SolveResult.infeasible(
+                "CBC" if options.solver == "cbc" else "HiGHS", message=self.diagnosis[0].message
             )
         else:
             self.result = solve_milp(build(data, extras=extras), options)
-            if self.result.status == "infeasible":
+            if self.result.status == Status.INFEASIBLE:
                 self.diagnosis = [Diagnosis(workload=None, period=None, message=JOINT_MESSAGE)]
         self.periods = []
         self.costs = []
@@ -466,7 +466,7 @@ def _has(o: Outcome[_Point]) -> bool:
 def _verified(analysis: ParetoAnalysis, label: str, point: ParetoPoint) -> list[ParetoPoint]:
     """[point], or [] with a failure noted when its plan failed the independent check
     (status ``error``): such a point is never on the front."""
-    if point.status != "error":
+    if point.status != Status.ERROR:
         return [point]
     message = point.plan.get("message", "") if point.plan else ""
     analysis.failures.append(f"{label}: error" + (f" ({message})" if message else ""))

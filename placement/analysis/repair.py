@@ -50,6 +50,7 @@ from placement.errors import InstanceError
 from placement.milp.build import build
 from placement.milp.model import Milp
 from placement.milp.solve import solve_milp
+from placement.result import Status
 from placement.schema import Instance
 from placement.schema.base import MAX_COUNT, MAX_NUMBER
 from placement.schema.options import SolveOptions
@@ -394,7 +395,7 @@ def repair(
     m = build(rdata, f"{inst.name}-elastic", extras=(extra,))
     r = solve_milp(m, options)
     if not r.has_solution:
-        if r.status == "infeasible":
+        if r.status == Status.INFEASIBLE:
             return RepairResult(
                 instance=inst.name, status="unrepairable", unrepairable=blocked,
                 elastic_status=r.status,

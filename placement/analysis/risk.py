@@ -89,6 +89,7 @@ from placement.milp.model import Milp
 from placement.milp.objective import NPV_CATEGORIES, npv_terms
 from placement.network import Routes, compute_routes
 from placement.plan import Plan, PlanPeriod, parse_plan
+from placement.result import Status, has_solution
 from placement.schema import Instance
 from placement.schema.base import StrictModel
 from placement.schema.options import SolveOptions
@@ -347,9 +348,9 @@ def _baseline_schedule(
     """The baseline's schedule: from the plan's ``baseline.periods``, else solved."""
     b = plan.baseline
     if b is not None:
-        if b.status in ("optimal", "feasible") and b.periods:
+        if has_solution(b.status) and b.periods:
             return schedule_of(b.periods), ""
-        if b.status not in ("optimal", "feasible"):
+        if not has_solution(b.status):
             return None, f"the baseline is {b.status}: no comparison"
     if not any(w.current for w in inst.workloads):
         return schedule_of(plan.periods), ""
@@ -656,7 +657,7 @@ def risk_averse(
         plan = o.value if o.ok else None
         plans.append(plan)
         if plan is None or not plan.has_solution:  # plan_of: checked by the evaluator
-            status = plan.status if plan is not None else "error"
+            status = plan.status if plan is not None else Status.ERROR
             message = plan.message if plan is not None else (o.error or "")
             rows.append(PlanRisk(label=label, status=status, npv=None, expected_npv=None,
                                  cvar=None, objective=None, message=message))

@@ -37,6 +37,7 @@ from placement.analysis.overrides import apply_overrides
 from placement.analysis.results import MULTIPLIER_KEYS, ScenarioRow, ScenariosResult
 from placement.errors import InstanceError, Problem
 from placement.io import parse_text, read_mapping
+from placement.result import Status, has_solution
 from placement.schema import Instance
 from placement.schema.options import SolveOptions
 from placement.validate import schema_problems
@@ -168,7 +169,7 @@ class Point(_Strict):
 
     @property
     def has_plan(self) -> bool:
-        return self.status in ("optimal", "feasible")
+        return has_solution(self.status)
 
 
 SolveTask = (
@@ -215,10 +216,10 @@ def solve_point(task: SolveTask) -> Point:
             try:
                 kept_npv = keep_npv(inst, keep, options)
             except KeptPlanError as exc:  # "unchanged" would rest on an unchecked plan
-                return Point(status="error", message=str(exc), placements=placements)
+                return Point(status=Status.ERROR, message=str(exc), placements=placements)
             slack = options.gap * abs(plan.npv) + 0.01
             changed = kept_npv is None or kept_npv > plan.npv + slack
-    if plan.status == "error":  # failed: its figures (if any) failed the independent check
+    if plan.status == Status.ERROR:  # failed: its figures (if any) failed the independent check
         return Point(status=plan.status, message=plan.message, changed=changed)
     return Point(
         status=plan.status,
@@ -311,7 +312,7 @@ def point_error(outcome: Outcome[Point]) -> Point:
     """An Outcome as a Point (a failed task becomes status 'error' with its message)."""
     if outcome.value is not None:
         return outcome.value
-    return Point(status="error", message=outcome.error or "failed")
+    return Point(status=Status.ERROR, message=outcome.error or "failed")
 
 
 # --------------------------------------------------------------------------- the sweep
@@ -375,8 +376,8 @@ def run_scenarios(
 
 
 def _row_message(p: Point) -> str:
-    if p.status == "error" and p.message:
+    if p.status == Status.ERROR and p.message:
         return p.message
-    if p.has_plan and p.baseline_status not in (None, "optimal", "feasible"):
+    if p.has_plan and p.baseline_status is not None and not has_solution(p.baseline_status):
         return f"baseline {p.baseline_status}: no savings figure"
     return p.message

@@ -38,6 +38,7 @@ from placement.diagnose import candidate_counts, short_of_candidates
 from placement.errors import InstanceError, PlacementError, PlanFormatError, Problem
 from placement.evaluate import evaluate
 from placement.io import bundled_examples, parse_text, read_text
+from placement.result import Status, Termination
 from placement.schema import Instance
 from placement.schema.options import DEFAULT_GAP
 
@@ -158,16 +159,18 @@ def solve(
         write_or_exit(output, plan.to_json(), "plan")
     if not quiet:
         render.plan_summary(err if to_stdout else out, plan, inst)
-        if plan.baseline is not None and plan.baseline.status == "infeasible":
+        if plan.baseline is not None and plan.baseline.status == Status.INFEASIBLE:
             (err if to_stdout else out).print(
                 f"Why staying put breaks a rule: placement explain {instance} --baseline",
                 highlight=False, soft_wrap=True)
         if output is not None and not to_stdout:
             out.print(f"Plan written to [bold]{output}[/]")
-    if plan.status == "infeasible":
+    if plan.status == Status.INFEASIBLE:
         raise typer.Exit(Exit.INFEASIBLE)
-    if plan.status == "error":
-        raise typer.Exit(Exit.NO_SOLUTION if plan.termination == "time_limit" else Exit.ERROR)
+    if plan.status == Status.ERROR:
+        raise typer.Exit(
+            Exit.NO_SOLUTION if plan.termination == Termination.TIME_LIMIT else Exit.ERROR
+        )
 
 
 @app.command()

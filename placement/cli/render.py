@@ -10,6 +10,7 @@ from rich.text import Text
 
 from placement.errors import Problem
 from placement.plan import Diagnosis, Plan, PlanPeriod
+from placement.result import Status
 from placement.schema import Instance
 
 CATEGORY_LABELS = {
@@ -90,13 +91,13 @@ def plan_summary(console: Console, plan: Plan, instance: Instance | None = None)
     cur = plan.currency
     slos = {w.id: w.latency_slo_ms for w in instance.workloads} if instance else {}
     runs_today = instance is None or any(w.current for w in instance.workloads)
-    status_style = {"optimal": "green", "feasible": "yellow"}.get(plan.status, "red")
+    status_style = {Status.OPTIMAL: "green", Status.FEASIBLE: "yellow"}.get(plan.status, "red")
     head = Text.assemble(
         ("Plan for ", "bold"), (plan.instance, "bold cyan"), "  status ",
         (plan.status, f"bold {status_style}"),
         f"  solver {plan.solver}",
         f"  gap {plan.gap:.2e}" if plan.gap is not None else "  gap —",
-        f"  bound {money(plan.bound)}" if plan.status == "feasible" else "",
+        f"  bound {money(plan.bound)}" if plan.status == Status.FEASIBLE else "",
         f"  ({plan.solve_seconds:.2f} s)",
     )
     console.print(head)

@@ -16,7 +16,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,8 @@ from placement.milp import lns
 from placement.milp.bound import column_generation
 from placement.milp.model import Milp, Rows
 from placement.milp.start import complete_start
+from placement.result import SolveResult as SolveResult  # re-exported: the solver's result
+from placement.result import Status, Termination
 from placement.schema.options import SolveOptions
 
 TIME_LIMIT_STATUSES = {
@@ -36,28 +38,6 @@ TIME_LIMIT_STATUSES = {
     highspy.HighsModelStatus.kInterrupt,
     highspy.HighsModelStatus.kSolutionLimit,
 }
-
-
-@dataclass
-class SolveResult:
-    """What a solve produced. ``status``: optimal | feasible | infeasible | error."""
-
-    status: str
-    termination: str  # optimal | time_limit | infeasible | error
-    solver: str
-    seconds: float
-    objective: float | None = None
-    bound: float | None = None
-    gap: float | None = None
-    message: str = ""
-    chosen: list[int] = field(default_factory=list)
-    rent: dict[tuple[str, str, int], int] = field(default_factory=dict)
-    buy: dict[tuple[str, str, int], int] = field(default_factory=dict)
-    searched: bool = False  # the neighbourhood search ran before the MIP
-
-    @property
-    def has_solution(self) -> bool:
-        return self.status in ("optimal", "feasible")
 
 
 #: With a time limit, HiGHS's presolve is switched off above this many nonzeros: at XL
@@ -428,9 +408,7 @@ def solve_milp(
     if not m.n_variables and not m.problem.variables():
         return _read_values(
             m,
-            SolveResult(
-                "optimal", "optimal", "none", 0.0, m.objective_constant, m.objective_constant, 0.0
-            ),
+            SolveResult.optimal("none", m.objective_constant, m.objective_constant, 0.0),
         )
     result = (
         _solve_cbc(m, options)
@@ -479,13 +457,10 @@ def _solve_highs(
     try:
         m.problem.solve(solver)
     except pulp.PulpSolverError as exc:
-        return SolveResult("error", "error", "HiGHS", 0.0, message=str(exc))
+        return SolveResult.error("HiGHS", str(exc))
     if solver.solution is not None:
-        result = SolveResult(
-            "feasible",
-            "time_limit",
+        result = SolveResult.feasible(
             "HiGHS",
-            0.0,
             solver.solution_objective,
             message="the model is too large for the MIP within the time limit: the plan is the "
             "neighbourhood search's"
@@ -499,7 +474,8 @@ def _solve_highs(
         result = _highs_outcome(m.problem.solverModel, bool(m.data.cands))
     result = _with_bound(result, solver.bound)
     if solver.solution is not None and result.gap is not None and result.gap <= options.gap:
-        result.status = result.termination = "optimal"  # the search reached the gap
+        # the search reached the gap
+        result.status, result.termination = Status.OPTIMAL, Termination.OPTIMAL
     result.searched = solver.searched
     return result
 
@@ -532,47 +508,22 @@ def _highs_outcome(h: highspy.Highs, mip: bool) -> SolveResult:
     if status == highspy.HighsModelStatus.kOptimal:
         obj = h.getInfo().objective_function_value
         bound = _finite(info.mip_dual_bound) if mip else obj
-        return SolveResult(
-            "optimal",
-            "optimal",
-            "HiGHS",
-            0.0,
-            obj,
-            bound,
-            _rel_gap(obj, bound if bound is not None else obj),
+        return SolveResult.optimal(
+            "HiGHS", obj, bound, _rel_gap(obj, bound if bound is not None else obj)
         )
     if status in TIME_LIMIT_STATUSES:
         if has_primal:
             obj = info.objective_function_value
             bound = _finite(info.mip_dual_bound)
-            return SolveResult(
-                "feasible", "time_limit", "HiGHS", 0.0, obj, bound, _rel_gap(obj, bound)
-            )
-        return SolveResult(
-            "error",
-            "time_limit",
-            "HiGHS",
-            0.0,
-            bound=_finite(info.mip_dual_bound),
-            message="no feasible plan found within the time limit",
-        )
+            return SolveResult.feasible("HiGHS", obj, bound, _rel_gap(obj, bound))
+        return SolveResult.out_of_time("HiGHS", bound=_finite(info.mip_dual_bound))
     if status in (
         highspy.HighsModelStatus.kInfeasible,
         highspy.HighsModelStatus.kUnboundedOrInfeasible,
     ):
-        return SolveResult(
-            "infeasible",
-            "infeasible",
-            "HiGHS",
-            0.0,
-            message="the solver proved that no plan meets every constraint",
-        )
-    return SolveResult(
-        "error",
-        "error",
-        "HiGHS",
-        0.0,
-        message=f"HiGHS ended with status {h.modelStatusToString(status)}",
+        return SolveResult.infeasible("HiGHS")
+    return SolveResult.error(
+        "HiGHS", f"HiGHS ended with status {h.modelStatusToString(status)}"
     )
 
 
@@ -596,7 +547,7 @@ def _solve_cbc(m: Milp, options: SolveOptions) -> SolveResult:
         try:
             m.prob.solve(solver)
         except pulp.PulpSolverError as exc:
-            return SolveResult("error", "error", "CBC", 0.0, message=str(exc))
+            return SolveResult.error("CBC", str(exc))
         text = log.read_text(errors="replace") if log.exists() else ""
     return _cbc_outcome(m.prob, options.time_limit, text)
 
@@ -617,46 +568,25 @@ def _cbc_outcome(prob: pulp.LpProblem, time_limit: float | None, log: str) -> So
         clock = _CBC_WALLCLOCK.findall(log)
         out_of_time = not clock or float(clock[-1]) >= time_limit * 0.99
         if _CBC_PREPROCESS_INFEASIBLE in log and out_of_time:
-            return SolveResult(
-                "error",
-                "time_limit",
+            return SolveResult.out_of_time(
                 "CBC",
-                0.0,
-                message="no feasible plan found within the time limit (CBC's preprocessing "
+                "no feasible plan found within the time limit (CBC's preprocessing "
                 "was interrupted; its 'infeasible' is no proof)",
             )
     const = float(prob.objective.constant)
     if prob.sol_status == pulp.LpSolutionOptimal:
         obj = float(pulp.value(prob.objective))
-        return SolveResult("optimal", "optimal", "CBC", 0.0, obj, obj, 0.0)
+        return SolveResult.optimal("CBC", obj, obj, 0.0)
     if prob.sol_status == pulp.LpSolutionIntegerFeasible:
         obj = float(pulp.value(prob.objective))
         found = _CBC_BOUND.findall(log)
         bound = float(found[-1]) + const if found else None
-        return SolveResult("feasible", "time_limit", "CBC", 0.0, obj, bound, _rel_gap(obj, bound))
+        return SolveResult.feasible("CBC", obj, bound, _rel_gap(obj, bound))
     if prob.status == pulp.LpStatusInfeasible:
-        return SolveResult(
-            "infeasible",
-            "infeasible",
-            "CBC",
-            0.0,
-            message="the solver proved that no plan meets every constraint",
-        )
+        return SolveResult.infeasible("CBC")
     if time_limited:
-        return SolveResult(
-            "error",
-            "time_limit",
-            "CBC",
-            0.0,
-            message="no feasible plan found within the time limit",
-        )
-    return SolveResult(
-        "error",
-        "error",
-        "CBC",
-        0.0,
-        message=f"CBC ended with status {pulp.LpStatus[prob.status]}",
-    )
+        return SolveResult.out_of_time("CBC")
+    return SolveResult.error("CBC", f"CBC ended with status {pulp.LpStatus[prob.status]}")
 
 
 def _read_values(m: Milp, r: SolveResult) -> SolveResult:

@@ -23,6 +23,7 @@ from placement.report.text import (
     method_notes,
     title,
 )
+from placement.result import Status
 
 CSS = """
 :root { --ink:#1d2733; --muted:#5b6670; --line:#d9dee3; --accent:#1f5fa8; --ok:#1e7e34;
@@ -162,7 +163,7 @@ def _summary(model: ReportModel) -> str:
         if label == "Savings" and plan.savings is not None:
             cls = " good" if plan.savings >= 0 else " bad"
         if label == "Solver status":
-            cls = " good" if plan.status == "optimal" else " bad"
+            cls = " good" if plan.status == Status.OPTIMAL else " bad"
         cards.append(f'<div class="kpi{cls}"><div class="label">{escape(label)}</div>'
                      f'<div class="value">{escape(value)}</div>'
                      f'<div class="note">{escape(note)}</div></div>')

@@ -37,6 +37,7 @@ from placement.analysis.results import (
 from placement.analysis.risk import RiskAverseResult
 from placement.plan import Plan
 from placement.report.model import CATEGORY_LABELS, ReportModel, analysis_ids
+from placement.result import has_solution
 from placement.schema import Instance
 
 KIND_COLOURS = {"cloud": "#4c78a8", "edge": "#f58518", "onprem": "#54a24b"}
@@ -432,7 +433,7 @@ def pareto_front_figure(result: ParetoResult, currency: str, index: int = 0) -> 
     pts = []
     for p in result.points:
         x = p.mean_latency_ms if result.versus == "latency" else p.energy_kwh
-        if x is not None and p.status in ("optimal", "feasible"):
+        if x is not None and has_solution(p.status):
             pts.append((x, p.npv))
     if not pts:
         return None

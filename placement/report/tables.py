@@ -23,6 +23,7 @@ from placement.report.model import (
     ReportModel,
     Wave,
 )
+from placement.result import Status
 
 OK, FAIL = "✓", "✗"
 
@@ -84,7 +85,7 @@ def key_figures(model: ReportModel) -> list[tuple[str, str, str]]:
          (str(b.break_even_month) if b.break_even_month else "none in the horizon"),
          "from then on the plan's cumulative cost stays at or below staying put"),
         ("Solver status", plan.status, f"{plan.solver or 'solver'}, gap {gap}"
-         + (f", bound {money(plan.bound, cur)}" if plan.status == "feasible" else "")),
+         + (f", bound {money(plan.bound, cur)}" if plan.status == Status.FEASIBLE else "")),
     ]
     return figures
 

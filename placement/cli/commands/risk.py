@@ -29,6 +29,7 @@ from placement.cli.options import (
 )
 from placement.errors import InstanceError, PlanFormatError, Problem
 from placement.io import dumps_json, parse_text, read_text
+from placement.result import Status, Termination
 from placement.schema.options import DEFAULT_GAP
 
 
@@ -131,7 +132,7 @@ def risk(
             _render_averse(averse, inst.currency)
         write_result(averse.model_dump(mode="json"), output, as_json)
         if averse.neutral.npv is None:
-            raise typer.Exit(Exit.INFEASIBLE if averse.neutral.status == "infeasible"
+            raise typer.Exit(Exit.INFEASIBLE if averse.neutral.status == Status.INFEASIBLE
                              else Exit.ERROR)
         if averse.averse.npv is None:  # the risk-averse plan failed (or its check did)
             raise typer.Exit(Exit.ERROR)
@@ -150,8 +151,8 @@ def risk(
         render.problems(err, "No plan to evaluate", exc.problems)
         for d in exc.plan.diagnosis:
             err.print(f"  [red]✗[/] {escape(d.message)}")
-        code = {"infeasible": Exit.INFEASIBLE}.get(exc.plan.status, Exit.ERROR)
-        if exc.plan.termination == "time_limit":
+        code = {Status.INFEASIBLE: Exit.INFEASIBLE}.get(exc.plan.status, Exit.ERROR)
+        if exc.plan.termination == Termination.TIME_LIMIT:
             code = Exit.NO_SOLUTION
         raise typer.Exit(code) from None
     if not as_json:

@@ -37,6 +37,7 @@ from placement.cli.options import (
 )
 from placement.errors import InstanceError, PlacementError, Problem
 from placement.io import dumps_json
+from placement.result import Status
 from placement.schema.options import DEFAULT_GAP
 
 T = TypeVar("T")
@@ -82,7 +83,7 @@ def run_sweep(label: str, fn: Callable[[Callable[[int, int], None]], T]) -> T:
     except PlacementError as exc:  # e.g. the base case has no plan
         render.problems(err, "Sweep failed", exc.problems)
         status = getattr(exc, "status", "")
-        raise typer.Exit(Exit.INFEASIBLE if status == "infeasible" else Exit.ERROR) from None
+        raise typer.Exit(Exit.INFEASIBLE if status == Status.INFEASIBLE else Exit.ERROR) from None
     except (RuntimeError, OSError, TimeoutError) as exc:  # no Dask, scheduler unreachable
         render.problems(err, "Sweep failed", [Problem("", f"{type(exc).__name__}: {exc}")])
         raise typer.Exit(Exit.ERROR) from None
@@ -131,7 +132,7 @@ def render_scenarios(res: ScenariosResult, currency: str) -> Table:
     t.add_column("break-even", justify="right", no_wrap=True)
     t.add_column("differ", justify="right", no_wrap=True)
     for r in res.rows:
-        style = {"optimal": "green", "feasible": "yellow"}.get(r.status, "red")
+        style = {Status.OPTIMAL: "green", Status.FEASIBLE: "yellow"}.get(r.status, "red")
         delta = (r.npv - ref.npv) if (ref and ref.npv is not None and r.npv is not None) else None
         be = "—" if r.break_even_month is None else f"month {r.break_even_month}"
         is_ref = r.name == res.reference
