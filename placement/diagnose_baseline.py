@@ -19,6 +19,7 @@ from typing import Any
 
 from placement.candidates import Candidate, make_candidate, period_failures, static_failures
 from placement.data import ProblemData
+from placement.network import round_trip_ms
 
 EPS = 1e-9
 
@@ -86,7 +87,7 @@ def _latency(data: ProblemData, w: str, s: str, h: str, v: str) -> str:
     route = data.routes.get(wl.origin, lk.sites[s].node_id)
     serving = lk.profiles[(wl.model, v, h)].latency_ms
     assert route is not None
-    total = 2 * route.latency_ms + serving
+    total = round_trip_ms(route.latency_ms, serving)
     return (f"round trip 2×{route.latency_ms:g} ms from '{wl.origin}' + serving {serving:g} ms "
             f"= {total:g} ms > SLO {wl.latency_slo_ms:g} ms")
 

@@ -27,7 +27,7 @@ from placement import accounting, costs
 from placement.accounting import Assignment, Schedule
 from placement.candidates import static_failures
 from placement.lookup import Lookup
-from placement.network import Routes, compute_routes
+from placement.network import Routes, compute_routes, round_trip_ms
 from placement.plan import Plan, PlanPeriod, parse_plan
 from placement.schema import Instance
 from placement.solve_claims import (
@@ -255,7 +255,7 @@ def _check_assignments(
             profile = lk.profiles[(wl.model, a.variant, a.hardware)]
             used[(a.site, a.hardware)] = used.get((a.site, a.hardware), 0.0) + carried / profile.rps
             route = routes.get(wl.origin, lk.sites[a.site].node_id)
-            latency = 2 * (route.latency_ms if route else 0.0) + profile.latency_ms
+            latency = round_trip_ms(route.latency_ms if route else 0.0, profile.latency_ms)
             if abs(given.carried_rps - carried) > EPS or abs(given.latency_ms - latency) > EPS:
                 out.append(
                     f"{path}: {a.workload} at {a.site}: carried_rps/latency_ms "
