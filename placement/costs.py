@@ -46,6 +46,11 @@ def maintenance(owned: float, per_month: float, months: float) -> float:
     return owned * per_month * months
 
 
+def kw(units: float, power_w: float) -> float:
+    """units x power_w / 1000: the draw, kW, counted against a site's power_kw."""
+    return units * power_w / 1000.0
+
+
 def kwh(units: float, power_w: float, months: float, pue: float) -> float:
     """units x power_w / 1000 x 730 x months x pue (pue 1 for IT power only)."""
     return units * power_w / 1000.0 * HOURS_PER_MONTH * months * pue

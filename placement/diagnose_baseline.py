@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from placement import costs
 from placement.candidates import Candidate, make_candidate, period_failures, static_failures
 from placement.data import ProblemData
 from placement.network import round_trip_ms
@@ -161,7 +162,7 @@ def _power(data: ProblemData, owned: dict[tuple[str, str], list[int]]) -> list[B
             continue
         here = [(h, u) for (s2, h), u in owned.items() if s2 == s and lk.hardware[h].power_w > 0]
         for p in range(data.n_periods):
-            kw = sum(u[p] * lk.hardware[h].power_w / 1000.0 for h, u in here)
+            kw = sum(costs.kw(u[p], lk.hardware[h].power_w) for h, u in here)
             if kw > cap + 1e-6:
                 units = ", ".join(f"{u[p]} × {h}" for h, u in here if u[p])
                 out.append(Breach("power", s, lk.periods[p].name,

@@ -298,7 +298,7 @@ def _check_units(lk: Lookup, sch: Schedule, where: str, out: list[str]) -> None:
             continue
         for info in lk.periods:
             draw = sum(
-                n * lk.hardware[h].power_w / 1000
+                costs.kw(n, lk.hardware[h].power_w)
                 for (s2, h), n in sch.units[info.index].items()
                 if s2 == s and lk.is_owned(h)
             )

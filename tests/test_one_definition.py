@@ -72,3 +72,18 @@ def test_the_round_trip_latency_is_written_only_in_network() -> None:
                         and "latency" in ast.unparse(other).lower()):
                     bad.append(f"{_where(path, node)}: {ast.unparse(node)}")
     assert not bad, "\n".join(bad)
+
+
+def test_only_costs_turns_watts_into_kilowatts() -> None:
+    """No ``... power_w / 1000`` outside costs.kw / costs.kwh. The instance generator is
+    left out: it sums two servers' watts before dividing (a different float order)."""
+    bad = []
+    for path, tree in _trees():
+        if path == COSTS or ROOT / "generate" in path.parents:
+            continue
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div)
+                    and isinstance(node.right, ast.Constant) and node.right.value in (1000, 1e3)
+                    and "power_w" in ast.unparse(node.left)):
+                bad.append(f"{_where(path, node)}: {ast.unparse(node)}")
+    assert not bad, "\n".join(bad)
