@@ -23,7 +23,7 @@ import numpy as np
 
 from placement import costs
 from placement.lookup import Lookup
-from placement.network import Routes
+from placement.network import Routes, round_trip_ms
 from placement.schema import Workload
 
 RULES = (
@@ -99,7 +99,7 @@ def static_failures(
     if wl.residency and site.jurisdiction not in wl.residency:
         out.append(("residency", f"jurisdiction {site.jurisdiction!r} not in {wl.residency}"))
     if route is not None and profile is not None:
-        lat = 2 * route.latency_ms + profile.latency_ms
+        lat = round_trip_ms(route.latency_ms, profile.latency_ms)
         if lat > wl.latency_slo_ms + EPS:
             out.append(
                 (
@@ -146,7 +146,7 @@ def _every_period(lk: Lookup, routes: Routes, w: str, s: str, h: str, v: str) ->
     profile = lk.profiles[(wl.model, v, h)]
     route = routes.get(wl.origin, lk.sites[s].node_id)
     assert route is not None
-    latency = 2 * route.latency_ms + profile.latency_ms
+    latency = round_trip_ms(route.latency_ms, profile.latency_ms)
     out = []
     for p, demand in enumerate(lk.demand[w]):
         carried = costs.carried_load(demand, wl.replicas)
@@ -175,7 +175,7 @@ def _site_excluded(lk: Lookup, routes: Routes, w: str, s: str, fastest_ms: float
     if wl.residency and site.jurisdiction not in wl.residency:
         return True
     route = routes.get(wl.origin, site.node_id)
-    return route is None or 2 * route.latency_ms + fastest_ms > wl.latency_slo_ms + EPS
+    return route is None or round_trip_ms(route.latency_ms, fastest_ms) > wl.latency_slo_ms + EPS
 
 
 def feasible_candidates(
@@ -306,7 +306,7 @@ class _Options:
                     keys.append((s, h, v))
                     rps.append(profile.rps)
                     links.append(route.links)
-                    lat.append(2 * route.latency_ms + profile.latency_ms)
+                    lat.append(round_trip_ms(route.latency_ms, profile.latency_ms))
                     bw.append(least)
                     quality.append(variant.quality)
                     kind.append(codes.setdefault(site.kind, len(codes)))

@@ -7,7 +7,9 @@ Units: money in the instance's currency, months, rps, KB (1000 bytes), GB (1e9 b
 
 from __future__ import annotations
 
+#: Hours in a month, the spec's billing month (every "730" of a formula is this).
 HOURS_PER_MONTH = 730.0
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600.0
 #: GB per month carried by 1 request/s of 1 KB: 3600 s x 730 h x 1000 B / 1e9 B.
 GB_PER_MONTH_PER_RPS_KB = 2.628
 
@@ -44,9 +46,19 @@ def maintenance(owned: float, per_month: float, months: float) -> float:
     return owned * per_month * months
 
 
+def kw(units: float, power_w: float) -> float:
+    """units x power_w / 1000: the draw, kW, counted against a site's power_kw."""
+    return units * power_w / 1000.0
+
+
+def kwh(units: float, power_w: float, months: float, pue: float) -> float:
+    """units x power_w / 1000 x 730 x months x pue (pue 1 for IT power only)."""
+    return units * power_w / 1000.0 * HOURS_PER_MONTH * months * pue
+
+
 def energy(owned: float, power_w: float, months: float, pue: float, price_per_kwh: float) -> float:
     """owned x power_w / 1000 x 730 x months x pue x energy_per_kwh."""
-    return owned * power_w / 1000.0 * HOURS_PER_MONTH * months * pue * price_per_kwh
+    return kwh(owned, power_w, months, pue) * price_per_kwh
 
 
 def egress(
@@ -106,4 +118,11 @@ COST_CATEGORIES = (
     "activation",
     "migration",
 )
-ONE_TIME_CATEGORIES = frozenset({"capex", "activation", "migration"})
+#: The categories paid once (in the period they happen), in COST_CATEGORIES order.
+ONE_TIME_CATEGORIES = ("capex", "activation", "migration")
+#: How the terminal and the report name each category, in COST_CATEGORIES order.
+CATEGORY_LABELS = {
+    "rented": "Rented units", "capex": "Capex", "maintenance": "Maintenance",
+    "energy": "Energy", "egress": "Egress", "transfer": "Link transfer",
+    "site_fixed": "Site fixed", "activation": "Activation", "migration": "Migration",
+}

@@ -17,8 +17,10 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from placement import costs
 from placement.candidates import Candidate, make_candidate, period_failures, static_failures
 from placement.data import ProblemData
+from placement.network import round_trip_ms
 
 EPS = 1e-9
 
@@ -86,7 +88,7 @@ def _latency(data: ProblemData, w: str, s: str, h: str, v: str) -> str:
     route = data.routes.get(wl.origin, lk.sites[s].node_id)
     serving = lk.profiles[(wl.model, v, h)].latency_ms
     assert route is not None
-    total = 2 * route.latency_ms + serving
+    total = round_trip_ms(route.latency_ms, serving)
     return (f"round trip 2×{route.latency_ms:g} ms from '{wl.origin}' + serving {serving:g} ms "
             f"= {total:g} ms > SLO {wl.latency_slo_ms:g} ms")
 
@@ -160,7 +162,7 @@ def _power(data: ProblemData, owned: dict[tuple[str, str], list[int]]) -> list[B
             continue
         here = [(h, u) for (s2, h), u in owned.items() if s2 == s and lk.hardware[h].power_w > 0]
         for p in range(data.n_periods):
-            kw = sum(u[p] * lk.hardware[h].power_w / 1000.0 for h, u in here)
+            kw = sum(costs.kw(u[p], lk.hardware[h].power_w) for h, u in here)
             if kw > cap + 1e-6:
                 units = ", ".join(f"{u[p]} × {h}" for h, u in here if u[p])
                 out.append(Breach("power", s, lk.periods[p].name,

@@ -27,7 +27,7 @@ from placement import accounting, costs
 from placement.accounting import Assignment, Schedule
 from placement.candidates import static_failures
 from placement.lookup import Lookup
-from placement.network import Routes, compute_routes
+from placement.network import Routes, compute_routes, round_trip_ms
 from placement.plan import Plan, PlanPeriod, parse_plan
 from placement.result import Status, has_solution
 from placement.schema import Instance
@@ -256,7 +256,7 @@ def _check_assignments(
             profile = lk.profiles[(wl.model, a.variant, a.hardware)]
             used[(a.site, a.hardware)] = used.get((a.site, a.hardware), 0.0) + carried / profile.rps
             route = routes.get(wl.origin, lk.sites[a.site].node_id)
-            latency = 2 * (route.latency_ms if route else 0.0) + profile.latency_ms
+            latency = round_trip_ms(route.latency_ms if route else 0.0, profile.latency_ms)
             if abs(given.carried_rps - carried) > EPS or abs(given.latency_ms - latency) > EPS:
                 out.append(
                     f"{path}: {a.workload} at {a.site}: carried_rps/latency_ms "
@@ -299,7 +299,7 @@ def _check_units(lk: Lookup, sch: Schedule, where: str, out: list[str]) -> None:
             continue
         for info in lk.periods:
             draw = sum(
-                n * lk.hardware[h].power_w / 1000
+                costs.kw(n, lk.hardware[h].power_w)
                 for (s2, h), n in sch.units[info.index].items()
                 if s2 == s and lk.is_owned(h)
             )

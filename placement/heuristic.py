@@ -69,7 +69,7 @@ class _State:
         self.budget = math.inf if budget is None else budget
         self.draw: dict[str, float] = {}
         for (s, h), n in self.owned.items():
-            self.draw[s] = self.draw.get(s, 0.0) + n * lk.hardware[h].power_w / 1000.0
+            self.draw[s] = self.draw.get(s, 0.0) + costs.kw(n, lk.hardware[h].power_w)
 
     def extra_units(self, c: Candidate, load: float) -> tuple[bool, int]:
         """Whether ``load`` more at (site, hardware) fits; owned units to buy for it."""
@@ -86,7 +86,7 @@ class _State:
         hw, site = lk.hardware[h], lk.sites[s]
         if not lk.can_buy(h, self.p) or need > cap:
             return False, 0
-        draw = self.draw.get(s, 0.0) + extra * hw.power_w / 1000.0
+        draw = self.draw.get(s, 0.0) + costs.kw(extra, hw.power_w)
         if site.power_kw is not None and draw > site.power_kw + EPS:
             return False, 0
         spend = costs.capex(extra, hw.capex or 0.0, site.capex_rebate)
@@ -110,7 +110,7 @@ class _State:
             self.owned[key] = self.owned.get(key, 0) + extra
             self.bought[key] = self.bought.get(key, 0) + extra
             self.budget -= costs.capex(extra, hw.capex or 0.0, site.capex_rebate)
-            self.draw[c.site] = self.draw.get(c.site, 0.0) + extra * hw.power_w / 1000.0
+            self.draw[c.site] = self.draw.get(c.site, 0.0) + costs.kw(extra, hw.power_w)
         self.load[key] = self.load.get(key, 0.0) + c.load
         for k in c.links:
             self.link[k] = self.link.get(k, 0.0) + c.traffic_mbps

@@ -18,6 +18,11 @@ import networkx as nx
 from placement.schema import Instance
 
 
+def round_trip_ms(route_ms: float, serving_ms: float) -> float:
+    """A request's latency: 2 x the route's one-way latency + the profile's serving latency."""
+    return 2 * route_ms + serving_ms
+
+
 def link_key(a: str, b: str) -> str:
     """The plan's key of a link: its two node names, sorted, joined by ``|``."""
     return "|".join(sorted((a, b)))

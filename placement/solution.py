@@ -6,6 +6,7 @@ from placement import accounting
 from placement.accounting import Assignment, Schedule
 from placement.costs import carried_load
 from placement.data import ProblemData
+from placement.network import round_trip_ms
 from placement.plan import PlanAssignment, PlanPeriod, PlanUnits
 from placement.result import SolveResult
 
@@ -73,7 +74,8 @@ def plan_periods(
                     hardware=a.hardware,
                     variant=a.variant,
                     carried_rps=money(carried_load(lk.demand[a.workload][p], wl.replicas)),
-                    latency_ms=money(2 * (route.latency_ms if route else 0.0) + profile.latency_ms),
+                    latency_ms=money(round_trip_ms(route.latency_ms if route else 0.0,
+                                                  profile.latency_ms)),
                 )
             )
         units = [

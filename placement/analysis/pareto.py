@@ -42,7 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from placement import accounting
+from placement import accounting, costs
 from placement.accounting import Schedule
 from placement.analysis.executor import Outcome, Progress, run_all
 from placement.analysis.limits import MAX_POINTS
@@ -61,7 +61,6 @@ from placement.schema.options import SolveOptions
 from placement.solution import plan_periods, schedule_from
 
 Versus = Literal["latency", "energy"]
-HOURS_PER_MONTH = 730.0
 #: The interior points minimise NPV + delta x f with delta x (f_max - f_min) = this much
 #: money: less than a cent, so it only breaks ties between plans of equal NPV.
 TIEBREAK_MONEY = 0.005
@@ -182,7 +181,7 @@ def latency_objective(m: Milp) -> Linear:
 
 def _kwh_per_unit(data: ProblemData, s: str, h: str, months: float) -> float:
     lk = data.lk
-    return lk.hardware[h].power_w / 1000.0 * HOURS_PER_MONTH * months * lk.sites[s].pue
+    return costs.kwh(1, lk.hardware[h].power_w, months, lk.sites[s].pue)
 
 
 def energy_objective(m: Milp) -> Linear:

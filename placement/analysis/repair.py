@@ -41,6 +41,7 @@ from typing import Any, Literal
 import pulp
 from pydantic import BaseModel, ConfigDict, Field
 
+from placement import costs
 from placement.analysis.overrides import apply_overrides
 from placement.api import load_instance
 from placement.api import solve as solve_instance
@@ -228,7 +229,7 @@ class ElasticExtra:
                 continue
             sl = self._slack(m, "power", site, max(kw, 1.0), kw)
             for p in range(data.n_periods):
-                draw = pulp.lpSum(m.owned(site, h, p) * (lk.hardware[h].power_w / 1000.0)
+                draw = pulp.lpSum(m.owned(site, h, p) * costs.kw(1, lk.hardware[h].power_w)
                                   for h in owned)
                 m.add(draw <= kw + sl.amount, "elastic_power")
                 sl.rows.append((p, draw, kw))

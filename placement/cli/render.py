@@ -8,16 +8,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from placement.costs import CATEGORY_LABELS
 from placement.errors import Problem
 from placement.plan import Diagnosis, Plan, PlanPeriod
 from placement.result import Status
 from placement.schema import Instance
-
-CATEGORY_LABELS = {
-    "rented": "Rented units", "capex": "Capex", "maintenance": "Maintenance",
-    "energy": "Energy", "egress": "Egress", "transfer": "Link transfer",
-    "site_fixed": "Site fixed", "activation": "Activation", "migration": "Migration",
-}
 
 
 def money(x: float | None, currency: str = "") -> str:

@@ -12,6 +12,7 @@ from placement.generate.estate import Estate
 from placement.generate.limits import MAX_GROWTH
 from placement.generate.models import ProfileTable
 from placement.generate.network import RouteFinder
+from placement.network import round_trip_ms
 
 Stay = list[tuple[str, str, str]]  # (site, hardware, variant) per replica
 
@@ -84,7 +85,7 @@ class WorkloadMaker:
         if replicas == 2 and len(allowed) < 2:
             replicas = 1
         stay = self.stay_placements(f, allowed[:replicas], min_q, has_current)
-        worst = max(2 * self._latency(origin, s) + self.profile[(f.id, v, h)][1]
+        worst = max(round_trip_ms(self._latency(origin, s), self.profile[(f.id, v, h)][1])
                     for s, h, v in stay)
         slo = float(10 * math.ceil((worst * d.u(*f.slack) + d.u(10, 50)) / 10))
         rq, rs = r(f.request_kb * d.u(0.7, 1.3), 1), r(f.response_kb * d.u(0.7, 1.3), 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from placement import costs
 from placement.analysis.results import (
     ParetoResult,
     RiskResult,
@@ -34,15 +35,7 @@ FIGURE_PREFIX = {
     "risk": "risk", "risk-averse": "risk-averse", "pareto": "pareto",
 }
 
-HOURS_PER_MONTH = 730.0
-SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600.0
 SITE_KINDS = ("cloud", "edge", "onprem")
-ONE_TIME = ("capex", "activation", "migration")
-CATEGORY_LABELS = {
-    "rented": "Rented units", "capex": "Capex", "maintenance": "Maintenance",
-    "energy": "Energy", "egress": "Egress", "transfer": "Link transfer",
-    "site_fixed": "Site fixed", "activation": "Activation", "migration": "Migration",
-}
 NEEDS_INSTANCE = "needs --instance"
 
 
@@ -397,7 +390,7 @@ def _waves(plan: Plan, inst: Instance | None, lk: Lookup | None) -> list[Wave]:
                 u.site, u.hardware, u.units, load,
                 inst.policy.max_utilization if inst is not None else None,
                 (u.site, u.hardware) in moved_to))
-        one_time = {k: period.costs.get(k, 0.0) for k in ONE_TIME}
+        one_time = {k: period.costs.get(k, 0.0) for k in costs.ONE_TIME_CATEGORIES}
         waves.append(Wave(
             index=i, name=period.name, start_month=period.start_month, months=period.months,
             pilot=bool(spec.pilot) if spec is not None else False,
@@ -433,12 +426,11 @@ def energy_by_kind(plan: Plan, lk: Lookup) -> list[EnergyRow]:
                 continue
             factor = site.pue if hw.kind == "owned" else 1.0
             rented_no_pue[site.kind] |= hw.kind == "rented"
-            kwh[site.kind] += (u.units * hw.power_w / 1000.0 * HOURS_PER_MONTH * period.months
-                               * factor)
+            kwh[site.kind] += costs.kwh(u.units, hw.power_w, period.months, factor)
         for a in period.assignments:
             wl = lk.workloads[a.workload]
             rate = lk.demand[a.workload][i] / wl.replicas * wl.load_factor
-            requests[lk.sites[a.site].kind] += rate * SECONDS_PER_MONTH * period.months
+            requests[lk.sites[a.site].kind] += rate * costs.SECONDS_PER_MONTH * period.months
     rows = []
     for kind in SITE_KINDS:
         if kwh[kind] == 0 and requests[kind] == 0 and not unknown[kind]:

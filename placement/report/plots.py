@@ -35,8 +35,9 @@ from placement.analysis.results import (
     TornadoRow,
 )
 from placement.analysis.risk import RiskAverseResult
+from placement.costs import CATEGORY_LABELS
 from placement.plan import Plan
-from placement.report.model import CATEGORY_LABELS, ReportModel, analysis_ids
+from placement.report.model import ReportModel, analysis_ids
 from placement.result import has_solution
 from placement.schema import Instance
 

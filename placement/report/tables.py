@@ -16,10 +16,9 @@ from placement.analysis.results import (
     ThresholdsResult,
 )
 from placement.analysis.risk import RiskAverseResult, placements_of
+from placement.costs import CATEGORY_LABELS, ONE_TIME_CATEGORIES
 from placement.plan import Plan
 from placement.report.model import (
-    CATEGORY_LABELS,
-    ONE_TIME,
     ReportModel,
     Wave,
 )
@@ -190,7 +189,8 @@ def unit_changes_table(wave: Wave) -> Table:
 
 
 def one_time_table(wave: Wave, currency: str) -> Table:
-    rows = [[CATEGORY_LABELS[k], money(wave.one_time.get(k, 0.0), currency)] for k in ONE_TIME]
+    rows = [[CATEGORY_LABELS[k], money(wave.one_time.get(k, 0.0), currency)]
+            for k in ONE_TIME_CATEGORIES]
     rows.append(["all costs of the period (one-time and recurring)",
                  money(wave.period_cost, currency)])
     return Table(f"{wave.name}: one-time costs", ["cost", "amount"], rows, numeric={1})

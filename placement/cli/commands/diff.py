@@ -14,6 +14,7 @@ from rich.table import Table
 from placement.analysis.diff import CostChange, PlanDiff, as_plan, diff_plans
 from placement.cli import render
 from placement.cli.app import Exit, app, err, out
+from placement.costs import CATEGORY_LABELS
 from placement.errors import InstanceError, PlanFormatError
 from placement.io import parse_text, read_text
 
@@ -68,7 +69,7 @@ def render_diff(console: Console, d: PlanDiff) -> None:
         changed = {k: c for k, c in p.costs.items() if c.change}
         if changed:
             console.print("  costs: " + ", ".join(
-                f"{render.CATEGORY_LABELS.get(k, k).lower()} {_signed(c.change)}"
+                f"{CATEGORY_LABELS.get(k, k).lower()} {_signed(c.change)}"
                 for k, c in changed.items()), highlight=False)
     for name in d.periods_only_in_a:
         console.print(f"[yellow]period {name} only in {d.a}[/]")
@@ -79,7 +80,7 @@ def render_diff(console: Console, d: PlanDiff) -> None:
         t.add_column(col, justify="left" if col == "category" else "right")
     for k, c in d.totals.items():
         if c.before or c.after:
-            t.add_row(render.CATEGORY_LABELS.get(k, k), render.money(c.before),
+            t.add_row(CATEGORY_LABELS.get(k, k), render.money(c.before),
                       render.money(c.after), _signed(c.change))
     console.print(t)
     console.print(f"NPV: {_change(d.npv)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from placement import costs
 from placement.milp.model import Milp
 
 
@@ -37,7 +38,7 @@ def add_power(m: Milp) -> None:
         for p in range(data.n_periods):
             draw, base = [], 0.0
             for _, h in owned:
-                kw = lk.hardware[h].power_w / 1000.0
+                kw = costs.kw(1, lk.hardware[h].power_w)
                 buys, existing = m.units_terms(s, h, p)
                 draw += [(var, kw) for var, _ in buys]
                 base += existing * kw
