@@ -82,7 +82,7 @@ def test_column_generation_ends_at_the_lp_relaxation(source: Any) -> None:
     layout = lns.Layout.of(m, arrays.n_cols)
     seen: list[float] = []
     found = bound.column_generation(
-        arrays, layout, x, deadline=time.perf_counter() + 60.0,
+        arrays, layout, x, deadline=time.perf_counter() + 600.0,  # a hang guard: it converges
         on_bound=seen.append,
     )
     relaxed, _ = _solved(h, relaxation=True)
