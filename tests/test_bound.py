@@ -82,13 +82,30 @@ def test_column_generation_ends_at_the_lp_relaxation(source: Any) -> None:
     layout = lns.Layout.of(m, arrays.n_cols)
     seen: list[float] = []
     found = bound.column_generation(
-        arrays, layout, x, deadline=time.perf_counter() + 60.0,
+        arrays, layout, x, deadline=time.perf_counter() + 600.0,  # a hang guard: it converges
         on_bound=seen.append,
     )
     relaxed, _ = _solved(h, relaxation=True)
     assert found is not None and seen and seen[-1] == found
     assert seen == sorted(seen)
     assert relaxed - bound.CONVERGED * 2 * abs(relaxed) <= found <= relaxed + 1e-6 * abs(relaxed)
+
+
+def test_column_generation_on_a_round_limit_does_that_many_rounds() -> None:
+    m, h, x = built(SOURCES[2])
+    arrays = lns.ColumnArrays.of(h)
+    layout = lns.Layout.of(m, arrays.n_cols)
+
+    def bounds(rounds: int | None) -> list[float]:
+        seen: list[float] = []
+        bound.column_generation(arrays, layout, x, deadline=time.perf_counter() + 600.0,
+                                on_bound=seen.append, max_rounds=rounds)
+        return seen
+
+    guess, one, full = bounds(0), bounds(1), bounds(None)
+    assert len(guess) == 1  # the first guess's bound only: no LP solved
+    assert one[0] == guess[0] and len(one) <= 2 and full[: len(one)] == one
+    assert bounds(1) == one  # the same work, the same bounds
 
 
 def test_restricted_models_leave_out_implied_rows_without_changing_the_optimum(

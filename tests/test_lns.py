@@ -4,6 +4,9 @@ The search may only make a plan better and must keep it a solution of the full M
 bound it reports (the LP relaxation's) must be a bound; the whole solve with it stays
 honest: the same optimum as the MIP alone when time allows, never a better NPV than the
 optimum, the plan checked by the evaluator.
+
+No test here depends on the machine's speed: the search runs a number of rounds
+(``WORK``), its deadline and sub-MIP time limit only guards against hanging.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 
 import highspy
 import numpy as np
+import pulp
 import pytest
 from in_highs import built
 
@@ -23,6 +27,7 @@ from placement.generate import generate
 from placement.heuristic import start_candidates
 from placement.milp import lns
 from placement.milp.build import build
+from placement.milp.isolated import SubResult
 from placement.milp.solve import (
     LNS_MIN_CANDIDATES,
     Progress,
@@ -44,6 +49,14 @@ def _optimum(h: highspy.Highs) -> tuple[float, np.ndarray, np.ndarray]:
 
 
 SMALL = [generate(6, 5, 2, seed) for seed in (1, 2, 3)]
+#: A hang guard, never reached: the tests' searches end at their work limits.
+HANG_GUARD = 600.0
+#: The search's work limits in these tests: a number of rounds, sub-MIPs limited by nodes.
+WORK: dict[str, Any] = {"max_rounds": 10, "sub_nodes": 200, "sub_seconds": HANG_GUARD}
+
+
+def _guard() -> float:
+    return time.perf_counter() + HANG_GUARD
 
 
 @pytest.mark.parametrize("source", SMALL, ids=["gen1", "gen2", "gen3"])
@@ -138,22 +151,52 @@ def test_the_search_improves_a_plan_and_keeps_it_a_solution(source: Any) -> None
     layout = lns.Layout.of(m, arrays.n_cols)
     assert arrays.violation(start) <= lns.FEASIBILITY_TOLERANCE
     seen: list[float] = []
-    best, stats = lns.search(arrays, layout, start, time.perf_counter() + 3.0,
-                             on_improve=seen.append)
+    best, stats = lns.search(arrays, layout, start, _guard(), on_improve=seen.append, **WORK)
     optimum, _x, _rows = _optimum(h)
     assert arrays.violation(best) <= lns.FEASIBILITY_TOLERANCE
     value = arrays.objective(best)
     assert optimum - 1e-6 * abs(optimum) <= value <= arrays.objective(start) + 1e-6
-    assert stats.rounds > 0 and stats.improved == len(seen)
+    assert stats.rounds == WORK["max_rounds"] and stats.improved == len(seen)
     assert seen == sorted(seen, reverse=True) and (not seen or seen[-1] == pytest.approx(value))
+
+
+@pytest.mark.parametrize("source", SMALL, ids=["gen1", "gen2", "gen3"])
+def test_the_search_on_work_limits_gives_the_same_plan_every_time(source: Any) -> None:
+    m, h, start = built(source)
+    arrays = lns.ColumnArrays.of(h)
+    layout = lns.Layout.of(m, arrays.n_cols)
+    first, stats = lns.search(arrays, layout, start, _guard(), seed=5, **WORK)
+    again, stats_again = lns.search(arrays, layout, start, _guard(), seed=5, **WORK)
+    np.testing.assert_array_equal(first, again)
+    assert stats == stats_again and stats.rounds == WORK["max_rounds"]
+
+
+def test_a_sub_mip_ended_by_its_node_limit_counts_as_not_solved(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    m, h, start = built(SMALL[0])
+    arrays = lns.ColumnArrays.of(h)
+    layout = lns.Layout.of(m, arrays.n_cols)
+    real = lns.solve_here
+
+    def unsolved(parts: Any, begin: Any, seconds: float, options: dict[str, Any]) -> Any:
+        assert options["mip_max_nodes"] == 1 and seconds == HANG_GUARD / 2
+        return SubResult(False, real(parts, begin, seconds, options).values)
+
+    monkeypatch.setattr(lns, "solve_here", unsolved)
+    best, stats = lns.search(arrays, layout, start, _guard(), max_rounds=3, sub_nodes=1,
+                             sub_seconds=HANG_GUARD / 2)
+    assert (stats.rounds, stats.time_limited) == (3, 3)
+    assert arrays.violation(best) <= lns.FEASIBILITY_TOLERANCE
+    assert arrays.objective(best) <= arrays.objective(start) + 1e-6
 
 
 def test_the_search_stops_at_its_target() -> None:
     m, h, start = built(SMALL[1])
     arrays = lns.ColumnArrays.of(h)
     layout = lns.Layout.of(m, arrays.n_cols)
-    _best, stats = lns.search(arrays, layout, start, time.perf_counter() + 30.0,
-                              stop_below=arrays.objective(start) + 1.0)
+    _best, stats = lns.search(arrays, layout, start, _guard(),
+                              stop_below=arrays.objective(start) + 1.0, **WORK)
     assert stats.rounds == 0
 
 
@@ -196,27 +239,49 @@ def test_a_known_bound_raises_every_reported_bound() -> None:
 MEDIUM = generate(12, 8, 2, 4)
 
 
-def test_a_solve_with_the_search_is_honest_and_finds_the_optimum_given_time() -> None:
+def _work_limited(monkeypatch: pytest.MonkeyPatch) -> list[lns.SearchStats]:
+    """Solves' searches end at the work limits ``WORK``, not at their share of the time
+    limit (then a hang guard only); the stats of each search, as it ends."""
+    real = lns.search
+    ran: list[lns.SearchStats] = []
+
+    def limited(*args: Any, **kw: Any) -> Any:
+        best, stats = real(*args, **{**kw, **WORK})
+        ran.append(stats)
+        return best, stats
+
+    monkeypatch.setattr(lns, "search", limited)
+    return ran
+
+
+def test_a_solve_with_the_search_is_honest_and_finds_the_optimum_given_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     inst = load_instance(MEDIUM)
     exact = solve(inst, SolveOptions(baseline=False, search="mip"))
     assert exact.status == "optimal" and exact.npv is not None
-    searched = solve(inst, SolveOptions(baseline=False, search="lns", time_limit=60.0))
-    assert searched.status in ("optimal", "feasible") and searched.npv is not None
+    ran = _work_limited(monkeypatch)  # the search's rounds, then the MIP given time to finish
+    searched = solve(inst, SolveOptions(baseline=False, search="lns", time_limit=HANG_GUARD))
+    assert [stats.rounds for stats in ran] == [WORK["max_rounds"]]
+    assert searched.status == "optimal" and searched.npv is not None
     assert evaluate(inst, searched.to_dict()).ok
     assert searched.npv >= exact.npv - 0.01
     assert searched.bound is not None and searched.bound <= exact.npv + 0.01
-    if searched.status == "optimal":
-        assert searched.npv == pytest.approx(exact.npv, rel=2e-4)
+    assert searched.npv == pytest.approx(exact.npv, rel=2e-4)
     assert searched.to_dict()["options"]["search"] == "lns"
 
 
-def test_the_search_reports_its_progress_with_the_lp_bound() -> None:
+def test_the_search_reports_its_progress_with_the_lp_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ran = _work_limited(monkeypatch)
     data = prepare(load_instance(MEDIUM))
     m = build(data)
     events: list[Progress] = []
-    r = solve_milp(m, SolveOptions(search="lns", time_limit=8.0), progress=events.append,
+    r = solve_milp(m, SolveOptions(search="lns", time_limit=HANG_GUARD), progress=events.append,
                    start_from=start_candidates(data))
     assert r.has_solution and r.bound is not None and r.searched
+    assert [stats.rounds for stats in ran] == [WORK["max_rounds"]]
     assert [e.event for e in events].count("start") == 1 and events[0].event == "start"
     bounds = [e.bound for e in events if e.bound is not None]
     assert bounds and all(b <= r.bound + 1e-6 * abs(r.bound) for b in bounds)
@@ -233,6 +298,9 @@ def test_above_the_lp_limit_the_search_alone_with_a_column_generation_bound(
     def refuse(*_args: Any, **_kw: Any) -> Any:
         raise AssertionError("one LP above the limit")
 
+    def no_mip(*_args: Any, **_kw: Any) -> Any:
+        raise AssertionError("a MIP after the search above the limit")
+
     _m, h, _x = built(MEDIUM)
     h.setOptionValue("solve_relaxation", True)
     relaxed, _x, _rows = _optimum(h)
@@ -240,19 +308,19 @@ def test_above_the_lp_limit_the_search_alone_with_a_column_generation_bound(
     exact = solve(inst, SolveOptions(baseline=False, search="mip"))
     monkeypatch.setattr(solve_module, "LP_NONZERO_LIMIT", 0)  # every model is "too large"
     monkeypatch.setattr(lns, "lp_bound", refuse)
+    monkeypatch.setattr(pulp.HiGHS, "callSolver", no_mip)  # the search's plan is the result
+    _work_limited(monkeypatch)
     events: list[Progress] = []
     data = prepare(inst)
-    began = time.perf_counter()
-    r = solve_milp(build(data), SolveOptions(search="lns", time_limit=20.0),
+    r = solve_milp(build(data), SolveOptions(search="lns", time_limit=HANG_GUARD),
                    progress=events.append, start_from=start_candidates(data))
-    assert time.perf_counter() - began < 20.0 + 3.0  # no MIP overrunning after the search
     assert r.status == "feasible" and r.termination == "time_limit" and r.searched
     assert "neighbourhood search" in r.message
     assert r.bound is not None and r.objective is not None and r.gap is not None
     assert relaxed - 1e-3 * abs(relaxed) <= r.bound <= relaxed + 1e-6 * abs(relaxed)
     assert r.bound <= r.objective and r.gap == pytest.approx((r.objective - r.bound) / r.objective)
     assert all(e.bound is None or e.bound <= r.bound + 1e-6 for e in events)
-    plan = solve(inst, SolveOptions(baseline=False, search="lns", time_limit=10.0))
+    plan = solve(inst, SolveOptions(baseline=False, search="lns", time_limit=HANG_GUARD))
     assert plan.status == "feasible" and plan.bound is not None
     assert evaluate(inst, plan.to_dict()).ok
     assert exact.npv is not None and plan.npv is not None and plan.npv >= exact.npv - 0.01
@@ -273,9 +341,8 @@ def test_sub_mips_without_presolve_when_asked(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(lns, "solve_here", recording)
     for presolve, expected in ((False, {"off"}), (True, {None})):
         asked.clear()
-        best, stats = lns.search(arrays, layout, start, time.perf_counter() + 1.0,
-                                 presolve=presolve)
-        assert stats.rounds > 0 and len(asked) == stats.rounds
+        best, stats = lns.search(arrays, layout, start, _guard(), presolve=presolve, **WORK)
+        assert stats.rounds == WORK["max_rounds"] and len(asked) == stats.rounds
         assert {options.get("presolve") for options in asked} == expected
         assert arrays.violation(best) <= lns.FEASIBILITY_TOLERANCE
         assert arrays.objective(best) <= arrays.objective(start) + 1e-6

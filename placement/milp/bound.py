@@ -109,11 +109,14 @@ def column_generation(
     deadline: float,
     threads: int | None = None,
     on_bound: Callable[[float], None] | None = None,
+    max_rounds: int | None = None,
 ) -> float:
     """The best L(y) of the first guess and the rounds (module docstring) until
     ``time.perf_counter()`` reaches ``deadline`` (no round starts with less time left than
     the last one took); ``x`` is a plan whose candidates start in the restricted
-    LP. ``on_bound`` receives each better bound."""
+    LP. ``on_bound`` receives each better bound. ``max_rounds`` (off by default), a work
+    limit: at most that many restricted LPs are solved, so that with a deadline never
+    reached the bound does not depend on the machine's speed (tests)."""
     is_x = layout.x_assign_row >= 0
     included = ~is_x | (x > 0.5)
     guess = unit_prices(arrays, layout.capacity_row)
@@ -128,7 +131,11 @@ def column_generation(
     zeros = np.zeros(arrays.n_cols)
     last = 0.0  # the last round's seconds: rounds only grow, so a round that would not
     # finish in the time left is not started (its time goes to what follows)
-    while (left := deadline - time.perf_counter()) > last:
+    rounds = 0
+    while (max_rounds is None or rounds < max_rounds) and (
+        left := deadline - time.perf_counter()
+    ) > last:
+        rounds += 1
         began = time.perf_counter()
         h = quiet_highs(threads)
         lp = arrays.restricted(included, zeros)

@@ -21,6 +21,7 @@ import queue
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -30,6 +31,8 @@ import numpy as np
 
 #: How late a child's answer may be before the child is killed.
 GRACE_SECONDS = 1.0
+#: The child's command: this module's ``_serve``.
+CHILD_COMMAND = (sys.executable, "-m", "placement.milp.isolated")
 
 #: A model as plain arrays (``ColumnArrays.restricted_parts``): col_cost, col_lower,
 #: col_upper, row_lower, row_upper, start, index, value (column-wise), integer (bool per
@@ -95,10 +98,16 @@ def solve_here(
 class SubMipProcess:
     """Solves sub-MIPs in a child process; a child that overruns a time limit by more
     than ``grace`` seconds is killed (the sub-MIP then has no result) and replaced at the
-    next call. Use as a context manager, or call ``close``."""
+    next call. Use as a context manager, or call ``close``.
 
-    def __init__(self, grace: float = GRACE_SECONDS) -> None:
+    ``command`` starts a child (``CHILD_COMMAND`` unless given: tests start one that
+    never answers, to be late whatever the machine's speed)."""
+
+    def __init__(
+        self, grace: float = GRACE_SECONDS, command: Sequence[str] = CHILD_COMMAND
+    ) -> None:
         self.grace = grace
+        self.command = list(command)
         self.killed = 0
         self._child: subprocess.Popen[bytes] | None = None
         self._answers: queue.Queue[Any] = queue.Queue()
@@ -146,7 +155,7 @@ class SubMipProcess:
         if self._child is None:
             self._answers = queue.Queue()
             self._child = subprocess.Popen(
-                [sys.executable, "-m", "placement.milp.isolated"],
+                self.command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,

@@ -18,7 +18,11 @@ free columns' bounds alone keep within their bounds), solved by HiGHS from
 the incumbent, so its plan is never worse. A better plan becomes the incumbent. The
 neighbourhood grows by a site after a run of sub-MIPs solved to optimality without
 improvement, and shrinks by one (to no fewer than 2) after a sub-MIP that hit its time
-limit.
+limit (or its node limit, when given one).
+
+The search ends at a deadline; a work limit (a number of rounds, and a node limit per
+sub-MIP) may end it sooner: with the deadline only a guard against hanging, the same
+inputs then give the same plan on any machine (tests).
 
 Every plan LNS returns is a solution of the full MILP (the sub-MIP's rows are the full
 rows); the bound comes from elsewhere (``lp_bound``, or the MIP run that follows).
@@ -335,6 +339,8 @@ def search(
     on_improve: Callable[[float], None] | None = None,
     presolve: bool = True,
     isolate: bool = False,
+    max_rounds: int | None = None,
+    sub_nodes: int | None = None,
 ) -> tuple[np.ndarray, SearchStats]:
     """Improve the solution ``x`` until ``time.perf_counter()`` reaches ``deadline`` or its
     objective is at most ``stop_below``; sub-MIPs get at most ``sub_seconds`` each, and
@@ -343,7 +349,13 @@ def search(
     to 25 s, and one 15 minutes in presolve).
     ``on_improve`` receives each better objective. Returns the best solution (``x`` itself
     if nothing better was found) and the search's counts. Seeded: the same inputs and
-    round count give the same plans."""
+    round count give the same plans.
+
+    Work limits, both off by default: the search also ends after ``max_rounds`` sub-MIPs,
+    and each sub-MIP after ``sub_nodes`` branch-and-bound nodes (HiGHS's
+    ``mip_max_nodes``; a sub-MIP ended so counts as not solved, as one ended by its time
+    limit does). With both, and a deadline and ``sub_seconds`` that are never reached, the
+    search does the same work, hence gives the same plan, whatever the machine's speed."""
     rng = np.random.default_rng(seed)
     best = np.where(arrays.integer, np.round(x), x)
     value = arrays.objective(best)
@@ -354,8 +366,14 @@ def search(
         options["threads"] = threads
     if not presolve:
         options["presolve"] = "off"
+    if sub_nodes is not None:
+        options["mip_max_nodes"] = sub_nodes
     with SubMipProcess() as child:
-        while value > stop_below and (left := deadline - time.perf_counter()) > 0.05:
+        while (
+            value > stop_below
+            and (max_rounds is None or stats.rounds < max_rounds)
+            and (left := deadline - time.perf_counter()) > 0.05
+        ):
             chosen = layout.related_sites(rng, size)
             free = layout.neighbourhood(best, chosen)
             cols = np.flatnonzero(free)
