@@ -23,7 +23,7 @@ from placement.generate import (
     MAX_QUOTA_UNITS,
     MAX_SITES,
     MAX_WORKLOADS,
-    _Gen,
+    InstanceGenerator,
     check_sizes,
     generate,
     generate_yaml,
@@ -160,7 +160,7 @@ def test_features_hold_over_seeds_and_sizes() -> None:
         assert all(f[k] > 0 for k in core), {k: f[k] for k in core}
 
 
-def _stay_plan(gen: _Gen, data: dict[str, Any]) -> dict[str, Any]:
+def _stay_plan(gen: InstanceGenerator, data: dict[str, Any]) -> dict[str, Any]:
     """The generator's stay plan (every workload at its stay placements, rented units as
     needed, owned units as existing) as plan JSON."""
     inst = load_instance(data)
@@ -198,7 +198,7 @@ def _stay_plan(gen: _Gen, data: dict[str, Any]) -> dict[str, Any]:
     (200, 48, 4, 1), (50, 10, 6, 3), (30, 3, 2, 4),
 ])
 def test_the_stay_plan_meets_every_rule(n_w: int, n_s: int, n_p: int, seed: int) -> None:
-    gen = _Gen(n_w, n_s, n_p, seed)
+    gen = InstanceGenerator(n_w, n_s, n_p, seed)
     data = gen.run()
     ev = evaluate(data, _stay_plan(gen, data))
     assert ev.violations == []
@@ -280,7 +280,7 @@ def _unrealistic(data: dict[str, Any]) -> list[str]:
 def test_many_periods_stay_realistic_valid_and_feasible(
     n_w: int, n_s: int, n_p: int, seed: int
 ) -> None:
-    gen = _Gen(n_w, n_s, n_p, seed)
+    gen = InstanceGenerator(n_w, n_s, n_p, seed)
     data = gen.run()
     assert _unrealistic(data) == []
     inst = load_instance(yaml.safe_load(generate_yaml(n_w, n_s, n_p, seed)))
@@ -313,7 +313,7 @@ def test_links_and_offers_grow_linearly_with_sites() -> None:
 
 
 def test_the_route_finder_matches_the_solvers_routes() -> None:
-    gen = _Gen(10, 300, 1, 4)  # 120 regions: providers with several regions in a metro
+    gen = InstanceGenerator(10, 300, 1, 4)  # 120 regions: providers with several regions in a metro
     data = gen.run()
     graph = build_graph(load_instance(data))
     origins = sorted({w["origin"] for w in data["workloads"]})

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from placement.generate.assemble import _Gen
+from placement.generate.assemble import InstanceGenerator
 from placement.generate.limits import (
     MAX_GROWTH,
     MAX_HORIZON_MONTHS,
@@ -47,14 +47,14 @@ from placement.generate.limits import (
 
 __all__ = [
     "MAX_GROWTH", "MAX_HORIZON_MONTHS", "MAX_PERIODS", "MAX_QUOTA_UNITS", "MAX_SITES",
-    "MAX_WORKLOADS", "_Gen", "check_sizes", "generate", "generate_yaml",
+    "MAX_WORKLOADS", "InstanceGenerator", "check_sizes", "generate", "generate_yaml",
 ]
 
 
 def generate(workloads: int, sites: int, periods: int, seed: int) -> dict[str, Any]:
     """A synthetic instance mapping (see the module docstring); pure and deterministic.
     Raises ValueError when a size is outside 1..its cap or the seed is negative."""
-    return _Gen(workloads, sites, periods, seed).run()
+    return InstanceGenerator(workloads, sites, periods, seed).run()
 
 
 def generate_yaml(workloads: int, sites: int, periods: int, seed: int) -> str:

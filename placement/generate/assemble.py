@@ -13,7 +13,7 @@ from placement.generate.periods import periods
 from placement.generate.workloads import Stay, WorkloadMaker, activate_regions
 
 
-class _Gen:
+class InstanceGenerator:
     """One generation run; every random draw goes through ``self.d`` in a fixed order (the
     order of the original single-class generator, so its instances are reproduced)."""
 
