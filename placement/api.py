@@ -13,7 +13,7 @@ from placement.diagnose import JOINT_MESSAGE, frozen_in_pilot, short_of_candidat
 from placement.heuristic import start_candidates
 from placement.io import read_mapping
 from placement.milp.build import build
-from placement.milp.model import Milp
+from placement.milp.variables import Milp
 from placement.milp.solve import solve_milp, uses_search
 from placement.plan import BaselineResult, CumulativeCost, Diagnosis, Plan, PlanPeriod
 from placement.result import SolveResult, Status, Termination

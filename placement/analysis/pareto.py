@@ -51,7 +51,7 @@ from placement.api import _assemble, _Outcome, checked, load_instance
 from placement.data import ProblemData, prepare
 from placement.diagnose import JOINT_MESSAGE, frozen_in_pilot, short_of_candidates
 from placement.milp.build import Extra, build
-from placement.milp.model import Milp
+from placement.milp.variables import Milp
 from placement.milp.objective import Linear
 from placement.milp.solve import solve_milp
 from placement.plan import Diagnosis, Plan

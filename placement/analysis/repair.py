@@ -49,7 +49,7 @@ from placement.data import ProblemData, prepare
 from placement.diagnose import frozen_in_pilot, short_of_candidates
 from placement.errors import InstanceError
 from placement.milp.build import build
-from placement.milp.model import Milp
+from placement.milp.variables import Milp
 from placement.milp.solve import solve_milp
 from placement.result import Status
 from placement.schema import Instance
