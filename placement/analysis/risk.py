@@ -85,8 +85,8 @@ from placement.errors import InstanceError, PlacementError, PlanFormatError, Pro
 from placement.evaluate import evaluate
 from placement.io import read_mapping
 from placement.lookup import Lookup
-from placement.milp.variables import Milp
 from placement.milp.objective import NPV_CATEGORIES, npv_terms
+from placement.milp.variables import Milp
 from placement.network import Routes, compute_routes
 from placement.plan import Plan, PlanPeriod, parse_plan
 from placement.result import Status, has_solution

@@ -167,6 +167,10 @@ class Model:
         """The keys of ``family``'s rows, in the order they were added."""
         return [self._rows.key[r] for r in self._families.get(family, [])]
 
+    def row_bounds(self, r: int) -> tuple[float, float]:
+        """Row ``r``'s lower and upper bound (infinite where it has none)."""
+        return self._rows.lower[r], self._rows.upper[r]
+
     def row_family(self, r: int) -> tuple[str, Key]:
         return self._rows.family[r], self._rows.key[r]
 
@@ -221,7 +225,8 @@ class Model:
         col = np.asarray(rows.col, np.int64)
         coef = np.asarray(rows.coef, np.float64)
         if self._added:  # relax's entries go at the end of their rows
-            extra_row, extra_col, extra_coef = (np.asarray(a) for a in zip(*self._added))
+            added = zip(*self._added, strict=True)
+            extra_row, extra_col, extra_coef = (np.asarray(a) for a in added)
             row = np.concatenate((np.repeat(np.arange(self.n_rows), np.diff(start)), extra_row))
             order = np.argsort(row, kind="stable")
             col = np.concatenate((col, extra_col.astype(np.int64)))[order]
