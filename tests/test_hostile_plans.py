@@ -15,8 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 import placement
-from placement import api
-from placement.analysis import pareto as pareto_mod
+from placement import api, pipeline
 from placement.analysis import scenarios as scenarios_mod
 from placement.cli.app import app
 from placement.plan import PlanPeriod
@@ -298,17 +297,17 @@ def _drop_a_replica(real: Callable[..., list[PlanPeriod]]) -> Callable[..., list
     return broken
 
 
-_REAL_PLAN_PERIODS = api.plan_periods
+_REAL_PLAN_PERIODS = pipeline.plan_periods
 
 
 @pytest.fixture
 def broken_api(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(api, "plan_periods", _drop_a_replica(api.plan_periods))
+    monkeypatch.setattr(pipeline, "plan_periods", _drop_a_replica(pipeline.plan_periods))
 
 
 @pytest.fixture
 def broken_pareto(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pareto_mod, "plan_periods", _drop_a_replica(pareto_mod.plan_periods))
+    monkeypatch.setattr(pipeline, "plan_periods", _drop_a_replica(pipeline.plan_periods))
 
 
 CHECK_FAILED = "fails the independent check"
@@ -334,7 +333,7 @@ def test_kept_placements_are_checked_before_unchanged(example: Instance,
     keep = tuple(sorted((a.workload, p.name, a.site, a.hardware, a.variant)
                         for p in good.periods for a in p.assignments))
     assert scenarios_mod.keep_npv(example, keep, SolveOptions()) == pytest.approx(good.npv)
-    monkeypatch.setattr(api, "plan_periods", _drop_a_replica(api.plan_periods))
+    monkeypatch.setattr(pipeline, "plan_periods", _drop_a_replica(pipeline.plan_periods))
     with pytest.raises(scenarios_mod.KeptPlanError, match=CHECK_FAILED):
         scenarios_mod.keep_npv(example, keep, SolveOptions())
 
