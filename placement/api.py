@@ -132,3 +132,19 @@ def _out_of_time(inst: Instance, options: SolveOptions, phase: str, limit: budge
         options=options.model_dump(exclude={"baseline", "formulation"}),
         baseline=baseline,
     )
+
+
+def write_model(
+    instance: Instance | str | os.PathLike[str] | dict[str, Any],
+    path: str | os.PathLike[str],
+    options: SolveOptions | None = None,
+) -> None:
+    """Write the plan's MILP (the model ``solve`` hands to the solver, before its warm
+    start) as an MPS or LP file, by the suffix of ``path`` (``placement.milp.export``).
+    Raises InstanceError for a bad instance, ValueError for another suffix."""
+    from placement.milp.build import build
+    from placement.milp.export import write_model as write
+
+    options = options or SolveOptions()
+    inst = load_instance(instance)
+    write(build(prepare(inst, options.formulation), inst.name), path)

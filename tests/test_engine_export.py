@@ -68,3 +68,21 @@ def test_a_model_file_must_be_mps_or_lp(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"\.mps or \.lp"):
         write_model(m, tmp_path / "model.txt")
     assert not list(tmp_path.iterdir())
+
+
+def test_cli_writes_the_model_it_solves(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from placement.cli.app import app
+
+    plan_file, model_file = tmp_path / "plan.json", tmp_path / "model.mps"
+    r = CliRunner().invoke(app, ["solve", "example:example", "-q", "--no-baseline",
+                                 "-o", str(plan_file), "--write-model", str(model_file)])
+    assert r.exit_code == 0, r.output
+    plan = json.loads(plan_file.read_text())
+    h = _read(model_file)
+    assert h.getInfo().objective_function_value == pytest.approx(plan["npv"], abs=0.01)
+    bad = CliRunner().invoke(app, ["solve", "example:example", "--write-model",
+                                   str(tmp_path / "model.txt")])
+    assert bad.exit_code == 2 and ".mps or .lp" in bad.output
+    assert not (tmp_path / "model.txt").exists()

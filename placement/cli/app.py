@@ -143,6 +143,9 @@ def solve(
     search: SearchOpt = Search.auto,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
     overrides: SetOpt = None,
+    write_model: Annotated[Path | None, typer.Option(
+        "--write-model", help="Also write the plan's MILP here, as MPS or LP (by the suffix: "
+        ".mps or .lp), before solving it.")] = None,
 ) -> None:
     """Solve an instance: the recommended phased plan, its cost and savings vs staying put."""
     started = time.perf_counter()  # --time-limit counts the loading
@@ -150,9 +153,21 @@ def solve(
                             warm_start=warm_start, baseline=baseline)
     from placement.cli.output import refuse_inputs, write_or_exit
 
+    if write_model is not None and write_model.suffix.lower() not in (".mps", ".lp"):
+        err.print(f"error: --write-model {write_model}: the file must end in .mps or .lp",
+                  highlight=False, soft_wrap=True)
+        raise typer.Exit(Exit.USAGE)
     refuse_inputs(output, [instance])
+    refuse_inputs(write_model, [instance])
     inst = _load_within(instance, overrides, options.time_limit)
     _warn(inst)
+    if write_model is not None:
+        try:
+            api.write_model(inst, write_model, options)
+        except OSError as exc:
+            err.print(f"error: --write-model {write_model}: {exc.strerror or exc}",
+                      highlight=False, soft_wrap=True)
+            raise typer.Exit(Exit.ERROR) from exc
     plan = api.solve(inst, options, started)
     to_stdout = output is not None and str(output) == "-"
     if output is not None:  # the file first: a slow or broken summary never loses it
