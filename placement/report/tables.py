@@ -18,10 +18,8 @@ from placement.analysis.results import (
 from placement.analysis.risk import RiskAverseResult, placements_of
 from placement.costs import CATEGORY_LABELS, ONE_TIME_CATEGORIES
 from placement.plan import Plan
-from placement.report.model import (
-    ReportModel,
-    Wave,
-)
+from placement.report.model import ReportModel
+from placement.report.waves import Wave
 from placement.result import Status
 
 OK, FAIL = "✓", "✗"
