@@ -27,6 +27,7 @@ from placement.milp.solve import solve_milp, uses_search
 from placement.milp.variables import Milp
 from placement.plan import Diagnosis, PlanPeriod
 from placement.result import SolveResult, Status
+from placement.schema import Instance
 from placement.schema.options import SolveOptions
 from placement.solution import plan_periods, schedule_from
 
@@ -158,3 +159,11 @@ def within(options: SolveOptions, started: float | None) -> SolveOptions:
 def limited(options: SolveOptions, seconds: float) -> SolveOptions:
     """The options with this solver run's time limit (at least MIN_SOLVER_SECONDS)."""
     return options.model_copy(update={"time_limit": max(MIN_SOLVER_SECONDS, seconds)})
+
+
+def baseline_of(data: ProblemData, inst: Instance, options: SolveOptions) -> Outcome | None:
+    """The stay-put baseline's solve, or None when no workload has ``current`` (the
+    baseline is then the plan itself, as in ``placement.solve``)."""
+    if not any(w.current for w in inst.workloads):
+        return None
+    return solve_data(data.pinned(), options, baseline=True)

@@ -66,14 +66,6 @@ TIEBREAK_MONEY = 0.005
 # --------------------------------------------------------------------------- solving with extras
 
 
-def baseline_of(data: ProblemData, inst: Instance, options: SolveOptions) -> Solved | None:
-    """The stay-put baseline's solve, or None when no workload has ``current`` (the
-    baseline is then the plan itself, as in ``placement.solve``)."""
-    if not any(w.current for w in inst.workloads):
-        return None
-    return solve_data(data.pinned(), options, baseline=True)
-
-
 # --------------------------------------------------------------------------- objectives
 
 
