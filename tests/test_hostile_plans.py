@@ -426,7 +426,7 @@ def test_repair_checks_the_repaired_instance(broken_api: None) -> None:
     from tests.test_repair import variant
 
     with pytest.MonkeyPatch.context() as mp:  # variant() solves: unbroken for that
-        mp.setattr(api, "plan_periods", _REAL_PLAN_PERIODS)
+        mp.setattr(pipeline, "plan_periods", _REAL_PLAN_PERIODS)
         inst = variant("workloads[chat].allowed_kinds=[cloud]", "offers[cloud/gpu].max_units=2")
     r = repair(inst)
     assert r.status == "repaired" and r.relaxations
@@ -465,7 +465,9 @@ def test_risk_checks_the_baseline_it_solves_for_a_plan_file(broken_pareto: None,
                                                             example: Instance) -> None:
     from placement.analysis.risk import risk
 
-    given = api.solve(example).to_dict()
+    with pytest.MonkeyPatch.context() as mp:  # the plan file itself: solved unbroken
+        mp.setattr(pipeline, "plan_periods", _REAL_PLAN_PERIODS)
+        given = api.solve(example).to_dict()
     given["baseline"] = None  # a plan file without its baseline: risk solves it
     r = risk(example, given, samples=10)
     assert r.result.baseline is None and r.result.prob_plan_beats_baseline is None

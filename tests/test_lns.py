@@ -93,7 +93,7 @@ def test_a_restricted_model_fixed_at_the_optimum_has_the_optimum(source: Any) ->
 
 
 def test_a_neighbourhood_frees_the_chosen_sites_and_their_workloads() -> None:
-    m, h, x = built(SMALL[0])
+    m, _h, x = built(SMALL[0])
     layout = lns.Layout.of(m)
     sites = sorted(m.data.lk.sites)
     chosen = {sites[0], sites[2]}
