@@ -227,9 +227,11 @@ class ElasticExtra:
             most = MAX_COUNT if family in ("capacity", "max_migrations") else MAX_NUMBER
             scale = {g: float(table[g][1]) for g in groups}
             upper = {g: max(0.0, math.floor(most - table[g][2])) / scale[g] for g in groups}
-            cols = m.relax(row_family, lambda key, f=target_of, t=table: f(key) if f(key) in t
-                           else None, scale, upper, block="elastic")
-            for g in sorted(cols):
+            def group(key: Any, f: Any = target_of, t: Any = table) -> Any:
+                return f(key) if f(key) in t else None
+
+            cols = m.relax(row_family, group, scale, upper, block="elastic")
+            for g in (g for g in sorted(table) if g in cols):
                 name, sc, current = table[g]
                 sl = _Slack(family, name, cols[g], sc, current)
                 sl.rows = [(period_of(k), m.row(row_family, k)) for k in m.keys_in(row_family)

@@ -28,6 +28,7 @@ from placement.milp.progress import (
     watch_progress,
 )
 from placement.milp.strategy import MIN_MIP_SECONDS, Bound, Strategy
+from placement.milp.variables import Milp
 from placement.result import SolveResult, Status, Termination
 from placement.schema.options import SolveOptions
 
@@ -157,7 +158,7 @@ def solve(
         h.setOptionValue("time_limit", run.left())
     if not strategy.presolve:
         h.setOptionValue("presolve", "off")
-    if strategy.search and start is not None and len(start) == m.n_cols:
+    if strategy.search and isinstance(m, Milp) and start is not None and len(start) == m.n_cols:
         arrays = m.arrays()
         if arrays.violation(start) <= lns.FEASIBILITY_TOLERANCE:
             run.searched = True
@@ -180,7 +181,7 @@ def solve(
     return result, values
 
 
-def _search(run: _Run, arrays: lns.ColumnArrays, m: Model, x: np.ndarray) -> np.ndarray:
+def _search(run: _Run, arrays: lns.ColumnArrays, m: Milp, x: np.ndarray) -> np.ndarray:
     """The bound of the strategy, then the neighbourhood search's plan from the complete
     solution ``x`` (``placement.milp.lns``)."""
     began = time.perf_counter()

@@ -129,7 +129,7 @@ def _add_move_columns(m: Milp) -> None:
     """``move`` where a move costs or is limited or frozen (a pilot period and a
     criticality-high workload: fixed at 0), then ``drop`` (module docstring)."""
     data, lk = m.data, m.data.lk
-    drops: list[tuple[Any, float]] = []
+    drops: list[tuple[Any, int]] = []
     for w in sorted(lk.workloads):
         wl = lk.workloads[w]
         for info in lk.periods:
