@@ -67,7 +67,7 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
-def _load(source: str, overrides: list[str] | None = None) -> Instance:
+def load_input(source: str, overrides: list[str] | None = None) -> Instance:
     """The instance, with the ``--set`` overrides applied; exit 3 listing every problem."""
     try:
         inst = api.load_instance(source)
@@ -114,14 +114,14 @@ LOAD_GRACE_SECONDS = 2.0
 
 
 def _load_within(source: str, overrides: list[str] | None, limit: float | None) -> Instance:
-    """``_load`` within the command's time limit: reading and validating a very large
+    """``load_input`` within the command's time limit: reading and validating a very large
     instance has no clock of its own, so a timer ends it (exit 5) when the limit passes."""
     from placement.cli.signals import OutOfTime, deadline
 
     started = time.perf_counter()
     try:
         with deadline(None if limit is None else limit + LOAD_GRACE_SECONDS):
-            return _load(source, overrides)
+            return load_input(source, overrides)
     except OutOfTime:
         err.print(f"[bold red]Out of time[/]: the time limit of {limit:g} s was reached while "
                   f"reading and validating {source} (after {time.perf_counter() - started:.1f} "
@@ -192,7 +192,7 @@ def solve(
 @app.command()
 def validate(instance: InstanceArg, overrides: SetOpt = None) -> None:
     """Check an instance: every problem with its path, or a short summary."""
-    inst = _load(instance, overrides)
+    inst = load_input(instance, overrides)
     _warn(inst)
     out.print(f"[green]✓[/] {instance}: valid — {len(inst.workloads)} workloads, "
               f"{len(inst.sites)} sites, {len(inst.hardware)} hardware options, "
@@ -226,7 +226,7 @@ def explain(
             "--solver/--time-limit/--gap/--threads", "apply to the elastic solve of --repair; "
             "without --repair, explain solves nothing")])
         raise typer.Exit(Exit.USAGE)
-    inst = _load(instance, overrides)
+    inst = load_input(instance, overrides)
     if repair and baseline:
         render.problems(err, "Invalid options", [Problem(
             "--baseline", "cannot be combined with --repair")])
@@ -338,7 +338,7 @@ def check(
     violation. An 'infeasible' plan is confirmed when a workload has too few candidates,
     contradicted when the greedy heuristic finds a plan meeting every rule, and otherwise
     reported as not verified (exit 0: only a solve can prove infeasibility)."""
-    inst = _load(instance, overrides)
+    inst = load_input(instance, overrides)
     invalid = f"Invalid plan file {plan_file}"
     data = read_plan_file(plan_file, invalid)
     try:

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsed
 from rich.table import Table
 
 from placement.cli import render
-from placement.cli.app import Exit, _load, app, err, out
+from placement.cli.app import Exit, app, err, load_input, out
 from placement.cli.options import (
     MAX_POINTS,
     GapOpt,
@@ -59,7 +59,7 @@ def pareto(
 
     refuse_inputs(output, [instance])
     second = _versus(versus)
-    inst = _load(instance, overrides)
+    inst = load_input(instance, overrides)
     options = solve_options(solver, time_limit, gap, threads, baseline=False)
     analysis = _sweep(inst, second, points, options, workers, scheduler)
     r = analysis.result

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from placement.analysis.results import RiskStats
 from placement.cli import render
-from placement.cli.app import Exit, _load, app, err, out, read_plan_file
+from placement.cli.app import Exit, app, err, load_input, out, read_plan_file
 from placement.cli.options import (
     MAX_RISK_SCENARIOS,
     MAX_SAMPLES,
@@ -97,7 +97,7 @@ def risk(
 
     refuse_inputs(output, [instance, plan_file])
     options = solve_options(solver, time_limit, gap, threads)
-    inst = _load(instance, overrides)
+    inst = load_input(instance, overrides)
     sampling = Sampling(samples, seed, level, _read_distributions(distributions))
     if not 0 < level < 1:
         render.problems(err, "Invalid option", [Problem("--level", "must be in (0, 1)")])

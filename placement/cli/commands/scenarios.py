@@ -13,7 +13,7 @@ from rich.table import Table
 
 from placement.analysis.results import ScenariosResult
 from placement.cli import render
-from placement.cli.app import Exit, _load, app, err, out
+from placement.cli.app import Exit, app, err, load_input, out
 from placement.cli.options import (
     GapOpt,
     InstanceArg,
@@ -95,7 +95,7 @@ def scenarios(
     from placement.analysis.scenarios import load_scenarios, run_scenarios
 
     options = solve_options(solver, time_limit, gap, threads)
-    inst = _load(instance, overrides)
+    inst = load_input(instance, overrides)
     try:
         sset = load_scenarios(scenarios_file)
     except InstanceError as exc:

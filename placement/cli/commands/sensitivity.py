@@ -10,7 +10,7 @@ from rich.table import Table
 
 from placement.analysis.results import MULTIPLIER_KEYS, SensitivityResult
 from placement.cli import render
-from placement.cli.app import Exit, _load, app, err, out
+from placement.cli.app import Exit, app, err, load_input, out
 from placement.cli.options import (
     GapOpt,
     InstanceArg,
@@ -112,7 +112,7 @@ def sensitivity(
 
     params = parse_parameters(parameters)
     options = solve_options(solver, time_limit, gap, threads)
-    inst = _load(instance, overrides)
+    inst = load_input(instance, overrides)
     n = 2 * len(params or MULTIPLIER_KEYS) + 1
     res = run_sweep(f"{n} solves", lambda update: run_sensitivity(
         inst, delta=delta, parameters=params, options=options, workers=workers,

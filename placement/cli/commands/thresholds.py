@@ -10,7 +10,7 @@ from rich.markup import escape
 from placement.analysis.limits import MAX_HIGH, MIN_TOLERANCE
 from placement.analysis.results import MULTIPLIER_KEYS, ThresholdsResult
 from placement.cli import render
-from placement.cli.app import Exit, _load, app, err, out
+from placement.cli.app import Exit, app, err, load_input, out
 from placement.cli.commands.sensitivity import parse_parameters
 from placement.cli.options import (
     GapOpt,
@@ -89,7 +89,7 @@ def thresholds(
     params = parse_parameters(parameter)
     lo, hi = parse_range(search_range)
     options = solve_options(solver, time_limit, gap, threads)
-    inst = _load(instance, overrides)
+    inst = load_input(instance, overrides)
     res = run_sweep("bisection", lambda update: run_thresholds(
         inst, params, search_range=(lo, hi), tolerance=tolerance, options=options,
         workers=workers, scheduler=scheduler, progress=update))
