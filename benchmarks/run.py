@@ -110,8 +110,8 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
     t3 = time.perf_counter()
     rec.update(prepare_seconds=t1b - t1, start_seconds=t2 - t1b, pulp_seconds=t3 - t2,
                candidates=len(data.cands), warm_start=start is not None,
-               variables=m.n_variables, rows=sum(m.rows.values()),
-               rows_by_family=dict(m.rows),
+               variables=m.n_variables, rows=m.n_rows,
+               rows_by_family=m.row_counts,
                integers=m.n_variables - len(m.move))  # move: the one continuous variable
     trace: list[dict[str, Any]] = []
     started: list[float] = []

@@ -8,6 +8,7 @@ assignments, units in service and units bought.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from placement import costs
@@ -179,7 +180,7 @@ def cumulative_by_month(lk: Lookup, per_period: list[dict[str, float]]) -> list[
 BREAK_EVEN_TOLERANCE = 0.005  # half a cent: equal costs count as "at or below"
 
 
-def break_even_month(plan: list[float], baseline: list[float]) -> int | None:
+def break_even_month(plan: Sequence[float], baseline: Sequence[float]) -> int | None:
     """Smallest month k (from 1) such that from k to the end the plan's cumulative cost
     is at or below the baseline's; None when there is no such month."""
     k = None

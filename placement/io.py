@@ -21,12 +21,12 @@ MAX_NODES = 5_000_000  # values after expanding YAML aliases (stops alias bombs)
 EXAMPLE_PREFIX = "example:"
 
 
-class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """A safe loader (libyaml's C parser when available: ~10x faster) that refuses
     duplicate keys (the later one would silently win)."""
 
 
-def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+def _mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
@@ -39,10 +39,10 @@ def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) 
     return mapping
 
 
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 # YAML 1.2 / JSON floats: PyYAML's YAML 1.1 resolver reads `1.4e4` (no dot, no
 # exponent sign) as a string. Added after the int resolver, so ints stay ints.
-_StrictLoader.add_implicit_resolver(
+StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)$"),
     list("-+0123456789."),
@@ -76,7 +76,7 @@ def _check_nodes(root: yaml.Node) -> None:
 
 
 def _load_yaml(text: str) -> Any:
-    loader = _StrictLoader(text)
+    loader = StrictLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -188,7 +188,7 @@ def parse_text(text: str, where: str = "<input>", json_first: bool = False) -> d
             if not _json_depth_ok(data):
                 raise RecursionError
         else:
-            data = _load_yaml(text)  # a safe loader (see _StrictLoader)
+            data = _load_yaml(text)  # a safe loader (see StrictLoader)
     except RecursionError:
         raise InstanceError([Problem(where, f"nested more than {MAX_DEPTH} levels deep")]) from None
     except _DuplicateKey as exc:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
+
 
 class Status(StrEnum):
     """A solve's (or a plan's) status."""
@@ -52,8 +54,9 @@ OUT_OF_TIME_MESSAGE = "no feasible plan found within the time limit"
 class SolveResult:
     """What a solve produced: built with the named constructors (``optimal``,
     ``feasible``, ``infeasible``, ``out_of_time``, ``error``); ``seconds`` is usually set
-    by the caller once the run is over, the values (``chosen``, ``rent``, ``buy``) read
-    from the solution."""
+    by the caller once the run is over, the values (``chosen``, ``rent``, ``buy``, and
+    ``values``: one per column of the model, for an analysis's own columns) read from the
+    solution."""
 
     status: Status
     termination: Termination
@@ -67,6 +70,7 @@ class SolveResult:
     rent: dict[tuple[str, str, int], int] = field(default_factory=dict)
     buy: dict[tuple[str, str, int], int] = field(default_factory=dict)
     searched: bool = False  # the neighbourhood search ran before the MIP
+    values: np.ndarray | None = None
 
     @property
     def has_solution(self) -> bool:

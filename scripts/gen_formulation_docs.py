@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from placement import costs
-from placement.milp import build, model, objective
+from placement.milp import build, objective, variables
 
 TARGET = Path(__file__).resolve().parent.parent / "docs" / "formulation.md"
 
@@ -33,7 +33,7 @@ def render() -> str:
         "",
         "## Variables",
         "",
-        *_block(model.__doc__),
+        *_block(variables.__doc__),
         "## Objective",
         "",
         *_block(objective.__doc__),

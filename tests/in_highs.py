@@ -12,9 +12,10 @@ from placement import load_instance
 from placement.data import prepare
 from placement.heuristic import start_candidates
 from placement.milp.build import build
-from placement.milp.model import Milp
-from placement.milp.solve import _Highs
+from placement.milp.highs import load, new_highs
 from placement.milp.start import complete_start
+from placement.milp.variables import Milp
+from placement.schema.options import SolveOptions
 
 
 def built(source: Any) -> tuple[Milp, highspy.Highs, np.ndarray]:
@@ -22,12 +23,6 @@ def built(source: Any) -> tuple[Milp, highspy.Highs, np.ndarray]:
     plan completed to every column (``complete_start``)."""
     data = prepare(load_instance(source))
     m = build(data)
-    solver = _Highs(msg=False)
-    solver.pending, solver.columns = m.pending, m.columns()
-    solver.createAndConfigureSolver(m.problem)
-    solver.buildSolverModel(m.problem)
-    h = m.problem.solverModel
-    x = np.zeros(h.getNumCol())
-    for var, value in complete_start(m, start_candidates(data)).items():
-        x[var.index] = value
-    return m, h, x
+    h = new_highs(SolveOptions())
+    load(h, m)
+    return m, h, complete_start(m, start_candidates(data))

@@ -38,7 +38,7 @@ def test_any_prices_give_a_bound_and_the_lp_duals_give_the_lp_optimum(source: An
     value, rc = bound.lagrangian(arrays, duals)
     assert value == pytest.approx(relaxed, rel=1e-6)
     rng = np.random.default_rng(0)
-    layout = lns.Layout.of(m, arrays.n_cols)
+    layout = lns.Layout.of(m)
     for scale in (1.0, 0.1, 10.0):
         y = duals * rng.uniform(0, 2, len(duals)) + scale * rng.normal(size=len(duals))
         value, rc = bound.lagrangian(arrays, y)
@@ -64,7 +64,7 @@ def test_prices_of_the_wrong_sign_count_as_zero() -> None:
 def test_the_assignment_price_is_the_replicas_th_cheapest() -> None:
     m, h, _x = built(SOURCES[1])
     arrays = lns.ColumnArrays.of(h)
-    layout = lns.Layout.of(m, arrays.n_cols)
+    layout = lns.Layout.of(m)
     y = np.zeros(arrays.n_rows)
     _value, rc = bound.lagrangian(arrays, y)
     priced = bound.reprice_assignment(arrays, y, rc, layout.x_assign_row)
@@ -79,7 +79,7 @@ def test_the_assignment_price_is_the_replicas_th_cheapest() -> None:
 def test_column_generation_ends_at_the_lp_relaxation(source: Any) -> None:
     m, h, x = built(source)
     arrays = lns.ColumnArrays.of(h)
-    layout = lns.Layout.of(m, arrays.n_cols)
+    layout = lns.Layout.of(m)
     seen: list[float] = []
     found = bound.column_generation(
         arrays, layout, x, deadline=time.perf_counter() + 600.0,  # a hang guard: it converges
@@ -94,7 +94,7 @@ def test_column_generation_ends_at_the_lp_relaxation(source: Any) -> None:
 def test_column_generation_on_a_round_limit_does_that_many_rounds() -> None:
     m, h, x = built(SOURCES[2])
     arrays = lns.ColumnArrays.of(h)
-    layout = lns.Layout.of(m, arrays.n_cols)
+    layout = lns.Layout.of(m)
 
     def bounds(rounds: int | None) -> list[float]:
         seen: list[float] = []
@@ -113,7 +113,7 @@ def test_restricted_models_leave_out_implied_rows_without_changing_the_optimum(
 ) -> None:
     m, h, x = built(SOURCES[2])
     arrays = lns.ColumnArrays.of(h)
-    layout = lns.Layout.of(m, arrays.n_cols)
+    layout = lns.Layout.of(m)
     rng = np.random.default_rng(3)
     for _ in range(4):
         free = layout.neighbourhood(x, rng.choice(layout.n_sites, 3, replace=False))

@@ -35,7 +35,7 @@ def test_no_limit_and_a_quick_block_leave_no_timer_behind() -> None:
 
 def test_solve_stops_when_loading_outlives_the_time_limit(monkeypatch: pytest.MonkeyPatch,
                                                            tmp_path: object) -> None:
-    monkeypatch.setattr(app_module, "_load", _forever)
+    monkeypatch.setattr(app_module, "load_input", _forever)
     monkeypatch.setattr(app_module, "LOAD_GRACE_SECONDS", 0.0)
     result = CliRunner().invoke(app, ["solve", "example:example", "--time-limit", "0.2", "-q"])
     assert result.exit_code == 5, result.output

@@ -17,8 +17,11 @@ from placement import SolveOptions, evaluate, load_instance, solve
 from placement.candidates import _dominates
 from placement.data import prepare
 from placement.generate import generate
+from placement.milp.arrays import csr
 from placement.milp.build import build
-from placement.milp.solve import _Highs, solve_milp
+from placement.milp.export import to_pulp
+from placement.milp.highs import load
+from placement.milp.solve import solve_milp
 
 
 @pytest.mark.parametrize("name", ["example", "hybrid-genai"])
@@ -38,12 +41,12 @@ def test_tight_formulation_is_tighter() -> None:
     # the tight model adds valid inequalities and bounds: more rows, smaller boxes
     inst = load_instance("example:example")
     tight, plain = build(prepare(inst, "tight")), build(prepare(inst, "plain"))
-    assert tight.rows.get("capk", 0) > 0 and "capk" not in plain.rows
-    assert all(v.upBound is not None for v in tight.rent.values())
-    bound = {k: v.upBound for k, v in tight.rent.items()}
-    assert all(bound[k] <= (v.upBound if v.upBound is not None else float("inf"))
-               for k, v in plain.rent.items() if k in bound)
-    assert any(bound[k] < v.upBound for k, v in plain.rent.items() if k in bound)
+    assert tight.row_counts.get("capk", 0) > 0 and "capk" not in plain.row_counts
+    bound = {k: tight.bounds(j)[1] for k, j in tight.rent.items()}
+    assert all(b < float("inf") for b in bound.values())
+    loose = {k: plain.bounds(j)[1] for k, j in plain.rent.items() if k in bound}
+    assert all(bound[k] <= b for k, b in loose.items())
+    assert any(bound[k] < b for k, b in loose.items())
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,12 +105,6 @@ def test_a_dominated_current_variant_survives_the_presolve() -> None:
     assert all(data.pinned().by_wp.get(("copilot-70b-eu", p)) for p in range(data.n_periods))
 
 
-def _handed_over(solver: Any, prob: Any) -> Any:
-    prob.solverModel = highspy.Highs()
-    solver.buildSolverModel(prob)
-    return prob.solverModel.getLp()
-
-
 def _dense(lp: Any) -> np.ndarray:
     mat = lp.a_matrix_
     out = np.zeros((lp.num_row_, lp.num_col_))
@@ -119,46 +116,40 @@ def _dense(lp: Any) -> np.ndarray:
     return out
 
 
-@pytest.mark.parametrize("columns", [True, False], ids=["milp-columns", "pulp-columns"])
-def test_bulk_handover_builds_pulps_model(columns: bool) -> None:
-    # the bulk hand-over to HiGHS, with the rows still pending in the Milp, gives the
-    # model pulp's row-by-row one gives from the same rows made pulp constraints; with
-    # the Milp's columns, in the Milp's column order
+def test_the_highs_model_is_the_pulp_export() -> None:
+    # the model handed to HiGHS in bulk is the one pulp hands over row by row from the
+    # export (pulp sorts columns by name: compared through the names)
     data = prepare(load_instance("example:hybrid-genai"))
-    lean, full = build(data), build(data)
-    assert len(lean.pending) > 0
-    solver = _Highs(msg=False)
-    solver.pending = lean.pending
-    solver.columns = lean.columns() if columns else None
-    ours = _handed_over(solver, lean.problem)
-    theirs = _handed_over(pulp.HiGHS(msg=False), full.prob)
-    assert len(full.pending) == 0
-    assert ours.num_col_ == theirs.num_col_ > 0 and ours.num_row_ == theirs.num_row_ > 0
-    # column j of ours is column order[j] of pulp's (pulp sorts columns by name)
-    names = [v.name for v in (lean.columns() if columns else lean.problem.variables())]
-    pulps = {v.name: i for i, v in enumerate(full.prob.variables())}
-    order = [pulps[name] for name in names]
-    assert (order == sorted(order)) != columns or len(order) < 2
+    m = build(data)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    load(h, m)
+    ours = h.getLp()
+    prob, variables = to_pulp(m)
+    prob.solverModel = highspy.Highs()
+    pulp.HiGHS(msg=False).buildSolverModel(prob)
+    theirs = prob.solverModel.getLp()
+    assert ours.num_col_ == theirs.num_col_ == m.n_cols > 0
+    assert ours.num_row_ == theirs.num_row_ == m.n_rows > 0
+    pulps = {v.name: i for i, v in enumerate(prob.variables())}
+    order = [pulps[v.name] for v in variables]
     for attr in ("col_cost_", "col_lower_", "col_upper_", "integrality_"):
         assert list(getattr(ours, attr)) == [getattr(theirs, attr)[i] for i in order], attr
     for attr in ("row_lower_", "row_upper_"):
         assert list(getattr(ours, attr)) == list(getattr(theirs, attr)), attr
     assert np.array_equal(_dense(ours), _dense(theirs)[:, order])
-    assert ours.offset_ == full.prob.objective.constant
+    assert ours.offset_ == prob.objective.constant == m.objective_constant
 
 
-def test_solving_with_the_milps_columns_reads_every_value_back() -> None:
+def test_a_solve_returns_every_columns_value() -> None:
     data = prepare(load_instance("example:hybrid-genai"))
-    lean, full = build(data), build(data)
-    full.flush()  # pulp constraints: the hand-over falls back to pulp's columns
-    a, b = solve_milp(lean, SolveOptions()), solve_milp(full, SolveOptions())
-    assert a.status == b.status == "optimal"
-    assert a.objective == pytest.approx(b.objective, rel=1e-9)
-    assert all(v.varValue is not None for v in lean.columns())
-    # the plan read back costs what the solver says (ties may pick another plan)
-    plan = solve(load_instance("example:hybrid-genai"), SolveOptions(baseline=False))
-    assert plan.npv == pytest.approx(a.objective, rel=1e-9, abs=0.01)
-    assert len(a.chosen) == len(b.chosen) > 0
+    m = build(data)
+    a = solve_milp(m, SolveOptions())
+    assert a.status == "optimal" and a.values is not None and len(a.values) == m.n_cols
+    assert m.arrays().objective(a.values) == pytest.approx(a.objective, rel=1e-9)
+    assert a.chosen == sorted(k for k, j in m.x.items() if a.values[j] > 0.5)
+    cbc = solve_milp(build(data), SolveOptions(solver="cbc"))
+    assert cbc.objective == pytest.approx(a.objective, rel=1e-6)
 
 
 @pytest.mark.parametrize("source", DOMINANCE_SOURCES, ids=["hybrid", "g1", "g2", "g3", "g4"])
@@ -190,39 +181,40 @@ def test_fast_candidate_loop_matches_the_rules(source: Any, period_rules: bool) 
 
 
 def test_handover_sums_a_column_listed_twice_and_drops_zeros() -> None:
-    from placement.milp.solve import _csr
-
     # row 0: 1 x0 + 2 x2 + 3 x0 - 2 x2 (x2 cancels); row 1: empty; row 2: 0 x1 + 5 x1
-    start, col, val = _csr([0, 4, 4, 6], [0, 2, 0, 2, 1, 1], [1.0, 2.0, 3.0, -2.0, 0.0, 5.0], 3)
+    start, col, val = csr(
+        np.array([0, 4, 4, 6]), np.array([0, 2, 0, 2, 1, 1]),
+        np.array([1.0, 2.0, 3.0, -2.0, 0.0, 5.0]), 3,
+    )
     assert start.tolist() == [0, 1, 1, 2]
     assert col.tolist() == [0, 1] and val.tolist() == [4.0, 5.0]
 
 
-def test_pending_rows_become_the_same_pulp_constraints() -> None:
+def test_rows_are_found_by_family_and_key() -> None:
     data = prepare(load_instance("example:hybrid-genai"))
     m = build(data)
     x0, x1 = m.x[0], m.x[1]
-    m.add_row([(x0, 1.0), (x1, 2.0), (x0, 3.0)], ">=", 1.5, "probe")
-    pending = len(m.pending)
-    prob = m.prob  # makes the pending rows constraints
-    rows = prob._constraints
-    assert len(m.pending) == 0 and len(rows) == pending
-    names = list(rows)
+    r = m.add_row([(x0, 1.0), (x1, 2.0), (x0, 3.0)], ">=", 1.5, "probe", ("a", 1))
+    assert m.row("probe", ("a", 1)) == r == m.n_rows - 1 and m.rows_in("probe") == [r]
+    c = data.cands[0]
+    assert m.row("assign", (c.workload, c.period)) in m.rows_in("assign")
+    with pytest.raises(ValueError, match="added twice"):
+        m.add_row([], "<=", 0.0, "probe", ("a", 1))
+    rows = m.row_matrix()
+    span = slice(rows.start[r], rows.start[r + 1])
+    assert dict(zip(rows.index[span].tolist(), rows.value[span].tolist(), strict=True)) == {
+        x0: 4.0, x1: 2.0
+    }
+    assert (rows.lower[r], rows.upper[r]) == (1.5, np.inf)
+    prob, _ = to_pulp(m)
+    names = list(prob._constraints)
     assert names[0] == "assign_0" and names[-1] == "probe_0"
-    probe = rows["probe_0"]
-    assert dict(probe.items()) == {x0: 4.0, x1: 2.0}
-    assert probe.sense == pulp.LpConstraintGE and probe.getLb() == 1.5
 
 
 def _lp_relaxation(m: Any) -> float:
-    solver = _Highs(msg=False)
-    solver.pending, solver.columns = m.pending, m.columns()
-    solver.createAndConfigureSolver(m.problem)
-    solver.buildSolverModel(m.problem)
-    h = m.problem.solverModel
-    n = h.getNumCol()
-    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.zeros(n, dtype=np.uint8))
+    h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    load(h, m, mip=False)
     h.run()
     assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
     return float(h.getInfo().objective_function_value)
@@ -234,7 +226,7 @@ def test_summed_drops_tighten_the_relaxation_and_keep_the_optimum(
     # with drop(w,s,p) and R move >= sum_s drop, against the per-site rows alone (the model
     # built above the drops' candidate limit): never a weaker LP relaxation, a stronger one
     # where the relaxation splits a moving workload between sites; the same MILP optimum
-    import placement.milp.model as model
+    import placement.milp.variables as model
 
     def both(data: Any) -> tuple[Any, Any]:
         with_drops = build(data)
@@ -246,8 +238,9 @@ def test_summed_drops_tighten_the_relaxation_and_keep_the_optimum(
     for seed in (1, 2, 3):
         data = prepare(load_instance(generate(12, 8, 3, seed)))
         with_drops, per_site = both(data)
-        assert with_drops.rows.get("drop", 0) > 0 and with_drops.rows.get("moved", 0) > 0
-        assert "drop" not in per_site.rows
+        assert with_drops.row_counts.get("drop", 0) > 0
+        assert with_drops.row_counts.get("moved", 0) > 0
+        assert "drop" not in per_site.row_counts
         lp_with, lp_without = _lp_relaxation(with_drops), _lp_relaxation(per_site)
         assert lp_with >= lp_without - 1e-6 * abs(lp_without)
         gains.append(lp_with - lp_without)
@@ -257,10 +250,11 @@ def test_summed_drops_tighten_the_relaxation_and_keep_the_optimum(
 
 
 def test_no_drop_columns_above_the_candidate_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    import placement.milp.model as model
+    import placement.milp.variables as model
 
     data = prepare(load_instance(generate(12, 8, 3, 1)))
     assert build(data).drop
     monkeypatch.setattr(model, "DROPS_MAX_CANDIDATES", len(data.cands) - 1)
     m = build(data)
-    assert not m.drop and "drop" not in m.rows and "moved" not in m.rows and m.rows["move"] > 0
+    counts = m.row_counts
+    assert not m.drop and "drop" not in counts and "moved" not in counts and counts["move"] > 0

@@ -15,8 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 import placement
-from placement import api
-from placement.analysis import pareto as pareto_mod
+from placement import api, pipeline
 from placement.analysis import scenarios as scenarios_mod
 from placement.cli.app import app
 from placement.plan import PlanPeriod
@@ -298,17 +297,17 @@ def _drop_a_replica(real: Callable[..., list[PlanPeriod]]) -> Callable[..., list
     return broken
 
 
-_REAL_PLAN_PERIODS = api.plan_periods
+_REAL_PLAN_PERIODS = pipeline.plan_periods
 
 
 @pytest.fixture
 def broken_api(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(api, "plan_periods", _drop_a_replica(api.plan_periods))
+    monkeypatch.setattr(pipeline, "plan_periods", _drop_a_replica(pipeline.plan_periods))
 
 
 @pytest.fixture
 def broken_pareto(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pareto_mod, "plan_periods", _drop_a_replica(pareto_mod.plan_periods))
+    monkeypatch.setattr(pipeline, "plan_periods", _drop_a_replica(pipeline.plan_periods))
 
 
 CHECK_FAILED = "fails the independent check"
@@ -334,7 +333,7 @@ def test_kept_placements_are_checked_before_unchanged(example: Instance,
     keep = tuple(sorted((a.workload, p.name, a.site, a.hardware, a.variant)
                         for p in good.periods for a in p.assignments))
     assert scenarios_mod.keep_npv(example, keep, SolveOptions()) == pytest.approx(good.npv)
-    monkeypatch.setattr(api, "plan_periods", _drop_a_replica(api.plan_periods))
+    monkeypatch.setattr(pipeline, "plan_periods", _drop_a_replica(pipeline.plan_periods))
     with pytest.raises(scenarios_mod.KeptPlanError, match=CHECK_FAILED):
         scenarios_mod.keep_npv(example, keep, SolveOptions())
 
@@ -427,7 +426,7 @@ def test_repair_checks_the_repaired_instance(broken_api: None) -> None:
     from tests.test_repair import variant
 
     with pytest.MonkeyPatch.context() as mp:  # variant() solves: unbroken for that
-        mp.setattr(api, "plan_periods", _REAL_PLAN_PERIODS)
+        mp.setattr(pipeline, "plan_periods", _REAL_PLAN_PERIODS)
         inst = variant("workloads[chat].allowed_kinds=[cloud]", "offers[cloud/gpu].max_units=2")
     r = repair(inst)
     assert r.status == "repaired" and r.relaxations
@@ -466,7 +465,9 @@ def test_risk_checks_the_baseline_it_solves_for_a_plan_file(broken_pareto: None,
                                                             example: Instance) -> None:
     from placement.analysis.risk import risk
 
-    given = api.solve(example).to_dict()
+    with pytest.MonkeyPatch.context() as mp:  # the plan file itself: solved unbroken
+        mp.setattr(pipeline, "plan_periods", _REAL_PLAN_PERIODS)
+        given = api.solve(example).to_dict()
     given["baseline"] = None  # a plan file without its baseline: risk solves it
     r = risk(example, given, samples=10)
     assert r.result.baseline is None and r.result.prob_plan_beats_baseline is None

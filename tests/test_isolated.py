@@ -19,7 +19,7 @@ from placement.milp.isolated import CHILD_COMMAND, SubMipProcess, solve_here
 def model() -> tuple[lns.ColumnArrays, lns.Layout, np.ndarray]:
     m, h, start = built(generate(6, 5, 2, 1))
     arrays = lns.ColumnArrays.of(h)
-    return arrays, lns.Layout.of(m, arrays.n_cols), start
+    return arrays, lns.Layout.of(m), start
 
 
 def test_a_child_answers_as_this_process_does(model: tuple) -> None:

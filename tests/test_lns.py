@@ -17,7 +17,6 @@ from typing import Any
 
 import highspy
 import numpy as np
-import pulp
 import pytest
 from in_highs import built
 
@@ -28,13 +27,9 @@ from placement.heuristic import start_candidates
 from placement.milp import lns
 from placement.milp.build import build
 from placement.milp.isolated import SubResult
-from placement.milp.solve import (
-    LNS_MIN_CANDIDATES,
-    Progress,
-    _at_least,
-    solve_milp,
-    uses_search,
-)
+from placement.milp.progress import Progress, at_least
+from placement.milp.solve import solve_milp
+from placement.milp.strategy import LNS_MIN_CANDIDATES, uses_search
 
 
 def _optimum(h: highspy.Highs) -> tuple[float, np.ndarray, np.ndarray]:
@@ -83,7 +78,7 @@ def test_a_restricted_model_fixed_at_the_optimum_has_the_optimum(source: Any) ->
     m, h, _x = built(source)
     arrays = lns.ColumnArrays.of(h)
     objective, x, _rows = _optimum(h)
-    layout = lns.Layout.of(m, arrays.n_cols)
+    layout = lns.Layout.of(m)
     free = layout.neighbourhood(x, np.array([0, 1]))
     assert 0 < free.sum() < arrays.n_cols
     sub = highspy.Highs()
@@ -98,23 +93,22 @@ def test_a_restricted_model_fixed_at_the_optimum_has_the_optimum(source: Any) ->
 
 
 def test_a_neighbourhood_frees_the_chosen_sites_and_their_workloads() -> None:
-    m, h, x = built(SMALL[0])
-    arrays = lns.ColumnArrays.of(h)
-    layout = lns.Layout.of(m, arrays.n_cols)
+    m, _h, x = built(SMALL[0])
+    layout = lns.Layout.of(m)
     sites = sorted(m.data.lk.sites)
     chosen = {sites[0], sites[2]}
     free = layout.neighbourhood(x, np.array([0, 2]))
     placed = {m.data.cands[k].workload for k, v in m.x.items()
-              if x[v.index] > 0.5 and m.data.cands[k].site in chosen}
+              if x[v] > 0.5 and m.data.cands[k].site in chosen}
     assert placed, "the greedy plan uses neither site: pick others"
     for k, var in m.x.items():
         c = m.data.cands[k]
-        assert free[var.index] == (c.site in chosen and c.workload in placed), c
+        assert free[var] == (c.site in chosen and c.workload in placed), c
     for group in (m.rent, m.buy, m.active, m.first):
         for key, var in group.items():
-            assert free[var.index] == (key[0] in chosen)
+            assert free[var] == (key[0] in chosen)
     for (w, _p), var in m.move.items():
-        assert free[var.index] == (w in placed)
+        assert free[var] == (w in placed)
 
 
 def _layout(x_site: list[int], x_workload: list[int], n_sites: int) -> lns.Layout:
@@ -148,7 +142,7 @@ def test_related_sites_follow_shared_workloads_and_fall_back_to_chance() -> None
 def test_the_search_improves_a_plan_and_keeps_it_a_solution(source: Any) -> None:
     m, h, start = built(source)
     arrays = lns.ColumnArrays.of(h)
-    layout = lns.Layout.of(m, arrays.n_cols)
+    layout = lns.Layout.of(m)
     assert arrays.violation(start) <= lns.FEASIBILITY_TOLERANCE
     seen: list[float] = []
     best, stats = lns.search(arrays, layout, start, _guard(), on_improve=seen.append, **WORK)
@@ -164,7 +158,7 @@ def test_the_search_improves_a_plan_and_keeps_it_a_solution(source: Any) -> None
 def test_the_search_on_work_limits_gives_the_same_plan_every_time(source: Any) -> None:
     m, h, start = built(source)
     arrays = lns.ColumnArrays.of(h)
-    layout = lns.Layout.of(m, arrays.n_cols)
+    layout = lns.Layout.of(m)
     first, stats = lns.search(arrays, layout, start, _guard(), seed=5, **WORK)
     again, stats_again = lns.search(arrays, layout, start, _guard(), seed=5, **WORK)
     np.testing.assert_array_equal(first, again)
@@ -176,7 +170,7 @@ def test_a_sub_mip_ended_by_its_node_limit_counts_as_not_solved(
 ) -> None:
     m, h, start = built(SMALL[0])
     arrays = lns.ColumnArrays.of(h)
-    layout = lns.Layout.of(m, arrays.n_cols)
+    layout = lns.Layout.of(m)
     real = lns.solve_here
 
     def unsolved(parts: Any, begin: Any, seconds: float, options: dict[str, Any]) -> Any:
@@ -194,7 +188,7 @@ def test_a_sub_mip_ended_by_its_node_limit_counts_as_not_solved(
 def test_the_search_stops_at_its_target() -> None:
     m, h, start = built(SMALL[1])
     arrays = lns.ColumnArrays.of(h)
-    layout = lns.Layout.of(m, arrays.n_cols)
+    layout = lns.Layout.of(m)
     _best, stats = lns.search(arrays, layout, start, _guard(),
                               stop_below=arrays.objective(start) + 1.0, **WORK)
     assert stats.rounds == 0
@@ -225,7 +219,7 @@ def test_when_the_search_runs() -> None:
 
 def test_a_known_bound_raises_every_reported_bound() -> None:
     seen: list[Progress] = []
-    hook = _at_least(90.0, seen.append)
+    hook = at_least(90.0, seen.append)
     hook(Progress("incumbent", 1.0, 100.0, None, None))
     hook(Progress("log", 2.0, 100.0, 95.0, 0.05))
     hook(Progress("log", 3.0, None, 80.0, None))
@@ -233,7 +227,7 @@ def test_a_known_bound_raises_every_reported_bound() -> None:
         (90.0, pytest.approx(0.10)), (95.0, pytest.approx(0.05)), (90.0, None)
     ]
     hook = seen.append
-    assert _at_least(None, hook) is hook  # no bound known: events pass as they are
+    assert at_least(None, hook) is hook  # no bound known: events pass as they are
 
 
 MEDIUM = generate(12, 8, 2, 4)
@@ -293,7 +287,8 @@ def test_the_search_reports_its_progress_with_the_lp_bound(
 def test_above_the_lp_limit_the_search_alone_with_a_column_generation_bound(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import placement.milp.solve as solve_module
+    import placement.milp.highs as highs_module
+    import placement.milp.strategy as strategy_module
 
     def refuse(*_args: Any, **_kw: Any) -> Any:
         raise AssertionError("one LP above the limit")
@@ -306,9 +301,9 @@ def test_above_the_lp_limit_the_search_alone_with_a_column_generation_bound(
     relaxed, _x, _rows = _optimum(h)
     inst = load_instance(MEDIUM)
     exact = solve(inst, SolveOptions(baseline=False, search="mip"))
-    monkeypatch.setattr(solve_module, "LP_NONZERO_LIMIT", 0)  # every model is "too large"
+    monkeypatch.setattr(strategy_module, "LP_NONZERO_LIMIT", 0)  # every model is "too large"
     monkeypatch.setattr(lns, "lp_bound", refuse)
-    monkeypatch.setattr(pulp.HiGHS, "callSolver", no_mip)  # the search's plan is the result
+    monkeypatch.setattr(highs_module, "outcome", no_mip)  # the search's plan is the result
     _work_limited(monkeypatch)
     events: list[Progress] = []
     data = prepare(inst)
@@ -330,7 +325,7 @@ def test_above_the_lp_limit_the_search_alone_with_a_column_generation_bound(
 def test_sub_mips_without_presolve_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     m, h, start = built(SMALL[0])
     arrays = lns.ColumnArrays.of(h)
-    layout = lns.Layout.of(m, arrays.n_cols)
+    layout = lns.Layout.of(m)
     asked: list[dict[str, Any]] = []
     real = lns.solve_here
 

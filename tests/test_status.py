@@ -19,8 +19,9 @@ import highspy
 import pulp
 import pytest
 
-from placement import SolveOptions, api, evaluate, load_instance, solve
-from placement.milp.solve import _cbc_outcome, _highs_outcome
+from placement import SolveOptions, evaluate, load_instance, pipeline, solve
+from placement.milp.cbc import outcome as _cbc_outcome
+from placement.milp.highs import outcome as _highs_outcome
 from placement.result import SolveResult
 
 N_WORKLOADS, N_SITES, N_PERIODS = 40, 15, 3
@@ -363,7 +364,7 @@ def test_no_incumbent_within_the_time_limit_is_an_error_plan(
     periods and no figures, which still round-trips through the evaluator."""
     name = "CBC" if solver == "cbc" else "HiGHS"
     nothing = SolveResult.out_of_time(name, seconds=1.0)
-    monkeypatch.setattr(api, "solve_milp", lambda *a, **k: nothing)
+    monkeypatch.setattr(pipeline, "solve_milp", lambda *a, **k: nothing)
     plan = solve(instance, SolveOptions(solver=solver, time_limit=1.0, baseline=False))
     assert plan.status == "error", (plan.status, plan.objective)
     assert plan.termination == "time_limit"
@@ -382,15 +383,30 @@ def test_presolve_is_off_above_the_nonzero_limit_only_with_a_time_limit(
     models above PRESOLVE_NONZERO_LIMIT are solved without it, to the same optimum."""
     from placement.data import prepare
     from placement.generate import generate
+    from placement.milp import highs, strategy
     from placement.milp import solve as solve_module
     from placement.milp.build import build
 
     data = prepare(load_instance(generate(4, 4, 2, 1)))
     reference = solve_module.solve_milp(build(data), SolveOptions(baseline=False))
-    monkeypatch.setattr(solve_module, "PRESOLVE_NONZERO_LIMIT", 10)
+    monkeypatch.setattr(strategy, "PRESOLVE_NONZERO_LIMIT", 10)
+    seen: list[str] = []
+    real = highs.new_highs
+
+    def watched(options: SolveOptions) -> Any:
+        h = real(options)
+        real_run = h.run
+
+        def run() -> Any:
+            seen.append(h.getOptionValue("presolve")[1])
+            return real_run()
+
+        h.run = run
+        return h
+
+    monkeypatch.setattr(highs, "new_highs", watched)
     m = build(data)
     r = solve_module.solve_milp(m, SolveOptions(baseline=False, time_limit=limit))
-    _status, presolve = m.problem.solverModel.getOptionValue("presolve")
-    assert presolve == ("choose" if limit is None else "off")
+    assert seen == ["choose" if limit is None else "off"]
     assert r.status == "optimal"
     assert r.objective == pytest.approx(reference.objective, rel=1e-6)

@@ -42,7 +42,7 @@ from typing import Any
 import yaml
 
 from placement.errors import InstanceError, Problem
-from placement.io import _StrictLoader
+from placement.io import StrictLoader
 from placement.schema import Instance
 from placement.validate import validate
 
@@ -51,7 +51,7 @@ __all__ = ["apply_overrides", "parse_value"]
 # --------------------------------------------------------------------------- values
 
 
-class _ValueLoader(_StrictLoader):
+class _ValueLoader(StrictLoader):
     """YAML 1.2 core scalars: only true/false are booleans; ``1e-3`` is a number."""
 
 

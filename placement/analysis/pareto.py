@@ -38,27 +38,25 @@ solved once). Failed or infeasible solves are reported as such, never lose the o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from placement import accounting, costs
+from placement import costs
 from placement.accounting import Schedule
 from placement.analysis.executor import Outcome, Progress, run_all
 from placement.analysis.limits import MAX_POINTS
 from placement.analysis.results import ParetoPoint, ParetoResult
-from placement.api import _assemble, _Outcome, checked, load_instance
+from placement.api import load_instance
+from placement.assemble import plan_of
 from placement.data import ProblemData, prepare
-from placement.diagnose import JOINT_MESSAGE, frozen_in_pilot, short_of_candidates
-from placement.milp.build import Extra, build
-from placement.milp.model import Milp
 from placement.milp.objective import Linear
-from placement.milp.solve import solve_milp
-from placement.plan import Diagnosis, Plan
-from placement.result import SolveResult, Status
+from placement.milp.variables import Milp
+from placement.pipeline import Outcome as Solved
+from placement.pipeline import solve_data
+from placement.plan import Plan
+from placement.result import Status
 from placement.schema import Instance
 from placement.schema.options import SolveOptions
-from placement.solution import plan_periods, schedule_from
 
 Versus = Literal["latency", "energy"]
 #: The interior points minimise NPV + delta x f with delta x (f_max - f_min) = this much
@@ -66,83 +64,6 @@ Versus = Literal["latency", "energy"]
 TIEBREAK_MONEY = 0.005
 
 # --------------------------------------------------------------------------- solving with extras
-
-
-class Solved(_Outcome):
-    """One solve of a model built with ``extras``: the result, the schedule and its
-    accounting (the attributes of ``placement.api._Outcome``, so ``_assemble`` takes it).
-    Picklable: it keeps no solver objects."""
-
-    def __init__(
-        self,
-        data: ProblemData,
-        options: SolveOptions,
-        extras: Sequence[Extra] = (),
-        baseline: bool = False,
-    ) -> None:
-        self.diagnosis: list[Diagnosis] = short_of_candidates(data, baseline)
-        self.diagnosis += frozen_in_pilot(data)
-        self.schedule: Schedule | None = None
-        if self.diagnosis:
-            self.result = SolveResult.infeasible(
-                "CBC" if options.solver == "cbc" else "HiGHS", message=self.diagnosis[0].message
-            )
-        else:
-            self.result = solve_milp(build(data, extras=extras), options)
-            if self.result.status == Status.INFEASIBLE:
-                self.diagnosis = [Diagnosis(workload=None, period=None, message=JOINT_MESSAGE)]
-        self.periods = []
-        self.costs = []
-        self.residual = self.npv = None
-        self.cumulative = None
-        if self.result.has_solution:
-            schedule = schedule_from(data, self.result)
-            lk = data.lk
-            self.schedule = schedule
-            self.costs = accounting.period_costs(lk, data.routes, schedule)
-            self.residual = accounting.residual_value(lk, schedule)
-            self.npv = accounting.npv(lk, self.costs, self.residual)
-            self.cumulative = accounting.cumulative_by_month(lk, self.costs)
-            self.periods = plan_periods(data, schedule)
-
-
-def baseline_of(data: ProblemData, inst: Instance, options: SolveOptions) -> Solved | None:
-    """The stay-put baseline's solve, or None when no workload has ``current`` (the
-    baseline is then the plan itself, as in ``placement.solve``)."""
-    if not any(w.current for w in inst.workloads):
-        return None
-    return Solved(data.pinned(), options, baseline=True)
-
-
-def plan_of(
-    inst: Instance,
-    options: SolveOptions,
-    main: Solved,
-    base: Solved | None,
-    objective: str | None = None,
-) -> Plan:
-    """The plan JSON of a solve with extras, with its baseline (None: equal to the plan).
-
-    ``objective``: what the solve minimised when it was not the NPV (then the plan's
-    ``objective`` is its NPV, ``bound`` is null and ``message`` says what was minimised,
-    so that the plan stays a valid plan of the spec: objective = npv).
-
-    Like ``placement.solve``, the plan goes through the independent evaluator
-    (``placement.api.checked``): one that breaks a rule has status ``error``."""
-    opts = options.model_copy(update={"baseline": True})
-    plan = _assemble(inst, opts, main, base if base is not None else main)
-    if objective is not None and plan.npv is not None:
-        value = main.result.objective
-        note = f"minimised {objective}" + (f" = {value:.6g}" if value is not None else "")
-        update: dict[str, Any] = {
-            "objective": plan.npv, "bound": None,
-            "message": "; ".join(x for x in (plan.message, note) if x),
-        }
-        if base is None and plan.baseline is not None:  # the baseline is this same solve
-            update["baseline"] = plan.baseline.model_copy(
-                update={"objective": plan.baseline.npv, "bound": None})
-        plan = plan.model_copy(update=update)
-    return checked(inst, plan)
 
 
 # --------------------------------------------------------------------------- objectives
@@ -256,19 +177,21 @@ class EpsilonExtra:
     tiebreak: float = 0.0  # minimising NPV: + tiebreak x second (ties go to the lower one)
 
     def __call__(self, m: Milp) -> None:
-        npv = m.prob.objective
+        """Rows ``NPV <= npv_at_most`` (family ``pareto_npv``) and ``f <= second_at_most``
+        (``pareto_eps``), then the objective: f, or NPV + tiebreak x f."""
+        npv = Linear(dict(m.cost), m.objective_constant)
         f = second_objective(m, self.versus)
         if self.npv_at_most is not None:
-            m.add(npv <= self.npv_at_most, "pareto_npv")
+            m.add_row(list(npv.coef.items()), "<=", self.npv_at_most - npv.constant,
+                      "pareto_npv", 0)
         if self.second_at_most is not None:
-            m.add(f.expr() <= self.second_at_most, "pareto_eps")
+            m.add_row(list(f.coef.items()), "<=", self.second_at_most - f.constant,
+                      "pareto_eps", 0)
         if self.minimise == "second":
-            m.objective_constant = f.constant
-            m.prob.setObjective(f.expr())
+            m.set_objective(f.coef, f.constant)
         elif self.tiebreak > 0:
-            objective = npv + self.tiebreak * f.expr()
-            m.objective_constant = float(objective.constant)
-            m.prob.setObjective(objective)
+            npv.plus(f, self.tiebreak)
+            m.set_objective(npv.coef, npv.constant)
 
 
 def _slack(x: float, rel: float, floor: float) -> float:
@@ -296,9 +219,9 @@ class _Point:
 def _run(task: _Task) -> _Point:
     data = prepare(task.inst, task.options.formulation)
     if task.kind == "baseline":
-        return _Point(Solved(data.pinned(), task.options, baseline=True), None)
+        return _Point(solve_data(data.pinned(), task.options, baseline=True), None)
     assert task.extra is not None
-    solved = Solved(data, task.options, extras=(task.extra,))
+    solved = solve_data(data, task.options, extras=(task.extra,))
     second = None
     if solved.schedule is not None:
         second = _second_of_schedule(data, solved.schedule, task.extra.versus)
@@ -504,7 +427,6 @@ def _to_point(
 __all__ = [
     "EpsilonExtra",
     "ParetoAnalysis",
-    "Solved",
     "energy_kwh",
     "energy_objective",
     "latency_objective",

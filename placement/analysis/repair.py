@@ -35,10 +35,10 @@ report what else would be needed.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-import pulp
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from placement import costs
@@ -48,9 +48,8 @@ from placement.api import solve as solve_instance
 from placement.data import ProblemData, prepare
 from placement.diagnose import frozen_in_pilot, short_of_candidates
 from placement.errors import InstanceError
-from placement.milp.build import build
-from placement.milp.model import Milp
-from placement.milp.solve import solve_milp
+from placement.milp.variables import Milp
+from placement.pipeline import solve_data
 from placement.result import Status
 from placement.schema import Instance
 from placement.schema.base import MAX_COUNT, MAX_NUMBER
@@ -141,10 +140,8 @@ def relaxed(inst: Instance, drop: set[str] | None = None) -> tuple[Instance, Lim
     for i, p in enumerate(doc["horizon"]["periods"]):
         if p["max_migrations"] is not None:
             lim.max_migrations[i] = p["max_migrations"]
-            p["max_migrations"] = len(doc["workloads"])
         if p["capex_budget"] is not None:
             lim.capex_budget[i] = p["capex_budget"]
-            p["capex_budget"] = None
     doc["workloads"] = [w for w in doc["workloads"] if w["id"] not in (drop or set())]
     for w in doc["workloads"]:
         lim.slo[w["id"]] = w["latency_slo_ms"]
@@ -159,118 +156,131 @@ def relaxed(inst: Instance, drop: set[str] | None = None) -> tuple[Instance, Lim
 class _Slack:
     family: Family
     target: str  # offer "s/h", link key, site, period index as str, workload
-    var: pulp.LpVariable  # the slack divided by ``scale`` (what the objective sums)
+    col: int  # the slack divided by ``scale`` (what the objective sums)
     scale: float
     current: float
-    # (period index, lhs expression, limit) of each row it relaxes, to find where it binds
-    rows: list[tuple[int, Any, float]] = field(default_factory=list)
+    rows: list[tuple[int, int]] = field(default_factory=list)  # (period, row) it relaxes
 
-    @property
-    def amount(self) -> Any:
-        """The slack in the limit's own unit (units, Mbps, kW, moves, money, ms)."""
-        return self.var * self.scale
+
+#: The solver's own row families that repair relaxes, with the instance field's family
+#: and how a row's key names the relaxed limit's target and period.
+_RELAXED_FAMILIES: tuple[tuple[str, Family, Any, Any], ...] = (
+    ("bw", "bandwidth", lambda key: key[0], lambda key: key[1]),
+    ("max_mig", "max_migrations", lambda key: key, lambda key: key),
+    ("capex_budget", "capex_budget", lambda key: key, lambda key: key),
+)
 
 
 @dataclass
 class ElasticExtra:
-    """A ``build`` extra for the relaxed copy: slacks, rows and the relaxation objective.
-    After the build, ``slacks`` holds the slack variables (read their values after the
-    solve)."""
+    """A ``build`` extra for the relaxed copy: slacks on the solver's own rows for
+    bandwidth, migrations and capex budgets (``Model.relax``), rows of its own for the
+    limits that the tight formulation also turns into bounds or candidate rules
+    (``max_units`` and ``power_kw`` bound the units; the latency SLO is a candidate rule),
+    and the objective: the sum of the normalised slacks. After the build, ``slacks`` holds
+    them (read their values from the solve's ``values``) and ``model`` the model."""
 
     limits: Limits
     slacks: list[_Slack] = field(default_factory=list)
+    model: Any = field(default=None, repr=False)  # the model it was added to
 
-    def _slack(self, m: Milp, family: Family, target: str, scale: float, current: float) -> _Slack:
-        # the relaxed value must stay one an instance may state (rounded up, see _describe)
-        most = MAX_COUNT if family in ("capacity", "max_migrations") else MAX_NUMBER
-        # normalised (slack / scale): the objective's coefficients are all 1; with 1 / scale
-        # (1e-12 for a capex of 1e12) HiGHS drops them as zero and any slack is "optimal"
-        var = m.prob.add_variable(f"elastic_{len(self.slacks)}", 0,
-                                  max(0.0, math.floor(most - current)) / scale)
-        s = _Slack(family, target, var, scale, current)
-        self.slacks.append(s)
-        return s
-
-    def __call__(self, m: Milp) -> None:
-        data, lim = m.data, self.limits
-        lk = data.lk
-        last = data.n_periods - 1
-        for (s, h), cap in sorted(lim.max_units.items()):
-            if (s, h) not in lk.offers:
-                continue
-            if lk.is_owned(h):
-                periods = [last] if any((s, h, p) in m.buy for p in range(data.n_periods)) else []
-            else:
-                periods = [p for p in range(data.n_periods) if (s, h, p) in m.rent]
-            if not periods:
-                continue
-            sl = self._slack(m, "capacity", f"{s}/{h}", max(cap, 1), cap)
-            for p in periods:
-                units = m.units(s, h, p)
-                m.add(units <= cap + sl.amount, "elastic_cap")
-                if lk.is_owned(h):  # owned units never fall: report every period over
-                    sl.rows += [(q, m.units(s, h, q), cap) for q in range(data.n_periods)]
-                else:
-                    sl.rows.append((p, units, cap))
-        for key, bw in sorted(lim.bandwidth.items()):
-            rows = [(p, ks) for (k2, p), ks in sorted(data.by_link_p.items()) if k2 == key]
-            rows = [(p, ks) for p, ks in rows if sum(data.cands[k].traffic_mbps for k in ks) > bw]
-            if not rows:
-                continue
-            sl = self._slack(m, "bandwidth", key, bw, bw)
-            for p, ks in rows:
-                flow = pulp.lpSum(data.cands[k].traffic_mbps * m.x[k] for k in ks)
-                m.add(flow <= bw + sl.amount, "elastic_bw")
-                sl.rows.append((p, flow, bw))
-        for site, kw in sorted(lim.power_kw.items()):
-            owned = [h for s2, h in data.owned_offers if s2 == site and lk.hardware[h].power_w > 0]
-            if not owned or not any((site, h, p) in m.buy for h in owned
-                                    for p in range(data.n_periods)):
-                continue
-            sl = self._slack(m, "power", site, max(kw, 1.0), kw)
-            for p in range(data.n_periods):
-                draw = pulp.lpSum(m.owned(site, h, p) * costs.kw(1, lk.hardware[h].power_w)
-                                  for h in owned)
-                m.add(draw <= kw + sl.amount, "elastic_power")
-                sl.rows.append((p, draw, kw))
-        for p, cap in sorted(lim.max_migrations.items()):
-            moves = [v for (w, q), v in sorted(m.move.items()) if q == p]
-            if len(moves) <= cap:
-                continue
-            sl = self._slack(m, "max_migrations", str(p), max(cap, 1), cap)
-            total = pulp.lpSum(moves)
-            m.add(total <= cap + sl.amount, "elastic_mig")
-            sl.rows.append((p, total, cap))
+    def _scales(self, m: Milp) -> dict[Family, dict[Any, tuple[str, float, float]]]:
+        """Per family, per target key: (target name, scale, current limit)."""
+        lk, lim = m.data.lk, self.limits
         unit_capex = [
             (lk.hardware[h].capex or 0.0) * (1 - lk.sites[s].capex_rebate)
-            for s, h in data.owned_offers
+            for s, h in m.data.owned_offers
         ]
         capex_floor = max(min((c for c in unit_capex if c > 0), default=1.0), 1.0)
-        for p, budget in sorted(lim.capex_budget.items()):
-            buys = [(s, h, v) for (s, h, q), v in sorted(m.buy.items()) if q == p]
-            if not buys:
+        return {
+            "bandwidth": {k: (k, bw, bw) for k, bw in lim.bandwidth.items()},
+            "power": {s: (s, max(kw, 1.0), kw) for s, kw in lim.power_kw.items()},
+            "max_migrations": {
+                p: (str(p), max(cap, 1), cap) for p, cap in lim.max_migrations.items()
+            },
+            "capex_budget": {
+                p: (str(p), max(b, capex_floor), b) for p, b in lim.capex_budget.items()
+            },
+            "capacity": {
+                (s, h): (f"{s}/{h}", max(cap, 1), cap) for (s, h), cap in lim.max_units.items()
+            },
+            "latency": {w: (w, max(slo, 1.0), slo) for w, slo in lim.slo.items()},
+        }
+
+    def __call__(self, m: Milp) -> None:
+        self.model = m
+        scales = self._scales(m)
+        self._add_unit_caps(m)
+        self._add_power_caps(m)
+        self._add_latency_rows(m)
+        relaxed = (("unit_cap", "capacity", lambda key: key[:2], lambda key: key[2]),
+                   _RELAXED_FAMILIES[0],
+                   ("power_cap", "power", lambda key: key[0], lambda key: key[1]),
+                   *_RELAXED_FAMILIES[1:],
+                   ("latency", "latency", lambda key: key[0], lambda key: key[1]))
+        for row_family, family, target_of, period_of in relaxed:
+            table = scales[family]
+            groups = {target_of(k) for k in m.keys_in(row_family)} & set(table)
+            if not groups:
                 continue
-            spend = pulp.lpSum(
-                v * (lk.hardware[h].capex or 0.0) * (1 - lk.sites[s].capex_rebate)
-                for s, h, v in buys
-            )
-            sl = self._slack(m, "capex_budget", str(p), max(budget, capex_floor), budget)
-            m.add(spend <= budget + sl.amount, "elastic_capex")
-            sl.rows.append((p, spend, budget))
-        over: dict[str, list[int]] = {}
+            # the relaxed value must stay one an instance may state (rounded up, _describe)
+            most = MAX_COUNT if family in ("capacity", "max_migrations") else MAX_NUMBER
+            scale = {g: float(table[g][1]) for g in groups}
+            upper = {g: max(0.0, math.floor(most - table[g][2])) / scale[g] for g in groups}
+            def group(key: Any, f: Any = target_of, t: Any = table) -> Any:
+                return f(key) if f(key) in t else None
+
+            cols = m.relax(row_family, group, scale, upper, block="elastic")
+            for g in (g for g in sorted(table) if g in cols):
+                name, sc, current = table[g]
+                sl = _Slack(family, name, cols[g], sc, current)
+                sl.rows = [(period_of(k), m.row(row_family, k)) for k in m.keys_in(row_family)
+                           if target_of(k) == g]
+                self.slacks.append(sl)
+        m.set_objective({sl.col: 1.0 for sl in self.slacks}, 0.0)
+
+    def _add_unit_caps(self, m: Milp) -> None:
+        """units(s,h,p) <= max_units(s,h) for every p the offer has units in (owned: every
+        period, once it can buy: units never fall, so the last binds, and every period over
+        is reported); family ``unit_cap``, key (s, h, p)."""
+        data = m.data
+        for (s, h), cap in sorted(self.limits.max_units.items()):
+            if (s, h) not in data.lk.offers:
+                continue
+            if data.lk.is_owned(h):
+                buys = any((s, h, p) in m.buy for p in range(data.n_periods))
+                periods = list(range(data.n_periods)) if buys else []
+            else:
+                periods = [p for p in range(data.n_periods) if (s, h, p) in m.rent]
+            for p in periods:
+                terms, existing = m.units_terms(s, h, p)
+                m.add_row(terms, "<=", cap - existing, "unit_cap", (s, h, p))
+
+    def _add_power_caps(self, m: Milp) -> None:
+        """sum_h owned(s,h,p) x power_w / 1000 <= power_kw(s) for every p, at sites that can
+        buy hardware that draws power; family ``power_cap``, key (s, p)."""
+        data, lk = m.data, m.data.lk
+        for site, cap in sorted(self.limits.power_kw.items()):
+            owned = [h for s2, h in data.owned_offers if s2 == site and lk.hardware[h].power_w > 0]
+            if not any((site, h, p) in m.buy for h in owned for p in range(data.n_periods)):
+                continue
+            for p in range(data.n_periods):
+                draw, base = [], 0.0
+                for h in owned:
+                    kw = costs.kw(1, lk.hardware[h].power_w)
+                    buys, existing = m.units_terms(site, h, p)
+                    draw += [(col, kw * c) for col, c in buys]
+                    base += existing * kw
+                m.add_row(draw, "<=", cap - base, "power_cap", (site, p))
+
+    def _add_latency_rows(self, m: Milp) -> None:
+        """(latency_k - slo_w) x_k <= 0 for every candidate k over its workload's SLO (made
+        elastic: the slack is the SLO's increase); family ``latency``, key (w, p, k)."""
+        data, slo = m.data, self.limits.slo
         for k, c in enumerate(data.cands):
-            if c.latency_ms > lim.slo[c.workload] + 1e-9:
-                over.setdefault(c.workload, []).append(k)
-        for w, ks in sorted(over.items()):
-            slo = lim.slo[w]
-            sl = self._slack(m, "latency", w, max(slo, 1.0), slo)
-            for k in ks:
-                excess = data.cands[k].latency_ms - slo
-                m.add(sl.amount >= excess * m.x[k], "elastic_lat")
-                sl.rows.append((data.cands[k].period, excess * m.x[k], 0.0))
-        objective = pulp.lpSum(sl.var for sl in self.slacks)
-        m.objective_constant = 0.0
-        m.prob.setObjective(objective if self.slacks else pulp.LpAffineExpression())
+            if c.latency_ms > slo[c.workload] + 1e-9:
+                excess = c.latency_ms - slo[c.workload]
+                m.add_row([(m.x[k], excess)], "<=", 0.0, "latency", (c.workload, c.period, k))
 
 
 # --------------------------------------------------------------------------- rounding & words
@@ -294,16 +304,19 @@ def _periods(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _describe(sl: _Slack, value: float, data: ProblemData) -> Relaxation | None:
+def _binding(m: Milp, sl: _Slack, x: np.ndarray) -> list[int]:
+    """The periods in which a row that ``sl`` relaxes is over its limit at ``x``."""
+    tol = 1e-6 * max(1.0, sl.scale)
+    return sorted({p for p, r in sl.rows if m.activity(r, x) > m.row_bounds(r)[1] + tol})
+
+
+def _describe(sl: _Slack, value: float, binding: list[int], data: ProblemData
+              ) -> Relaxation | None:
     lk = data.lk
     names = [p.name for p in lk.periods]
     tol = 1e-6 * max(1.0, sl.scale)
     if value <= tol:
         return None
-    binding = sorted({
-        p for p, expr, limit in sl.rows
-        if (pulp.value(expr) or 0.0) > limit + tol
-    })
     where = [names[p] for p in binding]
     when = f" in {_periods(where)}" if where else ""
     cur = sl.current
@@ -392,9 +405,12 @@ def repair(
         rinst, _ = relaxed(inst, drop)
         rdata = prepare(rinst, options.formulation)
     _, limits = relaxed(inst, drop)
+    # the candidates and bounds without the caps, the solver's bandwidth rows with them
+    rdata.routes = replace(rdata.routes, bandwidth_mbps={**rdata.routes.bandwidth_mbps,
+                                                         **limits.bandwidth})
     extra = ElasticExtra(limits)
-    m = build(rdata, f"{inst.name}-elastic", extras=(extra,))
-    r = solve_milp(m, options)
+    r = solve_data(rdata, options, extras=(extra,)).result
+    m = extra.model
     if not r.has_solution:
         if r.status == Status.INFEASIBLE:
             return RepairResult(
@@ -411,8 +427,9 @@ def repair(
     relaxations = []
     total = 0.0
     for sl in extra.slacks:
-        value = float(sl.var.varValue or 0.0) * sl.scale
-        rel = _describe(sl, value, rdata)
+        assert r.values is not None
+        value = float(r.values[sl.col]) * sl.scale
+        rel = _describe(sl, value, _binding(m, sl, r.values), rdata)
         if rel is not None:
             relaxations.append(rel)
             total += rel.penalty

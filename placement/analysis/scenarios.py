@@ -242,25 +242,25 @@ class KeptPlanError(Exception):
 def keep_npv(inst: Instance, keep: Sequence[Placement5], options: SolveOptions) -> float | None:
     """NPV of the best plan that keeps exactly these placements (None: infeasible).
 
-    The plan goes through the independent evaluator (``placement.api.checked``) before its
-    NPV is used; KeptPlanError (with the violations) if it fails."""
-    from placement.api import _assemble, _Outcome, checked  # one MILP solve, its accounting
-    from placement.data import ProblemData, prepare
+    The plan goes through the independent evaluator (``placement.assemble.checked``)
+    before its NPV is used; KeptPlanError (with the violations) if it fails."""
+    from placement.assemble import assemble, checked
+    from placement.data import prepare
+    from placement.pipeline import solve_data
 
     data = prepare(inst, options.formulation)
     names = [p.name for p in inst.horizon.periods]
     wanted = set(keep)
-    cands = [
-        c
-        for c in data.cands
+    kept = [
+        k
+        for k, c in enumerate(data.cands)
         if (c.workload, names[c.period], c.site, c.hardware, c.variant) in wanted
     ]
-    fixed = ProblemData(data.lk, data.routes, cands, data.tight)
     opts = options.model_copy(update={"baseline": False})
-    outcome = _Outcome(fixed, opts)
+    outcome = solve_data(data, opts, fixed=kept)
     if not outcome.result.has_solution:
         return None
-    plan = checked(inst, _assemble(inst, opts, outcome, None))
+    plan = checked(inst, assemble(inst, opts, outcome, None))
     if not plan.has_solution:
         raise KeptPlanError(f"keeping the reference placements: {plan.message}")
     return plan.npv

@@ -12,7 +12,7 @@ import sys
 import time
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NotRequired, TypedDict
 
 import typer
 from rich.console import Console
@@ -24,8 +24,11 @@ from placement import api
 from placement.cli import render
 from placement.cli.options import (
     GapOpt,
+    InstanceArg,
+    MachineJsonOpt,
     Search,
     SearchOpt,
+    SetOpt,
     Solver,
     SolverOpt,
     ThreadsOpt,
@@ -38,6 +41,7 @@ from placement.diagnose import candidate_counts, short_of_candidates
 from placement.errors import InstanceError, PlacementError, PlanFormatError, Problem
 from placement.evaluate import evaluate
 from placement.io import bundled_examples, parse_text, read_text
+from placement.plan import Diagnosis
 from placement.result import Status, Termination
 from placement.schema import Instance
 from placement.schema.options import DEFAULT_GAP
@@ -63,20 +67,7 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
-InstanceArg = Annotated[str, typer.Argument(help="Instance YAML/JSON path, or example:NAME.")]
-
-
-SetOpt = Annotated[
-    list[str] | None,
-    typer.Option("--set", metavar="PATH=VALUE",
-                 help="What-if override of one instance field, by id (repeatable): "
-                      "'workloads\\[chat-eu].latency_slo_ms=150', "
-                      "'offers\\[SITE/HARDWARE].price_per_hour=1.2', 'horizon.discount_rate=0.1'. "
-                      "See docs/analysis.md."),
-]
-
-
-def _load(source: str, overrides: list[str] | None = None) -> Instance:
+def load_input(source: str, overrides: list[str] | None = None) -> Instance:
     """The instance, with the ``--set`` overrides applied; exit 3 listing every problem."""
     try:
         inst = api.load_instance(source)
@@ -91,6 +82,16 @@ def _load(source: str, overrides: list[str] | None = None) -> Instance:
         return apply_overrides(inst, overrides)
     except InstanceError as exc:
         render.problems(err, f"Invalid --set override of {source}", exc.problems)
+        raise typer.Exit(Exit.INVALID) from None
+
+
+def read_plan_file(path: Path, title: str) -> dict[str, Any]:
+    """A plan file (JSON, or YAML) as a mapping; exit 3 with the problem under ``title`` if
+    it cannot be read."""
+    try:
+        return parse_text(read_text(path), str(path), json_first=True)
+    except InstanceError as exc:
+        render.problems(err, title, exc.problems)
         raise typer.Exit(Exit.INVALID) from None
 
 
@@ -113,14 +114,14 @@ LOAD_GRACE_SECONDS = 2.0
 
 
 def _load_within(source: str, overrides: list[str] | None, limit: float | None) -> Instance:
-    """``_load`` within the command's time limit: reading and validating a very large
+    """``load_input`` within the command's time limit: reading and validating a very large
     instance has no clock of its own, so a timer ends it (exit 5) when the limit passes."""
     from placement.cli.signals import OutOfTime, deadline
 
     started = time.perf_counter()
     try:
         with deadline(None if limit is None else limit + LOAD_GRACE_SECONDS):
-            return _load(source, overrides)
+            return load_input(source, overrides)
     except OutOfTime:
         err.print(f"[bold red]Out of time[/]: the time limit of {limit:g} s was reached while "
                   f"reading and validating {source} (after {time.perf_counter() - started:.1f} "
@@ -143,27 +144,42 @@ def solve(
     search: SearchOpt = Search.auto,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
     overrides: SetOpt = None,
+    write_model: Annotated[Path | None, typer.Option(
+        "--write-model", help="Also write the plan's MILP here, as MPS or LP (by the suffix: "
+        ".mps or .lp), before solving it.")] = None,
 ) -> None:
     """Solve an instance: the recommended phased plan, its cost and savings vs staying put."""
     started = time.perf_counter()  # --time-limit counts the loading
     options = solve_options(solver, time_limit, gap, threads, search=search,
                             warm_start=warm_start, baseline=baseline)
-    from placement.cli.output import refuse_inputs, write_or_exit
+    from placement.cli.output import refuse_inputs, to_stdout, write_or_exit
 
+    if write_model is not None and write_model.suffix.lower() not in (".mps", ".lp"):
+        err.print(f"error: --write-model {write_model}: the file must end in .mps or .lp",
+                  highlight=False, soft_wrap=True)
+        raise typer.Exit(Exit.USAGE)
     refuse_inputs(output, [instance])
+    refuse_inputs(write_model, [instance])
     inst = _load_within(instance, overrides, options.time_limit)
     _warn(inst)
+    if write_model is not None:
+        try:
+            api.write_model(inst, write_model, options)
+        except OSError as exc:
+            err.print(f"error: --write-model {write_model}: {exc.strerror or exc}",
+                      highlight=False, soft_wrap=True)
+            raise typer.Exit(Exit.ERROR) from exc
     plan = api.solve(inst, options, started)
-    to_stdout = output is not None and str(output) == "-"
+    stdout = to_stdout(output)
     if output is not None:  # the file first: a slow or broken summary never loses it
         write_or_exit(output, plan.to_json(), "plan")
     if not quiet:
-        render.plan_summary(err if to_stdout else out, plan, inst)
+        render.plan_summary(err if stdout else out, plan, inst)
         if plan.baseline is not None and plan.baseline.status == Status.INFEASIBLE:
-            (err if to_stdout else out).print(
+            (err if stdout else out).print(
                 f"Why staying put breaks a rule: placement explain {instance} --baseline",
                 highlight=False, soft_wrap=True)
-        if output is not None and not to_stdout:
+        if output is not None and not stdout:
             out.print(f"Plan written to [bold]{output}[/]")
     if plan.status == Status.INFEASIBLE:
         raise typer.Exit(Exit.INFEASIBLE)
@@ -176,7 +192,7 @@ def solve(
 @app.command()
 def validate(instance: InstanceArg, overrides: SetOpt = None) -> None:
     """Check an instance: every problem with its path, or a short summary."""
-    inst = _load(instance, overrides)
+    inst = load_input(instance, overrides)
     _warn(inst)
     out.print(f"[green]✓[/] {instance}: valid — {len(inst.workloads)} workloads, "
               f"{len(inst.sites)} sites, {len(inst.hardware)} hardware options, "
@@ -189,7 +205,7 @@ def explain(
     all_rules: Annotated[
         bool, typer.Option("--all", help="Show exclusions for every workload.")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: MachineJsonOpt = False,
     repair: Annotated[bool, typer.Option("--repair", help="Find the smallest relaxations of "
                       "caps, bandwidth, power, migrations, budgets and SLOs that make the "
                       "instance feasible.")] = False,
@@ -204,16 +220,13 @@ def explain(
 ) -> None:
     """Per workload: surviving candidates per period, and the rules that excluded the rest.
     The solver options apply to --repair (its elastic solve)."""
-    from placement.candidates import exclusions
-    from placement.diagnose import exclusion_rows
-
     options = solve_options(solver, time_limit, gap, threads, baseline=False)
     if not repair and options != solve_options(baseline=False):
         render.problems(err, "Invalid options", [Problem(
             "--solver/--time-limit/--gap/--threads", "apply to the elastic solve of --repair; "
             "without --repair, explain solves nothing")])
         raise typer.Exit(Exit.USAGE)
-    inst = _load(instance, overrides)
+    inst = load_input(instance, overrides)
     if repair and baseline:
         render.problems(err, "Invalid options", [Problem(
             "--baseline", "cannot be combined with --repair")])
@@ -224,41 +237,56 @@ def explain(
         raise typer.Exit(explain_repair(inst, instance, as_json, overrides, options))
     if baseline:
         raise typer.Exit(_explain_baseline(inst, as_json))
+    if _explain_candidates(inst, all_rules, as_json):
+        raise typer.Exit(Exit.INFEASIBLE)
+
+
+class ExplainDoc(TypedDict):
+    """``explain --json``: surviving candidates per workload and period, the diagnoses of
+    the workloads short of candidates and, with ``--all``, every excluded placement."""
+
+    candidates: dict[str, dict[str, int]]
+    infeasible: list[dict[str, Any]]
+    exclusions: NotRequired[dict[str, list[dict[str, Any]]]]
+
+
+def _explain_candidates(inst: Instance, all_rules: bool, as_json: bool) -> bool:
+    """``explain``: the candidates of every workload per period, as JSON or tables (with
+    ``all_rules``, the rules excluding the others); whether a workload is short of them."""
+    from placement.candidates import exclusions
+    from placement.diagnose import exclusion_rows
+
     data = prepare(inst, presolve=False)
     counts = candidate_counts(data)
     short = short_of_candidates(data)
     periods = [p.name for p in inst.horizon.periods]
+    excluded = ({w: exclusion_rows(exclusions(data.lk, data.routes, w), data) for w in counts}
+                if all_rules else None)
     if as_json:
-        doc = {
+        doc: ExplainDoc = {
             "candidates": {w: dict(zip(periods, c, strict=True)) for w, c in counts.items()},
             "infeasible": [d.model_dump() for d in short],
         }
-        if all_rules:
-            doc["exclusions"] = {w: exclusion_rows(exclusions(data.lk, data.routes, w), data)
-                                 for w in counts}
+        if excluded is not None:
+            doc["exclusions"] = excluded
         out.print_json(json.dumps(doc))
-    else:
-        t = Table(title="Feasible candidates per workload and period", title_justify="left")
-        t.add_column("workload")
-        for p in periods:
-            t.add_column(p, justify="right")
-        for w, c in counts.items():
-            t.add_row(w, *(f"[red]{n}[/]" if n == 0 else str(n) for n in c))
-        out.print(t)
-        if all_rules:
-            for w in counts:
-                rows = exclusion_rows(exclusions(data.lk, data.routes, w), data)
-                from placement.plan import Diagnosis
-
-                render.diagnosis(out, [Diagnosis(workload=w, period=None,
-                                                 message=f"{w}: excluded placements",
-                                                 exclusions=rows)])
-        if short:
-            render.diagnosis(out, short)
-        else:
-            out.print("[green]✓[/] every workload has enough candidates in every period")
+        return bool(short)
+    t = Table(title="Feasible candidates per workload and period", title_justify="left")
+    t.add_column("workload")
+    for p in periods:
+        t.add_column(p, justify="right")
+    for w, c in counts.items():
+        t.add_row(w, *(f"[red]{n}[/]" if n == 0 else str(n) for n in c))
+    out.print(t)
+    for w, rows in (excluded or {}).items():
+        render.diagnosis(out, [Diagnosis(workload=w, period=None,
+                                         message=f"{w}: excluded placements",
+                                         exclusions=rows)])
     if short:
-        raise typer.Exit(Exit.INFEASIBLE)
+        render.diagnosis(out, short)
+    else:
+        out.print("[green]✓[/] every workload has enough candidates in every period")
+    return bool(short)
 
 
 def _explain_baseline(inst: Instance, as_json: bool) -> int:
@@ -310,12 +338,13 @@ def check(
     violation. An 'infeasible' plan is confirmed when a workload has too few candidates,
     contradicted when the greedy heuristic finds a plan meeting every rule, and otherwise
     reported as not verified (exit 0: only a solve can prove infeasibility)."""
-    inst = _load(instance, overrides)
+    inst = load_input(instance, overrides)
+    invalid = f"Invalid plan file {plan_file}"
+    data = read_plan_file(plan_file, invalid)
     try:
-        data = parse_text(read_text(plan_file), str(plan_file), json_first=True)
         ev = evaluate(inst, data)
     except (InstanceError, PlanFormatError) as exc:
-        render.problems(err, f"Invalid plan file {plan_file}", exc.problems)
+        render.problems(err, invalid, exc.problems)
         raise typer.Exit(Exit.INVALID) from None
     if ev.violations:
         render.problems(err, f"Plan {plan_file} violates its instance",

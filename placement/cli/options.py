@@ -1,5 +1,6 @@
-"""The options every command that solves shares, defined once, and the bounded parsers of
-the other numeric options.
+"""The options several commands share, defined once (the instance argument and --set; the
+solver options of every command that solves; the result options of the sweeps), and the
+bounded parsers of the other numeric options.
 
 Every numeric option has a documented range (docs/cli.md) enforced while the command line
 is parsed: a value outside it, NaN or infinity is a usage error (exit 2) naming the option,
@@ -12,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -33,8 +35,14 @@ __all__ = [
     "MAX_SEED",
     "MAX_WORKERS",
     "GapOpt",
+    "InstanceArg",
+    "JsonOpt",
+    "MachineJsonOpt",
+    "OutputOpt",
+    "PrintJsonOpt",
     "SchedulerOpt",
     "SearchOpt",
+    "SetOpt",
     "SolverOpt",
     "ThreadsOpt",
     "TimeLimitOpt",
@@ -43,7 +51,6 @@ __all__ = [
     "bounded_float",
     "solve_options",
 ]
-
 
 
 class Solver(StrEnum):
@@ -106,6 +113,27 @@ WarmStartOpt = Annotated[bool, typer.Option(
     "--warm-start", help="HiGHS: start from the greedy heuristic's plan.")]
 WorkersOpt = Annotated[int | None, typer.Option(
     min=1, max=MAX_WORKERS, help="Parallel solves on this machine (default: one per core).")]
+
+
+InstanceArg = Annotated[str, typer.Argument(help="Instance YAML/JSON path, or example:NAME.")]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", metavar="PATH=VALUE",
+                 help="What-if override of one instance field, by id (repeatable): "
+                      "'workloads\\[chat-eu].latency_slo_ms=150', "
+                      "'offers\\[SITE/HARDWARE].price_per_hour=1.2', 'horizon.discount_rate=0.1'. "
+                      "See docs/analysis.md."),
+]
+
+# The sweeps' result: printed (--json) and/or written (-o). The --json help of scenarios,
+# sensitivity and thresholds (JsonOpt) and of pareto and risk (PrintJsonOpt) is worded
+# differently; both are kept as they are, so --help stays the same.
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+PrintJsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+OutputOpt = Annotated[Path | None, typer.Option(
+    "-o", "--output", help="Write the result JSON here ('-' for stdout).")]
+#: --json of the commands that print a report (explain, diff) rather than a result.
+MachineJsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 
 def scheduler_address(value: Any) -> str:

@@ -1,4 +1,5 @@
-"""The CLI's one way to write an output file: refuse an input as output, clear errors, exit 1."""
+"""The CLI's one way to write an output file: refuse an input as output, clear errors, exit 1;
+``-`` for an output path is standard output."""
 
 from __future__ import annotations
 
@@ -9,6 +10,11 @@ import typer
 
 from placement.errors import Problem
 from placement.output import same_file, write_output
+
+
+def to_stdout(output: str | os.PathLike[str] | None) -> bool:
+    """Whether the output path is ``-``: standard output."""
+    return output is not None and str(output) == "-"
 
 
 def refuse_inputs(output: str | os.PathLike[str] | None,

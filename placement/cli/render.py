@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -13,6 +15,14 @@ from placement.errors import Problem
 from placement.plan import Diagnosis, Plan, PlanPeriod
 from placement.result import Status
 from placement.schema import Instance
+
+#: The colour of a status: green optimal, yellow feasible, red anything else.
+STATUS_STYLES: Mapping[str, str] = {Status.OPTIMAL: "green", Status.FEASIBLE: "yellow"}
+
+
+def status_style(status: str) -> str:
+    """The colour a plan's (or a row's) status is shown in."""
+    return STATUS_STYLES.get(status, "red")
 
 
 def money(x: float | None, currency: str = "") -> str:
@@ -83,19 +93,9 @@ def _assignments_table(title: str, period: PlanPeriod, slos: dict[str, float]) -
 def plan_summary(console: Console, plan: Plan, instance: Instance | None = None) -> None:
     """The terminal summary; with the instance, latencies show against their SLOs and the
     recommendation knows whether anything runs today."""
-    cur = plan.currency
     slos = {w.id: w.latency_slo_ms for w in instance.workloads} if instance else {}
     runs_today = instance is None or any(w.current for w in instance.workloads)
-    status_style = {Status.OPTIMAL: "green", Status.FEASIBLE: "yellow"}.get(plan.status, "red")
-    head = Text.assemble(
-        ("Plan for ", "bold"), (plan.instance, "bold cyan"), "  status ",
-        (plan.status, f"bold {status_style}"),
-        f"  solver {plan.solver}",
-        f"  gap {plan.gap:.2e}" if plan.gap is not None else "  gap —",
-        f"  bound {money(plan.bound)}" if plan.status == Status.FEASIBLE else "",
-        f"  ({plan.solve_seconds:.2f} s)",
-    )
-    console.print(head)
+    console.print(_headline(plan))
     if plan.message:
         console.print(f"[dim]{plan.message}[/]")
     if not plan.has_solution:
@@ -112,7 +112,26 @@ def plan_summary(console: Console, plan: Plan, instance: Instance | None = None)
         )
         console.print(t)
         console.print(f"  units: {units or 'none'}")
-    costs = Table(title=f"Costs by period (undiscounted, {cur})", title_justify="left")
+    console.print(_costs_table(plan))
+    console.print(Panel(Group(*(Text.from_markup(x) for x in _value_lines(plan))),
+                        title="Value", expand=False))
+
+
+def _headline(plan: Plan) -> Text:
+    """The instance, status, solver, gap (and bound of a feasible plan) and solve time."""
+    return Text.assemble(
+        ("Plan for ", "bold"), (plan.instance, "bold cyan"), "  status ",
+        (plan.status, f"bold {status_style(plan.status)}"),
+        f"  solver {plan.solver}",
+        f"  gap {plan.gap:.2e}" if plan.gap is not None else "  gap —",
+        f"  bound {money(plan.bound)}" if plan.status == Status.FEASIBLE else "",
+        f"  ({plan.solve_seconds:.2f} s)",
+    )
+
+
+def _costs_table(plan: Plan) -> Table:
+    """Undiscounted costs per category (those not zero throughout) by period, and total."""
+    costs = Table(title=f"Costs by period (undiscounted, {plan.currency})", title_justify="left")
     costs.add_column("category")
     for period in plan.periods:
         costs.add_column(period.name, justify="right")
@@ -121,7 +140,12 @@ def plan_summary(console: Console, plan: Plan, instance: Instance | None = None)
         vals = [p.costs.get(key, 0.0) for p in plan.periods]
         if any(vals):
             costs.add_row(label, *(money(v) for v in vals), money(sum(vals)))
-    console.print(costs)
+    return costs
+
+
+def _value_lines(plan: Plan) -> list[str]:
+    """The NPV, and against the baseline (when solved) the savings and break-even month."""
+    cur = plan.currency
     lines = [f"NPV of the plan: [bold]{money(plan.npv, cur)}[/]"
              f"  (residual value credited: {money(plan.residual_value, cur)})"]
     b = plan.baseline
@@ -135,7 +159,7 @@ def plan_summary(console: Console, plan: Plan, instance: Instance | None = None)
                          else f"Savings: [bold red]{money(b.savings, cur)}[/]")
             month = b.break_even_month
             lines.append(f"Break-even month: {month if month else 'none in the horizon'}")
-    console.print(Panel(Group(*(Text.from_markup(x) for x in lines)), title="Value", expand=False))
+    return lines
 
 
 def diagnosis(console: Console, items: list[Diagnosis]) -> None:

@@ -29,7 +29,8 @@ from collections.abc import Callable
 import highspy
 import numpy as np
 
-from placement.milp.lns import ColumnArrays, Layout, quiet_highs
+from placement.milp.arrays import ColumnArrays
+from placement.milp.lns import Layout, quiet_highs
 
 #: x columns that join per assignment row and round (and at the first guess).
 PER_ROW = 3

@@ -12,8 +12,8 @@ from placement.milp.constraints.budget import add_capex_budget
 from placement.milp.constraints.capacity import add_capacity
 from placement.milp.constraints.migration import add_max_migrations, add_moves
 from placement.milp.constraints.ownership import add_ownership, add_power
-from placement.milp.model import Milp, create_variables
 from placement.milp.objective import set_objective
+from placement.milp.variables import Milp, create_variables
 
 FAMILIES: tuple[Callable[[Milp], None], ...] = (
     add_assignment,

@@ -1,219 +1,283 @@
-"""The MILP's variables and the expressions the constraint families share.
+"""The MILP as arrays: column blocks and row families keyed by the domain's index tuples.
 
-Variables (all indexed by sorted ids; created only where they can be nonzero):
+A ``Model`` is one representation of the problem, fed to every solver and analysis:
 
-- ``x[k]`` binary: candidate k (workload, site, hardware, variant, period) is used;
-- ``rent[s,h,p]`` integer: rented units;
-- ``buy[s,h,p]`` integer: owned units bought in p (only where t_p >= lead time);
-  owned(s,h,p) = existing_units + sum_{q<=p} buy[s,h,q] is an expression;
-- ``active[s,p]`` binary: site active (only where it has a fixed or activation cost);
-- ``first[s,p]`` binary: site activated in p (only with an activation cost);
-- ``move[w,p]`` in [0,1]: workload moves in p (only where moves cost or are limited);
-- ``drop[w,s,p]`` in [0,1] (tight formulation, p > 0, where ``move[w,p]`` exists, up to
-  DROPS_MAX_CANDIDATES candidates): site s served w in p-1 and does not in p
-  (``constraints/migration.py``).
+- **columns** come in named blocks (``x``, ``rent``, ...; an analysis adds its own), each
+  a mapping from the domain's key (a candidate number, ``(site, hardware, period)``...)
+  to a column number, with bounds and integrality per column;
+- **rows** ``lower <= sum_e coef_e col_e <= upper`` are kept in the order they were
+  added, each with its family (``assign``, ``cap``, ...) and its key within the family;
+  ``row(family, key)`` and ``rows_in(family)`` find them; no name strings are parsed;
+- the **objective** is a cost per column plus a constant (minimised).
+
+``arrays`` gives the whole model as numpy arrays (``ColumnArrays``: what HiGHS, the
+neighbourhood search and the bounds take); ``placement.milp.export`` makes the same model
+a pulp problem, for CBC and for LP/MPS files. ``relax`` makes a family's rows elastic
+(a slack column per group of rows, Calliope's "ensure feasibility"), ``fix`` fixes
+columns; both act on the rows and columns the families built, so an analysis never
+writes a family twice.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import pulp
+import numpy as np
 
-from placement.data import ProblemData
+from placement.milp.arrays import ColumnArrays, csr, transpose
+
+#: A row's terms: (column, coefficient) pairs; a column listed twice gets the sum.
+Terms = list[tuple[int, float]]
+Key = Hashable
 
 
 @dataclass
-class Rows:
-    """Rows not yet made pulp constraints: row r is ``lower[r] <= sum_e coef[e] var[e] <=
-    upper[r]`` over e in ``start[r]:start[r+1]`` (a variable listed twice counts with the
-    sum of its coefficients), named ``{family[r]}_{number[r]}``."""
+class _Columns:
+    block: list[str] = field(default_factory=list)
+    lower: list[float] = field(default_factory=list)
+    upper: list[float] = field(default_factory=list)
+    integer: list[bool] = field(default_factory=list)
 
+
+@dataclass
+class _Rows:
     family: list[str] = field(default_factory=list)
-    number: list[int] = field(default_factory=list)
-    lower: list[float | None] = field(default_factory=list)
-    upper: list[float | None] = field(default_factory=list)
+    key: list[Key] = field(default_factory=list)
+    lower: list[float] = field(default_factory=list)
+    upper: list[float] = field(default_factory=list)
     start: list[int] = field(default_factory=lambda: [0])
-    var: list[pulp.LpVariable] = field(default_factory=list)
+    col: list[int] = field(default_factory=list)
     coef: list[float] = field(default_factory=list)
 
-    def __len__(self) -> int:
-        return len(self.family)
+
+@dataclass(frozen=True)
+class RowMatrix:
+    """The rows as arrays: bounds, and the matrix row-wise (``start`` per row, column
+    ``index``, ``value``), each column at most once per row, no zero coefficients."""
+
+    lower: np.ndarray
+    upper: np.ndarray
+    start: np.ndarray
+    index: np.ndarray
+    value: np.ndarray
 
 
-@dataclass
-class Milp:
-    """A pulp problem with its variables, keyed by the domain's ids.
+class Model:
+    """Column blocks, row families and the objective of a MILP (module docstring)."""
 
-    Rows added with ``add_row`` wait in ``pending`` (plain lists: creating millions of
-    pulp expressions dominated the build of large models); HiGHS takes them from there in
-    bulk (``placement.milp.solve``), and ``prob`` makes them pulp constraints, in order,
-    for everything else (CBC, MPS files, analyses that add pulp rows).
-    """
+    def __init__(self, name: str = "placement") -> None:
+        self.name = name
+        self.blocks: dict[str, dict[Any, int]] = {}
+        self._cols = _Columns()
+        self._rows = _Rows()
+        self._at: dict[tuple[str, Key], int] = {}
+        self._families: dict[str, list[int]] = {}
+        self._added: list[tuple[int, int, float]] = []  # (row, column, coefficient) of relax
+        self.cost: dict[int, float] = {}
+        self.objective_constant = 0.0
+        self._matrix: RowMatrix | None = None  # row_matrix(), until a row changes
 
-    data: ProblemData
-    problem: pulp.LpProblem
-    x: dict[int, pulp.LpVariable] = field(default_factory=dict)
-    rent: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
-    buy: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
-    active: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
-    first: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
-    move: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
-    drop: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
-    objective_constant: float = 0.0
-    rows: dict[str, int] = field(default_factory=dict)
-    pending: Rows = field(default_factory=Rows)
+    # -- columns ------------------------------------------------------------------------
+
+    def block(self, name: str) -> dict[Any, int]:
+        """The columns of block ``name`` by key (an empty block if none was added)."""
+        return self.blocks.setdefault(name, {})
+
+    def add_col(
+        self,
+        block: str,
+        key: Any,
+        lower: float | None = 0.0,
+        upper: float | None = None,
+        integer: bool = False,
+    ) -> int:
+        """A new column of ``block`` at ``key`` (None bounds: unbounded); its number."""
+        cols = self._cols
+        j = len(cols.block)
+        self._matrix = None
+        cols.block.append(block)
+        cols.lower.append(-math.inf if lower is None else float(lower))
+        cols.upper.append(math.inf if upper is None else float(upper))
+        cols.integer.append(integer)
+        self.block(block)[key] = j
+        return j
 
     @property
-    def prob(self) -> pulp.LpProblem:
-        """The pulp problem with every row in it (pending rows become constraints)."""
-        self.flush()
-        return self.problem
+    def n_cols(self) -> int:
+        return len(self._cols.block)
 
-    def _number(self, family: str) -> int:
-        """The next row number of ``family``: rows are named ``family_N`` (ids stay out of
-        names: pulp mangles them)."""
-        n = self.rows.get(family, 0)
-        self.rows[family] = n + 1
-        return n
+    def bounds(self, j: int) -> tuple[float, float]:
+        return self._cols.lower[j], self._cols.upper[j]
 
-    def add(self, constraint: pulp.LpConstraint, family: str) -> None:
-        """Add a pulp row named ``family_N``, after every pending row."""
-        self.flush()
-        self.problem.addConstraint(constraint, f"{family}_{self._number(family)}")
+    def is_integer(self, j: int) -> bool:
+        return self._cols.integer[j]
 
-    def add_row(self, terms: Terms, sense: str, rhs: float, family: str) -> None:
-        """Add ``sum(coef x var for var, coef in terms) <sense> rhs`` (sense "<=", ">=" or
-        "==") to the pending rows. A variable listed twice gets the sum of its
-        coefficients."""
-        rows = self.pending
+    def fix(self, columns: Iterable[int], value: float) -> None:
+        """Fix ``columns`` at ``value`` (lower = upper)."""
+        for j in columns:
+            self._cols.lower[j] = self._cols.upper[j] = float(value)
+
+    def column_names(self) -> list[str]:
+        """``{block}_{n}``, n the column's place in its block (for LP/MPS files)."""
+        names = [""] * self.n_cols
+        for block, cols in self.blocks.items():
+            for n, j in enumerate(cols.values()):
+                names[j] = f"{block}_{n}"
+        return names
+
+    # -- rows ---------------------------------------------------------------------------
+
+    def add_row(self, terms: Terms, sense: str, rhs: float, family: str, key: Key) -> int:
+        """Add ``sum(coef x col for col, coef in terms) <sense> rhs`` (sense "<=", ">=" or
+        "==") as the row ``key`` of ``family``; its number. A column listed twice gets the
+        sum of its coefficients."""
+        rows = self._rows
+        r = len(rows.family)
+        self._matrix = None
+        if (family, key) in self._at:
+            raise ValueError(f"row {family}[{key!r}] added twice")
+        self._at[(family, key)] = r
+        self._families.setdefault(family, []).append(r)
         rows.family.append(family)
-        rows.number.append(self._number(family))
-        rows.lower.append(None if sense == "<=" else rhs)
-        rows.upper.append(None if sense == ">=" else rhs)
-        if terms:
-            variables, coefs = zip(*terms, strict=True)
-            rows.var.extend(variables)
-            rows.coef.extend(coefs)
-        rows.start.append(len(rows.var))
-
-    def flush(self) -> None:
-        """Make the pending rows pulp constraints, in the order they were added."""
-        rows = self.pending
-        for r, family in enumerate(rows.family):
-            coef: dict[pulp.LpVariable, float] = {}
-            for e in range(rows.start[r], rows.start[r + 1]):
-                coef[rows.var[e]] = coef.get(rows.var[e], 0.0) + rows.coef[e]
-            expr = pulp.LpAffineExpression(coef)
-            lo, up = rows.lower[r], rows.upper[r]
-            if lo is None:
-                con = pulp.LpConstraint(expr, pulp.LpConstraintLE, rhs=up)
-            elif up is None:
-                con = pulp.LpConstraint(expr, pulp.LpConstraintGE, rhs=lo)
-            else:
-                con = pulp.LpConstraint(expr, pulp.LpConstraintEQ, rhs=lo)
-            self.problem.addConstraint(con, f"{family}_{rows.number[r]}")
-        self.pending = Rows()
-
-    def columns(self) -> list[pulp.LpVariable]:
-        """Every variable the model created, in a fixed order (analyses' extras not
-        included)."""
-        out: list[pulp.LpVariable] = []
-        for group in self.groups:
-            out += group.values()
-        return out
+        rows.key.append(key)
+        rows.lower.append(-math.inf if sense == "<=" else float(rhs))
+        rows.upper.append(math.inf if sense == ">=" else float(rhs))
+        for col, coef in terms:
+            rows.col.append(col)
+            rows.coef.append(coef)
+        rows.start.append(len(rows.col))
+        return r
 
     @property
-    def n_variables(self) -> int:
-        """The variables the model created (analyses' extra variables not counted)."""
-        return sum(len(group) for group in self.groups)
+    def n_rows(self) -> int:
+        return len(self._rows.family)
+
+    def row(self, family: str, key: Key) -> int:
+        """The number of row ``key`` of ``family`` (KeyError if there is none)."""
+        return self._at[(family, key)]
+
+    def rows_in(self, family: str) -> list[int]:
+        """The rows of ``family``, in the order they were added."""
+        return list(self._families.get(family, []))
+
+    def keys_in(self, family: str) -> list[Key]:
+        """The keys of ``family``'s rows, in the order they were added."""
+        return [self._rows.key[r] for r in self._families.get(family, [])]
+
+    def row_bounds(self, r: int) -> tuple[float, float]:
+        """Row ``r``'s lower and upper bound (infinite where it has none)."""
+        return self._rows.lower[r], self._rows.upper[r]
+
+    def row_family(self, r: int) -> tuple[str, Key]:
+        return self._rows.family[r], self._rows.key[r]
 
     @property
-    def groups(self) -> tuple[dict[Any, pulp.LpVariable], ...]:
-        """The variables by kind, in the columns' order."""
-        return (self.x, self.rent, self.buy, self.active, self.first, self.move, self.drop)
+    def row_counts(self) -> dict[str, int]:
+        """Rows per family, in the order families first appeared."""
+        return {family: len(rows) for family, rows in self._families.items()}
 
-    def served_terms(self, w: str, s: str, p: int) -> Terms:
-        """Y(w,s,p) = sum over (h, v) of x, as terms."""
-        x = self.x
-        return [(x[k], 1.0) for k in self.data.by_wsp.get((w, s, p), [])]
+    def relax(
+        self,
+        family: str,
+        group: Callable[[Key], Hashable | None],
+        scale: Mapping[Hashable, float],
+        upper: Mapping[Hashable, float | None] | None = None,
+        block: str = "slack",
+    ) -> dict[Hashable, int]:
+        """Make the rows of ``family`` elastic: one slack column ``sigma_g >= 0`` (at most
+        ``upper[g]``) per group ``g = group(key)`` (None: the row stays as it is), entered
+        in each of the group's rows as ``- scale[g] sigma_g`` in a ``<=`` row and ``+ scale[g]
+        sigma_g`` in a ``>=`` row: ``A x <= b`` becomes ``A x <= b + scale sigma``. The
+        slacks' columns by group; the objective is the caller's to set."""
+        slack: dict[Hashable, int] = {}
+        rows = self._rows
+        for r in self._families.get(family, []):
+            g = group(rows.key[r])
+            if g is None:
+                continue
+            if g not in slack:
+                top = None if upper is None else upper.get(g)
+                slack[g] = self.add_col(block, (family, g), 0.0, top)
+            sign = -1.0 if math.isinf(rows.lower[r]) else 1.0
+            self._added.append((r, slack[g], sign * scale[g]))
+        self._matrix = None
+        return slack
 
-    def units_terms(self, s: str, h: str, p: int) -> tuple[Terms, float]:
-        """units(s,h,p) as (terms, constant): rent[s,h,p] (rented), or existing_units +
-        sum_{q<=p} buy[s,h,q] (owned)."""
-        if self.data.lk.is_owned(h):
-            existing = float(self.data.lk.offers[(s, h)].existing_units)
-            buys = [(self.buy[(s, h, q)], 1.0) for q in range(p + 1) if (s, h, q) in self.buy]
-            return buys, existing
-        var = self.rent.get((s, h, p))
-        return ([] if var is None else [(var, 1.0)]), 0.0
+    # -- objective and arrays ------------------------------------------------------------
 
-    def served(self, w: str, s: str, p: int) -> pulp.LpAffineExpression:
-        """Y(w,s,p) = sum over (h, v) of x: 1 when site s serves workload w in p."""
-        return pulp.LpAffineExpression(self.served_terms(w, s, p))
+    def set_objective(self, cost: Mapping[int, float], constant: float = 0.0) -> None:
+        """Minimise ``sum_j cost[j] col_j + constant``."""
+        self.cost = dict(cost)
+        self.objective_constant = float(constant)
 
-    def owned(self, s: str, h: str, p: int) -> pulp.LpAffineExpression:
-        """owned(s,h,p) = existing_units + sum_{q<=p} buy[s,h,q]."""
-        terms, existing = self.units_terms(s, h, p)
-        return pulp.LpAffineExpression(terms, constant=existing)
+    def row_matrix(self) -> RowMatrix:
+        """The rows as arrays (``RowMatrix``), in the order they were added."""
+        if self._matrix is None:
+            self._matrix = self._make_row_matrix()
+        return self._matrix
 
-    def units(self, s: str, h: str, p: int) -> pulp.LpAffineExpression | pulp.LpVariable | float:
-        """Units in service: rented units, or owned units."""
-        if self.data.lk.is_owned(h):
-            return self.owned(s, h, p)
-        return self.rent.get((s, h, p), 0.0)
+    def _make_row_matrix(self) -> RowMatrix:
+        rows = self._rows
+        start = np.asarray(rows.start, np.int64)
+        col = np.asarray(rows.col, np.int64)
+        coef = np.asarray(rows.coef, np.float64)
+        if self._added:  # relax's entries go at the end of their rows
+            added = zip(*self._added, strict=True)
+            extra_row, extra_col, extra_coef = (np.asarray(a) for a in added)
+            row = np.concatenate((np.repeat(np.arange(self.n_rows), np.diff(start)), extra_row))
+            order = np.argsort(row, kind="stable")
+            col = np.concatenate((col, extra_col.astype(np.int64)))[order]
+            coef = np.concatenate((coef, extra_coef.astype(np.float64)))[order]
+            counts = np.bincount(row, minlength=self.n_rows)
+            start = np.concatenate(([0], np.cumsum(counts)))
+        s, index, value = csr(start, col, coef, self.n_cols)
+        return RowMatrix(
+            np.asarray(rows.lower, np.float64), np.asarray(rows.upper, np.float64), s, index, value
+        )
 
+    def cost_vector(self) -> np.ndarray:
+        c = np.zeros(self.n_cols)
+        for j, v in self.cost.items():
+            c[j] += v
+        return c
 
-Terms = list[tuple[pulp.LpVariable, float]]
+    def column_bounds(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Lower and upper bounds and integrality (bool) of every column."""
+        cols = self._cols
+        return (
+            np.asarray(cols.lower, np.float64),
+            np.asarray(cols.upper, np.float64),
+            np.asarray(cols.integer, bool),
+        )
 
-#: ``drop`` columns only up to this many candidates: at XL (523k candidates, no MIP after
-#: the search) their 212k columns slowed the column generation and the search (bound 330.4M
-#: and plan 388.1M in 600 s, against 339.6M and 380.3M without them).
-DROPS_MAX_CANDIDATES = 200_000
+    def arrays(self, rows: RowMatrix | None = None) -> ColumnArrays:
+        """The whole model as ``ColumnArrays`` (the matrix column-wise)."""
+        rows = rows or self.row_matrix()
+        lower, upper, integer = self.column_bounds()
+        start, index, value = transpose(rows.start, rows.index, rows.value, self.n_cols)
+        return ColumnArrays(
+            self.cost_vector(),
+            lower,
+            upper,
+            integer,
+            rows.lower,
+            rows.upper,
+            start,
+            index,
+            value,
+            self.objective_constant,
+        )
 
+    def values_of(self, block: str, x: np.ndarray) -> dict[Any, float]:
+        """The values in ``x`` (one per column) of ``block``'s columns, by key."""
+        return {key: float(x[j]) for key, j in self.blocks.get(block, {}).items()}
 
-def create_variables(data: ProblemData, name: str = "placement") -> Milp:
-    """The problem and its variables, with bounds from the offers' caps and the demand."""
-    m = Milp(data, pulp.LpProblem(name, pulp.LpMinimize))
-    lk = data.lk
-    for k in range(len(data.cands)):
-        m.x[k] = m.problem.add_variable(f"x_{k}", 0, 1, cat=pulp.LpInteger)
-    for s, h, p in data.rented_keys():
-        ub = data.units_var_upper(s, h, p)
-        m.rent[(s, h, p)] = m.problem.add_variable(f"rent_{len(m.rent)}", 0, ub, cat=pulp.LpInteger)
-    for s, h in data.owned_offers:
-        cap = data.units_var_upper(s, h, 0)
-        room = None if cap is None else cap - lk.offers[(s, h)].existing_units
-        for p in range(data.n_periods):
-            if (room is None or room > 0) and lk.can_buy(h, p):
-                m.buy[(s, h, p)] = m.problem.add_variable(
-                    f"buy_{len(m.buy)}", 0, room, cat=pulp.LpInteger
-                )
-    for s in sorted(lk.sites):
-        site = lk.sites[s]
-        if site.fixed_per_month > 0 or (site.activation_cost > 0 and not site.active_at_start):
-            for p in range(data.n_periods):
-                m.active[(s, p)] = m.problem.add_variable(
-                    f"active_{len(m.active)}", 0, 1, cat=pulp.LpInteger
-                )
-        if site.activation_cost > 0 and not site.active_at_start:
-            for p in range(data.n_periods):
-                m.first[(s, p)] = m.problem.add_variable(
-                    f"first_{len(m.first)}", 0, 1, cat=pulp.LpInteger
-                )
-    for w in sorted(lk.workloads):
-        wl = lk.workloads[w]
-        for info in lk.periods:
-            p = info.index
-            limited = info.spec.max_migrations is not None
-            frozen = info.spec.pilot and wl.criticality == "high"
-            if wl.migration_cost > 0 or limited or frozen:
-                ub = 0 if frozen else 1
-                m.move[(w, p)] = m.problem.add_variable(f"move_{len(m.move)}", 0, ub)
-                if p > 0 and data.tight and len(data.cands) <= DROPS_MAX_CANDIDATES:
-                    for s in data.sites_by_wp.get((w, p - 1), []):
-                        m.drop[(w, s, p)] = m.problem.add_variable(
-                            f"drop_{len(m.drop)}", 0, ub
-                        )
-    return m
+    def activity(self, r: int, x: np.ndarray) -> float:
+        """Row ``r``'s activity at ``x`` (one value per column), over the terms its family
+        wrote (a ``relax`` slack left out)."""
+        rows = self._rows
+        span = range(rows.start[r], rows.start[r + 1])
+        return float(sum(rows.coef[e] * x[rows.col[e]] for e in span))

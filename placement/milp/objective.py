@@ -16,25 +16,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pulp
+import numpy as np
 
 from placement import costs
 from placement.data import ProblemData
-from placement.milp.model import Milp
+from placement.milp.variables import Milp
 
 
 @dataclass
 class Linear:
-    """A linear expression as coefficients by variable plus a constant."""
+    """A linear expression: coefficients by column plus a constant."""
 
-    coef: dict[pulp.LpVariable, float] = field(default_factory=dict)
+    coef: dict[int, float] = field(default_factory=dict)
     constant: float = 0.0
 
-    def add(self, var: pulp.LpVariable, value: float) -> None:
-        self.coef[var] = self.coef.get(var, 0.0) + value
+    def add(self, col: int, value: float) -> None:
+        self.coef[col] = self.coef.get(col, 0.0) + value
 
-    def expr(self) -> pulp.LpAffineExpression:
-        return pulp.LpAffineExpression(self.coef, constant=self.constant)
+    def plus(self, other: Linear, weight: float = 1.0) -> None:
+        """Add ``weight`` x ``other`` to this expression."""
+        for col, value in other.coef.items():
+            self.add(col, weight * value)
+        self.constant += weight * other.constant
+
+    def value(self, x: np.ndarray) -> float:
+        """The expression's value at ``x`` (a value per column)."""
+        return self.constant + sum(c * float(x[j]) for j, c in self.coef.items())
 
 
 #: The spec's cost categories, plus the residual value credit (a negative term).
@@ -104,14 +111,16 @@ def npv_terms(m: Milp) -> dict[str, Linear]:
     return t
 
 
-def set_objective(m: Milp, weights: dict[str, float] | None = None) -> None:
-    """Set the NPV objective on ``m.problem`` (see the module docstring); ``weights`` scales
-    categories (default 1 each)."""
+def npv(m: Milp, weights: dict[str, float] | None = None) -> Linear:
+    """The NPV (module docstring) as one expression; ``weights`` scales categories
+    (default 1 each)."""
     total = Linear()
     for cat, lin in npv_terms(m).items():
-        w = 1.0 if weights is None else weights.get(cat, 1.0)
-        for var, value in lin.coef.items():
-            total.add(var, w * value)
-        total.constant += w * lin.constant
-    m.objective_constant = total.constant
-    m.problem.setObjective(total.expr())
+        total.plus(lin, 1.0 if weights is None else weights.get(cat, 1.0))
+    return total
+
+
+def set_objective(m: Milp, weights: dict[str, float] | None = None) -> None:
+    """Minimise the NPV (``npv``)."""
+    total = npv(m, weights)
+    m.set_objective(total.coef, total.constant)

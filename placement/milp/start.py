@@ -21,17 +21,21 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 
-import pulp
+import numpy as np
 
-from placement.milp.model import Milp
+from placement.milp.variables import Milp
 
 
-def complete_start(m: Milp, chosen: Sequence[int]) -> dict[pulp.LpVariable, float]:
-    """Values for every variable of ``m`` from the chosen candidates (module docstring)."""
+def complete_start(m: Milp, chosen: Sequence[int]) -> np.ndarray:
+    """A value for every column of the domain's blocks (``m``'s first ``n_variables``
+    columns; an analysis's extra columns come after them and are left to the solver) from
+    the chosen candidates (module docstring)."""
     data, lk = m.data, m.data.lk
     mu = lk.inst.policy.max_utilization
     used = set(chosen)
-    values: dict[pulp.LpVariable, float] = {var: float(k in used) for k, var in m.x.items()}
+    values = np.zeros(m.n_variables)
+    for k, col in m.x.items():
+        values[col] = float(k in used)
     load: defaultdict[tuple[str, str, int], float] = defaultdict(float)
     served: defaultdict[tuple[str, int], set[str]] = defaultdict(set)
     busy: set[tuple[str, int]] = set()
@@ -44,8 +48,8 @@ def complete_start(m: Milp, chosen: Sequence[int]) -> dict[pulp.LpVariable, floa
     def need(s: str, h: str, p: int) -> int:
         return math.ceil(load.get((s, h, p), 0.0) / mu - 1e-9)
 
-    for (s, h, p), var in m.rent.items():
-        values[var] = float(need(s, h, p))
+    for (s, h, p), col in m.rent.items():
+        values[col] = float(need(s, h, p))
         if need(s, h, p) > 0:
             busy.add((s, p))
     for s, h in data.owned_offers:
@@ -58,15 +62,15 @@ def complete_start(m: Milp, chosen: Sequence[int]) -> dict[pulp.LpVariable, floa
                 owned, pending = owned + pending, 0
             if owned > 0:
                 busy.add((s, p))
-    for (s, p), var in m.active.items():
-        values[var] = float((s, p) in busy)
+    for (s, p), col in m.active.items():
+        values[col] = float((s, p) in busy)
     for s in {s for s, _ in m.first}:
         first = next((p for p in range(data.n_periods) if (s, p) in busy), None)
         for p in range(data.n_periods):
             values[m.first[(s, p)]] = float(p == first)
-    for (w, p), var in m.move.items():
+    for (w, p), col in m.move.items():
         before = set(lk.current_sites(w)) if p == 0 else served[(w, p - 1)]
-        values[var] = float(bool(before - served[(w, p)]))
-    for (w, s, p), var in m.drop.items():
-        values[var] = float(s in served[(w, p - 1)] and s not in served[(w, p)])
+        values[col] = float(bool(before - served[(w, p)]))
+    for (w, s, p), col in m.drop.items():
+        values[col] = float(s in served[(w, p - 1)] and s not in served[(w, p)])
     return values

@@ -3,22 +3,28 @@ with ``--cvar-weight``, the risk-averse plan (CVaR in the MILP) against the risk
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
+from placement.analysis.results import RiskStats
 from placement.cli import render
-from placement.cli.app import Exit, InstanceArg, SetOpt, _load, app, err, out
+from placement.cli.app import Exit, app, err, load_input, out, read_plan_file
 from placement.cli.options import (
     MAX_RISK_SCENARIOS,
     MAX_SAMPLES,
     MAX_SEED,
     GapOpt,
+    InstanceArg,
+    OutputOpt,
+    PrintJsonOpt,
     SchedulerOpt,
+    SetOpt,
     Solver,
     SolverOpt,
     ThreadsOpt,
@@ -27,39 +33,30 @@ from placement.cli.options import (
     bounded_float,
     solve_options,
 )
+from placement.cli.sweep import executor_failed, whole, write_result
 from placement.errors import InstanceError, PlanFormatError, Problem
-from placement.io import dumps_json, parse_text, read_text
 from placement.result import Status, Termination
-from placement.schema.options import DEFAULT_GAP
+from placement.schema import Instance
+from placement.schema.options import DEFAULT_GAP, SolveOptions
+
+if TYPE_CHECKING:
+    from placement.analysis.risk import RiskAnalysis, RiskAverseResult
 
 
-def write_result(doc: dict[str, Any], output: Path | None, as_json: bool) -> None:
-    """``--json``: the result on stdout; ``-o FILE``: the result to FILE ('-': stdout)."""
-    text = dumps_json(doc)
-    if as_json or (output is not None and str(output) == "-"):
-        sys.stdout.write(text)
-    if output is not None and str(output) != "-":
-        from placement.cli.output import write_or_exit
-
-        write_or_exit(output, text, "result")
-        (err if as_json else out).print(f"Result written to [bold]{escape(str(output))}[/]")
-
-
-def _read_plan(path: Path) -> dict[str, Any]:
-    try:
-        return parse_text(read_text(path), str(path), json_first=True)
-    except InstanceError as exc:
-        render.problems(err, f"Invalid plan file {path}", exc.problems)
-    raise typer.Exit(Exit.INVALID)
-
-
-def _whole(x: float | None) -> str:
-    return "—" if x is None else f"{x:,.0f}"
-
-
-def _stats_row(t: Table, label: str, s: Any, cur: str, short: float | None = None) -> None:
-    t.add_row(label, *(_whole(getattr(s, k)) for k in ("mean", "p5", "p50", "p95", "var", "cvar")),
+def _stats_row(t: Table, label: str, s: RiskStats, short: float | None = None) -> None:
+    t.add_row(label, *(whole(x) for x in (s.mean, s.p5, s.p50, s.p95, s.var, s.cvar)),
               "—" if short is None else f"{short:.1%}")
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """The Monte Carlo draws: ``samples`` of the multipliers from ``distributions`` (None:
+    the built-in set) with ``seed``; VaR and CVaR at ``level``."""
+
+    samples: int
+    seed: int
+    level: float
+    distributions: Mapping[str, Any] | None
 
 
 @app.command()
@@ -90,9 +87,8 @@ def risk(
     threads: ThreadsOpt = None,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
-    output: Annotated[Path | None, typer.Option(
-        "-o", "--output", help="Write the result JSON here ('-' for stdout).")] = None,
+    as_json: PrintJsonOpt = False,
+    output: OutputOpt = None,
     overrides: SetOpt = None,
 ) -> None:
     """Risk of the recommended (or a given) plan: NPV statistics, VaR/CVaR and the chance of
@@ -100,47 +96,91 @@ def risk(
     from placement.cli.output import refuse_inputs
 
     refuse_inputs(output, [instance, plan_file])
-    from placement.analysis import risk as rk
-
     options = solve_options(solver, time_limit, gap, threads)
-    inst = _load(instance, overrides)
-    try:
-        dists = rk.load_distributions(distributions) if distributions else None
-    except InstanceError as exc:
-        render.problems(err, f"Invalid distributions file {distributions}", exc.problems)
-        raise typer.Exit(Exit.INVALID) from None
+    inst = load_input(instance, overrides)
+    sampling = Sampling(samples, seed, level, _read_distributions(distributions))
     if not 0 < level < 1:
         render.problems(err, "Invalid option", [Problem("--level", "must be in (0, 1)")])
         raise typer.Exit(Exit.USAGE)
     if cvar_weight is not None:
-        if plan_file is not None:
-            render.problems(err, "Invalid options", [Problem(
-                "--plan", "--cvar-weight solves its own plans; it takes no --plan")])
-            raise typer.Exit(Exit.USAGE)
-        if not 0 <= cvar_weight <= 1:
-            render.problems(err, "Invalid option", [Problem("--cvar-weight",
-                                                            "must be in [0, 1]")])
-            raise typer.Exit(Exit.USAGE)
-        try:
-            averse = rk.risk_averse(inst, cvar_weight, scenarios=scenarios, level=level,
-                                    samples=samples, seed=seed, distributions=dists,
-                                    options=options, workers=workers, scheduler=scheduler)
-        except (RuntimeError, OSError) as exc:  # Dask not installed / unreachable
-            render.problems(err, "Cannot run the solves", [Problem("--scheduler", str(exc))])
-            raise typer.Exit(Exit.ERROR) from None
+        _check_averse_options(cvar_weight, plan_file)
+        averse = _solve_averse(inst, cvar_weight, scenarios, sampling, options, workers,
+                               scheduler)
         if not as_json:
             _render_averse(averse, inst.currency)
-        write_result(averse.model_dump(mode="json"), output, as_json)
-        if averse.neutral.npv is None:
-            raise typer.Exit(Exit.INFEASIBLE if averse.neutral.status == Status.INFEASIBLE
-                             else Exit.ERROR)
-        if averse.averse.npv is None:  # the risk-averse plan failed (or its check did)
-            raise typer.Exit(Exit.ERROR)
+        write_result(averse, output, as_json)
+        _exit_unless_solved(averse)
         return
-    given = _read_plan(plan_file) if plan_file is not None else None
+    analysis = _analyse(inst, plan_file, sampling, options)
+    if not as_json:
+        _render_risk(analysis, inst.currency)
+    else:
+        for n in [*analysis.notes, *_headroom(analysis)]:
+            err.print(f"[yellow]note:[/] {escape(n)}")
+    write_result(analysis.result, output, as_json)
+
+
+def _read_distributions(path: Path | None) -> dict[str, Any] | None:
+    """The ``--distributions`` file's distributions (None: the built-in set); exit 3 if bad."""
+    from placement.analysis import risk as rk
+
     try:
-        analysis = rk.risk(inst, given, samples=samples, seed=seed, level=level,
-                           distributions=dists, options=options)
+        return rk.load_distributions(path) if path else None
+    except InstanceError as exc:
+        render.problems(err, f"Invalid distributions file {path}", exc.problems)
+        raise typer.Exit(Exit.INVALID) from None
+
+
+def _check_averse_options(cvar_weight: float, plan_file: Path | None) -> None:
+    """``--cvar-weight`` takes no ``--plan`` and is in [0, 1]; else exit 2."""
+    if plan_file is not None:
+        render.problems(err, "Invalid options", [Problem(
+            "--plan", "--cvar-weight solves its own plans; it takes no --plan")])
+        raise typer.Exit(Exit.USAGE)
+    if not 0 <= cvar_weight <= 1:
+        render.problems(err, "Invalid option", [Problem("--cvar-weight",
+                                                        "must be in [0, 1]")])
+        raise typer.Exit(Exit.USAGE)
+
+
+def _solve_averse(inst: Instance, cvar_weight: float, scenarios: int, sampling: Sampling,
+                  options: SolveOptions, workers: int | None,
+                  scheduler: str | None) -> RiskAverseResult:
+    """The risk-neutral and the risk-averse plan, compared; exit 1 if the solves cannot run."""
+    from placement.analysis import risk as rk
+
+    try:
+        return rk.risk_averse(inst, cvar_weight, scenarios=scenarios, level=sampling.level,
+                              samples=sampling.samples, seed=sampling.seed,
+                              distributions=sampling.distributions, options=options,
+                              workers=workers, scheduler=scheduler)
+    except (RuntimeError, OSError) as exc:  # Dask not installed / unreachable
+        raise executor_failed("Cannot run the solves", exc) from None
+
+
+def _exit_unless_solved(averse: RiskAverseResult) -> None:
+    """Exit 4 (infeasible) or 1 when the risk-neutral plan failed, 1 when the risk-averse
+    one did (or its check did)."""
+    if averse.neutral.npv is None:
+        raise typer.Exit(Exit.INFEASIBLE if averse.neutral.status == Status.INFEASIBLE
+                         else Exit.ERROR)
+    if averse.averse.npv is None:
+        raise typer.Exit(Exit.ERROR)
+
+
+def _analyse(inst: Instance, plan_file: Path | None, sampling: Sampling,
+             options: SolveOptions) -> RiskAnalysis:
+    """Monte Carlo of the given plan (or the recommended one, solved). A plan file that is
+    not a plan of the instance exits 3, one that breaks its rules 6; no plan to evaluate
+    exits 4 (infeasible), 5 (out of time) or 1."""
+    from placement.analysis import risk as rk
+
+    given = (read_plan_file(plan_file, f"Invalid plan file {plan_file}")
+             if plan_file is not None else None)
+    try:
+        return rk.risk(inst, given, samples=sampling.samples, seed=sampling.seed,
+                       level=sampling.level, distributions=sampling.distributions,
+                       options=options)
     except PlanFormatError as exc:
         violations = any(not p.path for p in exc.problems)
         render.problems(err, f"Plan {plan_file} " + ("violates its instance" if violations
@@ -151,19 +191,13 @@ def risk(
         render.problems(err, "No plan to evaluate", exc.problems)
         for d in exc.plan.diagnosis:
             err.print(f"  [red]✗[/] {escape(d.message)}")
-        code = {Status.INFEASIBLE: Exit.INFEASIBLE}.get(exc.plan.status, Exit.ERROR)
+        code = Exit.INFEASIBLE if exc.plan.status == Status.INFEASIBLE else Exit.ERROR
         if exc.plan.termination == Termination.TIME_LIMIT:
             code = Exit.NO_SOLUTION
         raise typer.Exit(code) from None
-    if not as_json:
-        _render_risk(analysis, inst.currency)
-    else:
-        for n in [*analysis.notes, *_headroom(analysis)]:
-            err.print(f"[yellow]note:[/] {escape(n)}")
-    write_result(analysis.result.model_dump(mode="json"), output, as_json)
 
 
-def _render_risk(a: Any, cur: str) -> None:
+def _render_risk(a: RiskAnalysis, cur: str) -> None:
     r = a.result
     out.print(f"[bold]Risk of the plan for [cyan]{escape(r.instance)}[/][/]: {r.samples} samples, "
               f"seed {r.seed}, level {r.level:g} (NPV as a cost, {cur})")
@@ -180,9 +214,9 @@ def _render_risk(a: Any, cur: str) -> None:
     t.add_column("", no_wrap=True)
     for col in ("mean", "P5", "P50", "P95", f"VaR {r.level:g}", f"CVaR {r.level:g}", "short"):
         t.add_column(col, justify="right")
-    _stats_row(t, "plan", r.plan, cur, r.prob_capacity_shortfall)
+    _stats_row(t, "plan", r.plan, r.prob_capacity_shortfall)
     if r.baseline is not None:
-        _stats_row(t, "baseline", r.baseline, cur, r.baseline_prob_capacity_shortfall)
+        _stats_row(t, "baseline", r.baseline, r.baseline_prob_capacity_shortfall)
     out.print(t)
     short = r.prob_capacity_shortfall
     if r.prob_plan_beats_baseline is not None:
@@ -198,7 +232,7 @@ def _render_risk(a: Any, cur: str) -> None:
         out.print(f"[yellow]note:[/] {escape(n)}")
 
 
-def _headroom(a: Any) -> list[str]:
+def _headroom(a: RiskAnalysis) -> list[str]:
     out = []
     for who, room, over in (("plan", a.plan_headroom, a.samples_over_headroom),
                             ("baseline", a.baseline_headroom, a.baseline_samples_over_headroom)):
@@ -210,7 +244,7 @@ def _headroom(a: Any) -> list[str]:
     return out
 
 
-def _render_averse(r: Any, cur: str) -> None:
+def _render_averse(r: RiskAverseResult, cur: str) -> None:
     out.print(f"[bold]Risk-neutral vs risk-averse plan for [cyan]{escape(r.instance)}[/][/]: "
               f"weight {r.weight:g} on CVaR {r.level:g} over {r.scenarios} scenarios "
               f"(seed {r.seed}); out of sample: {r.samples} draws ({cur})")
@@ -221,9 +255,9 @@ def _render_averse(r: Any, cur: str) -> None:
         t.add_column(col, justify="right")
     for p in (r.neutral, r.averse):
         mc = p.monte_carlo
-        t.add_row(p.label, p.status, _whole(p.npv), _whole(p.expected_npv), _whole(p.cvar),
-                  _whole(p.objective), _whole(mc.mean if mc else None),
-                  _whole(mc.cvar if mc else None))
+        t.add_row(p.label, p.status, whole(p.npv), whole(p.expected_npv), whole(p.cvar),
+                  whole(p.objective), whole(mc.mean if mc else None),
+                  whole(mc.cvar if mc else None))
     out.print(t)
     for p in (r.neutral, r.averse):
         if p.npv is None and p.message:

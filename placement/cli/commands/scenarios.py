@@ -1,33 +1,26 @@
 """``placement scenarios``: solve named scenarios (multipliers, overrides) in parallel and
-compare them; plus the helpers the other sweep commands share (options, progress, output)."""
+compare them."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 from rich import box
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
 from placement.analysis.results import ScenariosResult
 from placement.cli import render
-from placement.cli.app import Exit, InstanceArg, SetOpt, _load, app, err, out
+from placement.cli.app import Exit, app, err, load_input, out
 from placement.cli.options import (
     GapOpt,
+    InstanceArg,
+    JsonOpt,
+    OutputOpt,
     SchedulerOpt,
+    SetOpt,
     Solver,
     SolverOpt,
     ThreadsOpt,
@@ -35,89 +28,9 @@ from placement.cli.options import (
     WorkersOpt,
     solve_options,
 )
-from placement.errors import InstanceError, PlacementError, Problem
-from placement.io import dumps_json
-from placement.result import Status
+from placement.cli.sweep import quiet_tables, run_sweep, signed, whole, write_result
+from placement.errors import InstanceError
 from placement.schema.options import DEFAULT_GAP
-
-T = TypeVar("T")
-
-# --------------------------------------------------------------------------- shared options
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
-OutputOpt = Annotated[Path | None, typer.Option(
-    "-o", "--output", help="Write the result JSON here ('-' for stdout).")]
-
-
-@contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar on stderr (hidden when stderr is not a terminal), fed by
-    ``run_all``'s ``progress(done, total)`` callback."""
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as bar:
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
-
-
-def run_sweep(label: str, fn: Callable[[Callable[[int, int], None]], T]) -> T:
-    """Run a sweep with a progress bar; bad inputs exit 3, an infeasible base case 4,
-    executor failures (no Dask, unreachable scheduler) 1."""
-    try:
-        with progress_bar(label) as update:
-            return fn(update)
-    except InstanceError as exc:
-        render.problems(err, "Invalid sweep input", exc.problems)
-        raise typer.Exit(Exit.INVALID) from None
-    except PlacementError as exc:  # e.g. the base case has no plan
-        render.problems(err, "Sweep failed", exc.problems)
-        status = getattr(exc, "status", "")
-        raise typer.Exit(Exit.INFEASIBLE if status == Status.INFEASIBLE else Exit.ERROR) from None
-    except (RuntimeError, OSError, TimeoutError) as exc:  # no Dask, scheduler unreachable
-        render.problems(err, "Sweep failed", [Problem("", f"{type(exc).__name__}: {exc}")])
-        raise typer.Exit(Exit.ERROR) from None
-
-
-def write_result(doc: dict[str, Any], output: Path | None, as_json: bool) -> None:
-    """``--json``: the result on stdout; ``-o FILE``: to FILE ('-': stdout)."""
-    text = dumps_json(doc)
-    if as_json or (output is not None and str(output) == "-"):
-        sys.stdout.write(text)
-    if output is not None and str(output) != "-":
-        from placement.cli.output import write_or_exit
-
-        write_or_exit(output, text, "result")
-        (err if as_json else out).print(f"Result written to [bold]{escape(str(output))}[/]")
-
-
-def quiet_tables(as_json: bool, output: Path | None) -> bool:
-    """No tables on stdout when it carries the JSON."""
-    return as_json or (output is not None and str(output) == "-")
-
-
-def whole(x: float | None) -> str:
-    """Money without cents, for comparison tables."""
-    return "—" if x is None else f"{x:,.0f}"
-
-
-def signed(x: float | None) -> str:
-    if x is None:
-        return "—"
-    return ("+" if x > 0 else "") + whole(x)
-
-
-# --------------------------------------------------------------------------- the command
 
 
 def render_scenarios(res: ScenariosResult, currency: str) -> Table:
@@ -132,7 +45,7 @@ def render_scenarios(res: ScenariosResult, currency: str) -> Table:
     t.add_column("break-even", justify="right", no_wrap=True)
     t.add_column("differ", justify="right", no_wrap=True)
     for r in res.rows:
-        style = {Status.OPTIMAL: "green", Status.FEASIBLE: "yellow"}.get(r.status, "red")
+        style = render.status_style(r.status)
         delta = (r.npv - ref.npv) if (ref and ref.npv is not None and r.npv is not None) else None
         be = "—" if r.break_even_month is None else f"month {r.break_even_month}"
         is_ref = r.name == res.reference
@@ -182,7 +95,7 @@ def scenarios(
     from placement.analysis.scenarios import load_scenarios, run_scenarios
 
     options = solve_options(solver, time_limit, gap, threads)
-    inst = _load(instance, overrides)
+    inst = load_input(instance, overrides)
     try:
         sset = load_scenarios(scenarios_file)
     except InstanceError as exc:
@@ -204,4 +117,4 @@ def scenarios(
             what = "; ".join(x for x in (sc.description, mult, *sc.overrides) if x)
             out.print(f"  [dim]{escape(name)}: {escape(what) or 'as the instance'}[/]",
                       highlight=False)
-    write_result(res.model_dump(mode="json"), output, as_json)
+    write_result(res, output, as_json)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, overload
 
 import typer
 from rich import box
@@ -10,19 +10,14 @@ from rich.table import Table
 
 from placement.analysis.results import MULTIPLIER_KEYS, SensitivityResult
 from placement.cli import render
-from placement.cli.app import Exit, InstanceArg, SetOpt, _load, app, err, out
-from placement.cli.commands.scenarios import (
-    JsonOpt,
-    OutputOpt,
-    quiet_tables,
-    run_sweep,
-    signed,
-    whole,
-    write_result,
-)
+from placement.cli.app import Exit, app, err, load_input, out
 from placement.cli.options import (
     GapOpt,
+    InstanceArg,
+    JsonOpt,
+    OutputOpt,
     SchedulerOpt,
+    SetOpt,
     Solver,
     SolverOpt,
     ThreadsOpt,
@@ -31,11 +26,18 @@ from placement.cli.options import (
     bounded_float,
     solve_options,
 )
+from placement.cli.sweep import quiet_tables, run_sweep, signed, whole, write_result
 from placement.errors import InstanceError
 from placement.schema.options import DEFAULT_GAP
 
 ParametersOpt = Annotated[str | None, typer.Option(
     help=f"Comma-separated multipliers to vary (default: all of {','.join(MULTIPLIER_KEYS)}).")]
+
+
+@overload
+def parse_parameters(text: str) -> list[str]: ...
+@overload
+def parse_parameters(text: None) -> None: ...
 
 
 def parse_parameters(text: str | None) -> list[str] | None:
@@ -110,7 +112,7 @@ def sensitivity(
 
     params = parse_parameters(parameters)
     options = solve_options(solver, time_limit, gap, threads)
-    inst = _load(instance, overrides)
+    inst = load_input(instance, overrides)
     n = 2 * len(params or MULTIPLIER_KEYS) + 1
     res = run_sweep(f"{n} solves", lambda update: run_sensitivity(
         inst, delta=delta, parameters=params, options=options, workers=workers,
@@ -124,5 +126,5 @@ def sensitivity(
                 out.print(f"[red]✗[/] {r.parameter}: {escape(r.message)}", highlight=False)
         out.print("NPV columns: change from the base NPV; placement: whether the recommended "
                   "(workload, period, site, hardware, variant) set changes.", style="dim")
-    write_result(res.model_dump(mode="json"), output, as_json)
+    write_result(res, output, as_json)
 

@@ -10,18 +10,15 @@ from rich.markup import escape
 from placement.analysis.limits import MAX_HIGH, MIN_TOLERANCE
 from placement.analysis.results import MULTIPLIER_KEYS, ThresholdsResult
 from placement.cli import render
-from placement.cli.app import Exit, InstanceArg, SetOpt, _load, app, err, out
-from placement.cli.commands.scenarios import (
-    JsonOpt,
-    OutputOpt,
-    quiet_tables,
-    run_sweep,
-    write_result,
-)
+from placement.cli.app import Exit, app, err, load_input, out
 from placement.cli.commands.sensitivity import parse_parameters
 from placement.cli.options import (
     GapOpt,
+    InstanceArg,
+    JsonOpt,
+    OutputOpt,
     SchedulerOpt,
+    SetOpt,
     Solver,
     SolverOpt,
     ThreadsOpt,
@@ -30,6 +27,7 @@ from placement.cli.options import (
     bounded_float,
     solve_options,
 )
+from placement.cli.sweep import quiet_tables, run_sweep, write_result
 from placement.errors import Problem
 from placement.schema.options import DEFAULT_GAP
 
@@ -89,13 +87,12 @@ def thresholds(
     from placement.analysis.thresholds import run_thresholds
 
     params = parse_parameters(parameter)
-    assert params is not None
     lo, hi = parse_range(search_range)
     options = solve_options(solver, time_limit, gap, threads)
-    inst = _load(instance, overrides)
+    inst = load_input(instance, overrides)
     res = run_sweep("bisection", lambda update: run_thresholds(
         inst, params, search_range=(lo, hi), tolerance=tolerance, options=options,
         workers=workers, scheduler=scheduler, progress=update))
     if not quiet_tables(as_json, output):
         render_thresholds(res)
-    write_result(res.model_dump(mode="json"), output, as_json)
+    write_result(res, output, as_json)

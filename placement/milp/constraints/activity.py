@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from placement.milp.model import Milp
+from placement.milp.variables import Milp
 
 
 def add_activity(m: Milp) -> None:
@@ -17,14 +17,14 @@ def add_activity(m: Milp) -> None:
     for (s, p), act in sorted(m.active.items()):
         for w in sorted(lk.workloads):
             if (w, s, p) in data.by_wsp:
-                m.add_row([*m.served_terms(w, s, p), (act, -1.0)], "<=", 0.0, "act_w")
+                m.add_row([*m.served_terms(w, s, p), (act, -1.0)], "<=", 0.0, "act_w", (s, p, w))
         for h in lk.offers_at[s]:
             units, existing = m.units_terms(s, h, p)
             if not units and not lk.is_owned(h):
                 continue
             ub = data.units_upper(s, h, p)
             if ub > 0:
-                m.add_row([*units, (act, -float(ub))], "<=", -existing, "act_u")
+                m.add_row([*units, (act, -float(ub))], "<=", -existing, "act_u", (s, p, h))
 
 
 def add_activation(m: Milp) -> None:
@@ -38,7 +38,7 @@ def add_activation(m: Milp) -> None:
         if (s, 0) not in m.first:
             continue
         firsts = [(m.first[(s, p)], 1.0) for p in range(data.n_periods)]
-        m.add_row(firsts, "<=", 1.0, "first_once")
+        m.add_row(firsts, "<=", 1.0, "first_once", s)
         for p in range(data.n_periods):
             before = [(var, -1.0) for var, _ in firsts[: p + 1]]
-            m.add_row([(m.active[(s, p)], 1.0), *before], "<=", 0.0, "first")
+            m.add_row([(m.active[(s, p)], 1.0), *before], "<=", 0.0, "first", (s, p))

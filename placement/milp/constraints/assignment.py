@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from placement.milp.model import Milp
+from placement.milp.variables import Milp
 
 
 def add_assignment(m: Milp) -> None:
@@ -19,7 +19,7 @@ def add_assignment(m: Milp) -> None:
         r = data.lk.workloads[w].replicas
         for p in range(data.n_periods):
             ks = data.by_wp.get((w, p), [])
-            m.add_row([(m.x[k], 1.0) for k in ks], "==", float(r), "assign")
+            m.add_row([(m.x[k], 1.0) for k in ks], "==", float(r), "assign", (w, p))
 
 
 def add_failure_domains(m: Milp) -> None:
@@ -38,6 +38,6 @@ def add_failure_domains(m: Milp) -> None:
             domains: defaultdict[str, list[int]] = defaultdict(list)
             for k in data.by_wp.get((w, p), []):
                 domains[lk.sites[data.cands[k].site].domain].append(k)
-            for _, ks in sorted(domains.items()):
+            for domain, ks in sorted(domains.items()):
                 if len(ks) > 1:
-                    m.add_row([(m.x[k], 1.0) for k in ks], "<=", 1.0, "domain")
+                    m.add_row([(m.x[k], 1.0) for k in ks], "<=", 1.0, "domain", (w, p, domain))

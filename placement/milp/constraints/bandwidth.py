@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from placement.milp.model import Milp
+from placement.milp.variables import Milp
 
 
 def add_bandwidth(m: Milp) -> None:
@@ -13,10 +13,10 @@ def add_bandwidth(m: Milp) -> None:
     Rows that cannot bind (all candidates together fit) are not emitted.
     """
     data = m.data
-    for (key, _), ks in sorted(data.by_link_p.items()):
+    for (key, p), ks in sorted(data.by_link_p.items()):
         cap = data.routes.bandwidth_mbps[key]
         if cap is None:
             continue
         if sum(data.cands[k].traffic_mbps for k in ks) <= cap:
             continue
-        m.add_row([(m.x[k], data.cands[k].traffic_mbps) for k in ks], "<=", cap, "bw")
+        m.add_row([(m.x[k], data.cands[k].traffic_mbps) for k in ks], "<=", cap, "bw", (key, p))

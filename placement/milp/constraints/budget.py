@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from placement.milp.model import Milp
+from placement.milp.variables import Milp
 
 
 def add_capex_budget(m: Milp) -> None:
@@ -19,4 +19,4 @@ def add_capex_budget(m: Milp) -> None:
         spend = [
             (v, (lk.hardware[h].capex or 0.0) * (1 - lk.sites[s].capex_rebate)) for s, h, v in buys
         ]
-        m.add_row(spend, "<=", budget, "capex_budget")
+        m.add_row(spend, "<=", budget, "capex_budget", info.index)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from placement.milp.model import Milp
+from placement.milp.variables import Milp
 
 
 def add_capacity(m: Milp) -> None:
@@ -23,8 +23,8 @@ def add_capacity(m: Milp) -> None:
         units, existing = m.units_terms(s, h, p)
         minus_units = [(var, -1.0) for var, _ in units]
         load = [(x[k], cands[k].load) for k in ks]
-        m.add_row(load + [(var, -mu) for var, _ in units], "<=", mu * existing, "cap")
+        m.add_row(load + [(var, -mu) for var, _ in units], "<=", mu * existing, "cap", (s, h, p))
         for k in ks if data.tight else ():
             need = math.ceil(cands[k].load / mu - 1e-9)
             if need > 1:
-                m.add_row([(x[k], float(need)), *minus_units], "<=", existing, "capk")
+                m.add_row([(x[k], float(need)), *minus_units], "<=", existing, "capk", k)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from placement.milp.model import Milp
+from placement.milp.variables import Milp
 
 
 def add_moves(m: Milp) -> None:
@@ -24,7 +24,7 @@ def add_moves(m: Milp) -> None:
     for (w, p), mv in sorted(m.move.items()):
         if p == 0:
             for s in lk.current_sites(w):
-                m.add_row([(mv, 1.0), *m.served_terms(w, s, 0)], ">=", 1.0, "move")
+                m.add_row([(mv, 1.0), *m.served_terms(w, s, 0)], ">=", 1.0, "move", (w, s, p))
             continue
         replicas = lk.workloads[w].replicas
         drops = []
@@ -33,12 +33,12 @@ def add_moves(m: Milp) -> None:
             now = m.served_terms(w, s, p)
             drop = m.drop.get((w, s, p))
             if drop is not None:
-                m.add_row([(drop, 1.0), *before, *now], ">=", 0.0, "drop")
+                m.add_row([(drop, 1.0), *before, *now], ">=", 0.0, "drop", (w, s, p))
                 drops.append((drop, -1.0 / replicas))
             if drop is None or replicas > 1:
-                m.add_row([(mv, 1.0), *before, *now], ">=", 0.0, "move")
+                m.add_row([(mv, 1.0), *before, *now], ">=", 0.0, "move", (w, s, p))
         if drops:
-            m.add_row([(mv, 1.0), *drops], ">=", 0.0, "moved")
+            m.add_row([(mv, 1.0), *drops], ">=", 0.0, "moved", (w, p))
 
 
 def add_max_migrations(m: Milp) -> None:
@@ -49,4 +49,4 @@ def add_max_migrations(m: Milp) -> None:
             continue
         moves = [(v, 1.0) for (w, p), v in sorted(m.move.items()) if p == info.index]
         if moves:
-            m.add_row(moves, "<=", float(cap), "max_mig")
+            m.add_row(moves, "<=", float(cap), "max_mig", info.index)

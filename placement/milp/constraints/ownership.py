@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from placement import costs
-from placement.milp.model import Milp
+from placement.milp.variables import Milp
 
 
 def add_ownership(m: Milp) -> None:
@@ -20,7 +20,7 @@ def add_ownership(m: Milp) -> None:
         buys, existing = m.units_terms(s, h, last)
         cap = data.lk.offers[(s, h)].max_units
         if len(buys) > 1 and cap is not None:
-            m.add_row(buys, "<=", cap - existing, "own_cap")
+            m.add_row(buys, "<=", cap - existing, "own_cap", (s, h))
 
 
 def add_power(m: Milp) -> None:
@@ -42,4 +42,4 @@ def add_power(m: Milp) -> None:
                 buys, existing = m.units_terms(s, h, p)
                 draw += [(var, kw) for var, _ in buys]
                 base += existing * kw
-            m.add_row(draw, "<=", cap - base, "power")
+            m.add_row(draw, "<=", cap - base, "power", (s, p))

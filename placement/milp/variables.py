@@ -1,0 +1,145 @@
+"""The MILP's variables and the expressions the constraint families share.
+
+Column blocks (keyed by the domain's ids; created only where they can be nonzero), in
+this column order:
+
+- ``x[k]`` binary: candidate k (workload, site, hardware, variant, period) is used;
+- ``rent[s,h,p]`` integer: rented units;
+- ``buy[s,h,p]`` integer: owned units bought in p (only where t_p >= lead time);
+  owned(s,h,p) = existing_units + sum_{q<=p} buy[s,h,q] is an expression;
+- ``active[s,p]`` binary: site active (only where it has a fixed or activation cost);
+- ``first[s,p]`` binary: site activated in p (only with an activation cost);
+- ``move[w,p]`` in [0,1]: workload moves in p (only where moves cost or are limited);
+- ``drop[w,s,p]`` in [0,1] (tight formulation, p > 0, where ``move[w,p]`` exists, up to
+  DROPS_MAX_CANDIDATES candidates): site s served w in p-1 and does not in p
+  (``constraints/migration.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from placement.data import ProblemData
+from placement.milp.model import Model, Terms
+
+#: ``drop`` columns only up to this many candidates: at XL (523k candidates, no MIP after
+#: the search) their 212k columns slowed the column generation and the search (bound 330.4M
+#: and plan 388.1M in 600 s, against 339.6M and 380.3M without them).
+DROPS_MAX_CANDIDATES = 200_000
+
+#: The domain's blocks, in column order.
+BLOCKS = ("x", "rent", "buy", "active", "first", "move", "drop")
+
+
+class Milp(Model):
+    """The placement MILP: a ``Model`` with the domain's blocks (module docstring) and the
+    data it was built from."""
+
+    def __init__(self, data: ProblemData, name: str = "placement") -> None:
+        super().__init__(name)
+        self.data = data
+        for block in BLOCKS:
+            self.block(block)
+
+    @property
+    def x(self) -> dict[int, int]:
+        return self.blocks["x"]
+
+    @property
+    def rent(self) -> dict[tuple[str, str, int], int]:
+        return self.blocks["rent"]
+
+    @property
+    def buy(self) -> dict[tuple[str, str, int], int]:
+        return self.blocks["buy"]
+
+    @property
+    def active(self) -> dict[tuple[str, int], int]:
+        return self.blocks["active"]
+
+    @property
+    def first(self) -> dict[tuple[str, int], int]:
+        return self.blocks["first"]
+
+    @property
+    def move(self) -> dict[tuple[str, int], int]:
+        return self.blocks["move"]
+
+    @property
+    def drop(self) -> dict[tuple[str, str, int], int]:
+        return self.blocks["drop"]
+
+    @property
+    def n_variables(self) -> int:
+        """The columns of the domain's blocks (an analysis's extra columns not counted)."""
+        return sum(len(self.blocks[b]) for b in BLOCKS)
+
+    def served_terms(self, w: str, s: str, p: int) -> Terms:
+        """Y(w,s,p) = sum over (h, v) of x, as terms."""
+        x = self.x
+        return [(x[k], 1.0) for k in self.data.by_wsp.get((w, s, p), [])]
+
+    def units_terms(self, s: str, h: str, p: int) -> tuple[Terms, float]:
+        """units(s,h,p) as (terms, constant): rent[s,h,p] (rented), or existing_units +
+        sum_{q<=p} buy[s,h,q] (owned)."""
+        if self.data.lk.is_owned(h):
+            existing = float(self.data.lk.offers[(s, h)].existing_units)
+            buys = [(self.buy[(s, h, q)], 1.0) for q in range(p + 1) if (s, h, q) in self.buy]
+            return buys, existing
+        col = self.rent.get((s, h, p))
+        return ([] if col is None else [(col, 1.0)]), 0.0
+
+
+def create_variables(data: ProblemData, name: str = "placement") -> Milp:
+    """The model and its columns, with bounds from the offers' caps and the demand."""
+    m = Milp(data, name)
+    lk = data.lk
+    for k in range(len(data.cands)):
+        m.add_col("x", k, 0, 1, integer=True)
+    for s, h, p in data.rented_keys():
+        m.add_col("rent", (s, h, p), 0, data.units_var_upper(s, h, p), integer=True)
+    for s, h in data.owned_offers:
+        cap = data.units_var_upper(s, h, 0)
+        room = None if cap is None else cap - lk.offers[(s, h)].existing_units
+        for p in range(data.n_periods):
+            if (room is None or room > 0) and lk.can_buy(h, p):
+                m.add_col("buy", (s, h, p), 0, room, integer=True)
+    _add_site_columns(m)
+    _add_move_columns(m)
+    return m
+
+
+def _add_site_columns(m: Milp) -> None:
+    """``active`` where a site has a fixed or activation cost, then ``first`` where it has
+    an activation cost (and is not active at the start)."""
+    sites = m.data.lk.sites
+    periods = range(m.data.n_periods)
+    for s in sorted(sites):
+        site = sites[s]
+        if site.fixed_per_month > 0 or (site.activation_cost > 0 and not site.active_at_start):
+            for p in periods:
+                m.add_col("active", (s, p), 0, 1, integer=True)
+    for s in sorted(sites):
+        if sites[s].activation_cost > 0 and not sites[s].active_at_start:
+            for p in periods:
+                m.add_col("first", (s, p), 0, 1, integer=True)
+
+
+def _add_move_columns(m: Milp) -> None:
+    """``move`` where a move costs or is limited or frozen (a pilot period and a
+    criticality-high workload: fixed at 0), then ``drop`` (module docstring)."""
+    data, lk = m.data, m.data.lk
+    drops: list[tuple[Any, int]] = []
+    for w in sorted(lk.workloads):
+        wl = lk.workloads[w]
+        for info in lk.periods:
+            p = info.index
+            limited = info.spec.max_migrations is not None
+            frozen = info.spec.pilot and wl.criticality == "high"
+            if wl.migration_cost > 0 or limited or frozen:
+                ub = 0 if frozen else 1
+                m.add_col("move", (w, p), 0, ub)
+                if p > 0 and data.tight and len(data.cands) <= DROPS_MAX_CANDIDATES:
+                    drops += [((w, s, p), ub) for s in data.sites_by_wp.get((w, p - 1), [])]
+    for key, ub in drops:
+        m.add_col("drop", key, 0, ub)
