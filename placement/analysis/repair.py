@@ -242,8 +242,9 @@ class ElasticExtra:
             m.add(total <= cap + sl.amount, "elastic_mig")
             sl.rows.append((p, total, cap))
         unit_capex = [
-            (lk.hardware[h].capex or 0.0) * (1 - lk.sites[s].capex_rebate)
+            lk.capex(h, q) * (1 - lk.sites[s].capex_rebate)
             for s, h in data.owned_offers
+            for q in range(len(lk.periods))
         ]
         capex_floor = max(min((c for c in unit_capex if c > 0), default=1.0), 1.0)
         for p, budget in sorted(lim.capex_budget.items()):
@@ -251,7 +252,7 @@ class ElasticExtra:
             if not buys:
                 continue
             spend = pulp.lpSum(
-                v * (lk.hardware[h].capex or 0.0) * (1 - lk.sites[s].capex_rebate)
+                v * lk.capex(h, p) * (1 - lk.sites[s].capex_rebate)
                 for s, h, v in buys
             )
             sl = self._slack(m, "capex_budget", str(p), max(budget, capex_floor), budget)

@@ -19,6 +19,7 @@ from placement.analysis.results import (
     ThresholdsResult,
 )
 from placement.analysis.risk import RiskAverseResult
+from placement.candidates import workload_serving
 from placement.errors import PlacementError, Problem
 from placement.lookup import Lookup
 from placement.plan import Plan, PlanAssignment, PlanPeriod
@@ -168,6 +169,12 @@ class EnergyRow:
         return self.kwh / self.requests * 1000.0
 
 
+def per_period_text(value: float | list[float], fmt: str) -> str:
+    """A per-period figure as text: one value, or each period's joined by ' / '."""
+    values = value if isinstance(value, list) else [value]
+    return " / ".join(format(v, fmt) for v in values)
+
+
 @dataclass(frozen=True)
 class OfferRow:
     site: str
@@ -184,7 +191,7 @@ class SiteRow:
     kind: str
     node: str
     jurisdiction: str | None
-    energy_per_kwh: float
+    energy_per_kwh: float | list[float]
     pue: float
     power_kw: float | None
     fixed_per_month: float
@@ -203,7 +210,9 @@ class Assumptions:
     max_utilization: float
     offers: tuple[OfferRow, ...]
     sites: tuple[SiteRow, ...]
-    hardware: tuple[tuple[str, str, float, float | None, float | None, float, float], ...]
+    hardware: tuple[
+        tuple[str, str, float, float | list[float] | None, float | None, float, float], ...
+    ]
     priced_links: tuple[tuple[str, float], ...]
     bundled: bool
 
@@ -379,8 +388,8 @@ def _waves(plan: Plan, inst: Instance | None, lk: Lookup | None) -> list[Wave]:
                 for a in period.assignments:
                     if (a.site, a.hardware) != (u.site, u.hardware):
                         continue
-                    wl = lk.workloads.get(a.workload)
-                    prof = lk.profiles.get((wl.model, a.variant, a.hardware)) if wl else None
+                    prof = (workload_serving(lk, a.workload, a.variant, a.hardware)
+                            if a.workload in lk.workloads else None)
                     if prof is None:
                         total = float("nan")
                         break
@@ -453,9 +462,9 @@ def _assumptions(inst: Instance, lk: Lookup, bundled: bool) -> Assumptions:
     for o in sorted(inst.offers, key=lambda o: (o.site, o.hardware)):
         hw = lk.hardware[o.hardware]
         if hw.kind == "rented":
-            price = f"{o.price_per_hour or 0:,.4g} /unit-hour"
+            price = f"{per_period_text(o.price_per_hour or 0.0, ',.4g')} /unit-hour"
         else:
-            price = f"{hw.capex or 0:,.0f} capex/unit"
+            price = f"{per_period_text(hw.capex or 0.0, ',.0f')} capex/unit"
         offers.append(OfferRow(o.site, o.hardware, hw.kind, price, o.max_units, o.existing_units))
     sites = tuple(
         SiteRow(s.id, s.kind, s.node_id, s.jurisdiction, s.energy_per_kwh, s.pue, s.power_kw,
