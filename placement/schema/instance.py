@@ -157,13 +157,15 @@ class Model(StrictModel):
 class Profile(StrictModel):
     """Serving capacity of one unit: ``rps`` and ``latency_ms``, or, token-based,
     ``tokens_per_s``, ``ttft_ms`` and ``tpot_ms`` (checked in
-    ``placement.validate.check_profiles``)."""
+    ``placement.validate_v2.check_profile_kinds``)."""
 
     model: Id
     variant: Id
     hardware: Id
-    rps: Positive | None = Field(None, description="Rated requests per second of one unit.")
-    latency_ms: NonNeg = Field(0.0, description="Serving latency, ms.")
+    rps: Positive | None = Field(
+        None, description="Rated requests per second of one unit (or give tokens_per_s)."
+    )
+    latency_ms: NonNeg = Field(0.0, description="Serving latency, ms (rps profiles).")
     tokens_per_s: Positive | None = Field(
         None, description="Output tokens per second one unit sustains (instead of rps)."
     )
