@@ -106,6 +106,20 @@ def test_a_per_period_price_is_paid_at_each_period_value() -> None:
     assert evaluate(inst, plan).ok
 
 
+def test_per_period_capex_and_energy_are_paid_at_each_period_value() -> None:
+    """tests/instances/v2-owned-per-period.yaml (its header has the hand computation):
+    capex at the price of the period of purchase, for the budget and the residual value
+    too; energy at each period's price."""
+    inst = load_instance(HERE / "instances" / "v2-owned-per-period.yaml")
+    plan = placement.solve(inst)
+    assert plan.status == "optimal", plan.message
+    costs = [(p.costs["capex"], p.costs["energy"]) for p in plan.periods]
+    assert costs == [pytest.approx((1000.0, 876.0)), pytest.approx((500.0, 3504.0))]
+    assert plan.residual_value == pytest.approx(250.0)
+    assert plan.npv == pytest.approx(5630.0, abs=0.01)
+    assert evaluate(inst, plan).ok
+
+
 # --- token-based profiles -----------------------------------------------------------------
 
 def test_a_token_profile_gives_rps_and_latency_per_workload() -> None:
