@@ -245,7 +245,8 @@ def feasible_candidates(
 
     The same rules as ``static_failures``, ``undominated`` and ``period_failures``, applied
     in bulk: the period-independent rules depend on a workload only through its origin,
-    model, min_quality, allowed_kinds, residency and latency SLO, so they are worked out
+    model, output_tokens, min_quality, allowed_kinds, residency and latency SLO, so they are
+    worked out
     once per such signature over arrays (``_Options``), and each workload only checks the
     per-period rules of what survives. ``interrupt`` (optional) is called every
     CHECK_EVERY workloads: it may raise to stop (a time limit)."""
@@ -258,12 +259,12 @@ def feasible_candidates(
         if interrupt is not None and n % CHECK_EVERY == 0:
             interrupt()
         wl = lk.workloads[w]
-        pair = (wl.origin, wl.model, wl.output_tokens)
-        table = options.get(pair)
+        source = (wl.origin, wl.model, wl.output_tokens)
+        table = options.get(source)
         if table is None:
-            table = options[pair] = _Options.of(lk, routes, *pair)
+            table = options[source] = _Options.of(lk, routes, *source)
         signature = (
-            pair,
+            source,
             wl.min_quality,
             None if wl.allowed_kinds is None else tuple(sorted(set(wl.allowed_kinds))),
             tuple(sorted(set(wl.residency))) if wl.residency else None,
@@ -303,9 +304,10 @@ def feasible_candidates(
 
 @dataclass
 class _Options:
-    """Every (site, offered hardware, variant) of one (origin, model) that no workload rule
-    can exclude alone (offer, profile, connectivity, memory), sorted, as arrays; and which
-    of them another dominates at the same (site, hardware) (``_dominates``)."""
+    """Every (site, offered hardware, variant) of one (origin, model, output_tokens) that no
+    workload rule can exclude alone (offer, profile, connectivity, registry, memory), sorted,
+    as arrays; and which of them another dominates at the same (site, hardware)
+    (``_dominates``)."""
 
     keys: list[tuple[str, str, str]]
     rps: list[float]
