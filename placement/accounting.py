@@ -85,12 +85,13 @@ def period_costs(lk: Lookup, routes: Routes, schedule: Schedule) -> list[dict[st
         for (s, h), n in sorted(schedule.units[p].items()):
             hw, site = lk.hardware[h], lk.sites[s]
             if hw.kind == "rented":
-                c["rented"] += costs.rented(n, lk.offers[(s, h)].price_per_hour or 0.0, months)
+                c["rented"] += costs.rented(n, lk.price_per_hour(s, h, p), months)
             else:
                 c["maintenance"] += costs.maintenance(n, hw.maintenance_per_month, months)
-                c["energy"] += costs.energy(n, hw.power_w, months, site.pue, site.energy_per_kwh)
+                energy_price = lk.energy_per_kwh(s, p)
+                c["energy"] += costs.energy(n, hw.power_w, months, site.pue, energy_price)
         for (s, h), n in sorted(schedule.bought[p].items()):
-            c["capex"] += costs.capex(n, lk.hardware[h].capex or 0.0, lk.sites[s].capex_rebate)
+            c["capex"] += costs.capex(n, lk.capex(h, p), lk.sites[s].capex_rebate)
         for a in schedule.assignments[p]:
             wl, d = lk.workloads[a.workload], lk.demand[a.workload][p]
             route = routes.get(wl.origin, lk.sites[a.site].node_id)
@@ -122,7 +123,7 @@ def residual_value(lk: Lookup, schedule: Schedule) -> float:
             hw = lk.hardware[h]
             total += costs.residual(
                 n,
-                hw.capex or 0.0,
+                lk.capex(h, info.index),
                 lk.sites[s].capex_rebate,
                 lk.horizon_months - info.start,
                 hw.lifetime_months or 1.0,

@@ -1,7 +1,9 @@
 """Feasible placements (spec: "Feasible placements") and, for every rejected one, why.
 
 A candidate is (workload, site, hardware, variant) in a period. The spec's rules do
-not depend on the period; two provably safe per-period rules are added because a
+not depend on the period. A profile's rated rps and serving latency are the workload's
+``serving``: as given, or derived from a token-based profile and the workload's
+``output_tokens``. Two provably safe per-period rules are added because a
 single replica that no allowed number of units could carry, or whose traffic alone
 exceeds a link on its path, can never be placed there:
 
@@ -24,12 +26,13 @@ import numpy as np
 from placement import costs
 from placement.lookup import Lookup
 from placement.network import Routes, round_trip_ms
-from placement.schema import Workload
+from placement.schema import Profile, Workload
 
 RULES = (
     "offer",
     "profile",
     "connectivity",
+    "registry",
     "quality",
     "memory",
     "kind",
@@ -59,6 +62,48 @@ class Candidate(NamedTuple):
     latency_ms: float
 
 
+class Serving(NamedTuple):
+    """What one unit does for one workload's requests: rated rps and serving latency."""
+
+    rps: float
+    latency_ms: float
+
+
+def serving(profile: Profile, output_tokens: float | None) -> Serving | None:
+    """A profile's rps and serving latency for requests of ``output_tokens`` mean output
+    tokens: as given (``rps``, ``latency_ms``), or for a token-based profile
+    tokens_per_s / output_tokens and ttft_ms + tpot_ms x output_tokens. None when the
+    profile is token-based and the workload gives no ``output_tokens`` (rule ``profile``)."""
+    if profile.rps is not None:
+        return Serving(profile.rps, profile.latency_ms)
+    if profile.tokens_per_s is None or output_tokens is None:
+        return None
+    return Serving(
+        profile.tokens_per_s / output_tokens, profile.ttft_ms + profile.tpot_ms * output_tokens
+    )
+
+
+def workload_serving(lk: Lookup, w: str, v: str, h: str) -> Serving | None:
+    """``serving`` of workload w's model, variant v, on hardware h (None: no profile, or a
+    token-based one and w gives no ``output_tokens``)."""
+    wl = lk.workloads[w]
+    profile = lk.profiles.get((wl.model, v, h))
+    return None if profile is None else serving(profile, wl.output_tokens)
+
+
+def registry_failure(lk: Lookup, routes: Routes, model: str, node: str) -> str | None:
+    """Why a site at ``node`` cannot host ``model`` (rule ``registry``): its updates could
+    not reach it. None when the model has no registry or no updates, or the node is
+    reachable from the registry."""
+    m = lk.models[model]
+    if m.registry is None or m.updates_per_month <= 0 or routes.get(m.registry, node):
+        return None
+    return (
+        f"node '{node}' cannot be reached from registry '{m.registry}' of '{model}' "
+        f"({m.updates_per_month:g} updates per month)"
+    )
+
+
 @dataclass(frozen=True)
 class Exclusion:
     """A rejected placement and the rule that rejected it (period None: every period)."""
@@ -83,11 +128,20 @@ def static_failures(
         out.append(("offer", f"site '{s}' does not offer '{h}'"))
         return out
     profile = lk.profiles.get((wl.model, v, h))
+    serves = workload_serving(lk, w, v, h)
     if profile is None:
         out.append(("profile", f"no profile for {wl.model}/{v} on '{h}'"))
+    elif serves is None:
+        out.append(
+            ("profile", f"the profile of {wl.model}/{v} on '{h}' is token-based (tokens_per_s) "
+             "and the workload gives no output_tokens")
+        )
     route = routes.get(wl.origin, site.node_id)
     if route is None:
         out.append(("connectivity", f"no path from '{wl.origin}' to node '{site.node_id}'"))
+    unreachable = registry_failure(lk, routes, wl.model, site.node_id)
+    if unreachable is not None:
+        out.append(("registry", unreachable))
     if variant.quality < wl.min_quality - EPS:
         out.append(("quality", f"quality {variant.quality:g} < min_quality {wl.min_quality:g}"))
     if variant.memory_gb > hw.memory_gb + EPS:
@@ -98,13 +152,13 @@ def static_failures(
         out.append(("kind", f"site kind '{site.kind}' not in allowed_kinds"))
     if wl.residency and site.jurisdiction not in wl.residency:
         out.append(("residency", f"jurisdiction {site.jurisdiction!r} not in {wl.residency}"))
-    if route is not None and profile is not None:
-        lat = round_trip_ms(route.latency_ms, profile.latency_ms)
+    if route is not None and serves is not None:
+        lat = round_trip_ms(route.latency_ms, serves.latency_ms)
         if lat > wl.latency_slo_ms + EPS:
             out.append(
                 (
                     "latency",
-                    f"2 x {route.latency_ms:g} + {profile.latency_ms:g} = {lat:g} ms "
+                    f"2 x {route.latency_ms:g} + {serves.latency_ms:g} = {lat:g} ms "
                     f"> SLO {wl.latency_slo_ms:g} ms",
                 )
             )
@@ -143,9 +197,9 @@ def _every_period(lk: Lookup, routes: Routes, w: str, s: str, h: str, v: str) ->
     """The candidate records of a statically feasible (w, s, h, v), one per period, with
     what does not depend on the period (route, profile, latency) looked up once."""
     wl = lk.workloads[w]
-    profile = lk.profiles[(wl.model, v, h)]
+    profile = workload_serving(lk, w, v, h)
     route = routes.get(wl.origin, lk.sites[s].node_id)
-    assert route is not None
+    assert route is not None and profile is not None
     latency = round_trip_ms(route.latency_ms, profile.latency_ms)
     out = []
     for p, demand in enumerate(lk.demand[w]):
@@ -191,12 +245,13 @@ def feasible_candidates(
 
     The same rules as ``static_failures``, ``undominated`` and ``period_failures``, applied
     in bulk: the period-independent rules depend on a workload only through its origin,
-    model, min_quality, allowed_kinds, residency and latency SLO, so they are worked out
+    model, output_tokens, min_quality, allowed_kinds, residency and latency SLO, so they are
+    worked out
     once per such signature over arrays (``_Options``), and each workload only checks the
     per-period rules of what survives. ``interrupt`` (optional) is called every
     CHECK_EVERY workloads: it may raise to stop (a time limit)."""
     mu = lk.inst.policy.max_utilization
-    options: dict[tuple[str, str], _Options] = {}
+    options: dict[tuple[str, str, float | None], _Options] = {}
     kept: dict[tuple[object, ...], list[int]] = {}
     out: list[Candidate] = []
     n_periods = len(lk.periods)
@@ -204,12 +259,12 @@ def feasible_candidates(
         if interrupt is not None and n % CHECK_EVERY == 0:
             interrupt()
         wl = lk.workloads[w]
-        pair = (wl.origin, wl.model)
-        table = options.get(pair)
+        source = (wl.origin, wl.model, wl.output_tokens)
+        table = options.get(source)
         if table is None:
-            table = options[pair] = _Options.of(lk, routes, wl.origin, wl.model)
+            table = options[source] = _Options.of(lk, routes, *source)
         signature = (
-            pair,
+            source,
             wl.min_quality,
             None if wl.allowed_kinds is None else tuple(sorted(set(wl.allowed_kinds))),
             tuple(sorted(set(wl.residency))) if wl.residency else None,
@@ -249,9 +304,10 @@ def feasible_candidates(
 
 @dataclass
 class _Options:
-    """Every (site, offered hardware, variant) of one (origin, model) that no workload rule
-    can exclude alone (offer, profile, connectivity, memory), sorted, as arrays; and which
-    of them another dominates at the same (site, hardware) (``_dominates``)."""
+    """Every (site, offered hardware, variant) of one (origin, model, output_tokens) that no
+    workload rule can exclude alone (offer, profile, connectivity, registry, memory), sorted,
+    as arrays; and which of them another dominates at the same (site, hardware)
+    (``_dominates``)."""
 
     keys: list[tuple[str, str, str]]
     rps: list[float]
@@ -276,9 +332,12 @@ class _Options:
         return self._limits[p]
 
     @classmethod
-    def of(cls, lk: Lookup, routes: Routes, origin: str, model: str) -> _Options:
+    def of(
+        cls, lk: Lookup, routes: Routes, origin: str, model: str, output_tokens: float | None
+    ) -> _Options:
         keys: list[tuple[str, str, str]] = []
         rps: list[float] = []
+        served: list[Serving] = []
         links: list[tuple[str, ...]] = []
         lat: list[float] = []
         bw: list[float] = []
@@ -291,7 +350,7 @@ class _Options:
         for s in sorted(lk.sites):
             site = lk.sites[s]
             route = routes.get(origin, site.node_id)
-            if route is None:
+            if route is None or registry_failure(lk, routes, model, site.node_id) is not None:
                 continue
             capped = [b for b in (routes.bandwidth_mbps[k] for k in route.links) if b is not None]
             least = min(capped) if capped else math.inf
@@ -299,12 +358,14 @@ class _Options:
                 hw = lk.hardware[h]
                 group = len(keys)
                 for v in lk.model_variants.get(model, []):
-                    profile = lk.profiles.get((model, v, h))
+                    given = lk.profiles.get((model, v, h))
+                    profile = None if given is None else serving(given, output_tokens)
                     variant = lk.variants[(model, v)]
                     if profile is None or variant.memory_gb > hw.memory_gb + EPS:
                         continue
                     keys.append((s, h, v))
                     rps.append(profile.rps)
+                    served.append(profile)
                     links.append(route.links)
                     lat.append(round_trip_ms(route.latency_ms, profile.latency_ms))
                     bw.append(least)
@@ -314,7 +375,8 @@ class _Options:
                     juris.append(-1 if where is None else codes.setdefault(where, len(codes)))
                 for i in range(group, len(keys)):
                     for j in range(group, len(keys)):
-                        if i != j and _dominates_profile(lk, model, h, keys[j][2], keys[i][2]):
+                        if i != j and _dominates_serving(served[j], served[i],
+                                                         keys[j][2], keys[i][2]):
                             dominated.append(i)
                             dominator.append(j)
         return cls(
@@ -348,22 +410,19 @@ class _Options:
         return np.array([self.codes[n] for n in names if n in self.codes], np.int64)
 
 
-def _dominates_profile(lk: Lookup, model: str, h: str, a: str, b: str) -> bool:
-    """``_dominates`` for a model rather than a workload."""
-    pa, pb = lk.profiles[(model, a, h)], lk.profiles[(model, b, h)]
-    if pa.rps < pb.rps - EPS or pa.latency_ms > pb.latency_ms + EPS:
+def _dominates_serving(sa: Serving, sb: Serving, a: str, b: str) -> bool:
+    """``_dominates`` on the figures of variants a and b."""
+    if sa.rps < sb.rps - EPS or sa.latency_ms > sb.latency_ms + EPS:
         return False
-    return pa.rps > pb.rps + EPS or pa.latency_ms < pb.latency_ms - EPS or a < b
+    return sa.rps > sb.rps + EPS or sa.latency_ms < sb.latency_ms - EPS or a < b
 
 
 def _dominates(lk: Lookup, w: str, h: str, a: str, b: str) -> bool:
     """Variant a of w's model on hardware h needs no more load (rps at least b's) and no
     more latency than b, and is strictly better in one or comes first in id order."""
-    model = lk.workloads[w].model
-    pa, pb = lk.profiles[(model, a, h)], lk.profiles[(model, b, h)]
-    if pa.rps < pb.rps - EPS or pa.latency_ms > pb.latency_ms + EPS:
-        return False
-    return pa.rps > pb.rps + EPS or pa.latency_ms < pb.latency_ms - EPS or a < b
+    sa, sb = workload_serving(lk, w, a, h), workload_serving(lk, w, b, h)
+    assert sa is not None and sb is not None
+    return _dominates_serving(sa, sb, a, b)
 
 
 def undominated(lk: Lookup, w: str, s: str, h: str, variants: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ from placement.candidates import Candidate, feasible_candidates
 from placement.lookup import Lookup
 from placement.network import Routes, compute_routes
 from placement.schema import Instance
+from placement.v2_support import refuse_unsupported
 
 
 @dataclass
@@ -108,8 +109,10 @@ def prepare(
     unit bounds from the offers only, no valid inequalities, no dominated variants dropped.
     ``presolve=False`` keeps every feasible candidate of the tight formulation (``explain``
     counts feasible placements, not the ones the optimiser needs). ``interrupt``: see
-    ``feasible_candidates``.
+    ``feasible_candidates``. Raises :class:`InstanceError` when the instance uses a v2
+    feature the solver does not model yet (``v2_support.unsupported``).
     """
+    refuse_unsupported(inst)
     lk = Lookup(inst)
     routes = compute_routes(inst)
     tight = formulation == "tight"

@@ -18,7 +18,13 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from placement import costs
-from placement.candidates import Candidate, make_candidate, period_failures, static_failures
+from placement.candidates import (
+    Candidate,
+    make_candidate,
+    period_failures,
+    static_failures,
+    workload_serving,
+)
 from placement.data import ProblemData
 from placement.network import round_trip_ms
 
@@ -86,8 +92,9 @@ def _latency(data: ProblemData, w: str, s: str, h: str, v: str) -> str:
     lk = data.lk
     wl = lk.workloads[w]
     route = data.routes.get(wl.origin, lk.sites[s].node_id)
-    serving = lk.profiles[(wl.model, v, h)].latency_ms
-    assert route is not None
+    profile = workload_serving(lk, w, v, h)
+    assert route is not None and profile is not None
+    serving = profile.latency_ms
     total = round_trip_ms(route.latency_ms, serving)
     return (f"round trip 2×{route.latency_ms:g} ms from '{wl.origin}' + serving {serving:g} ms "
             f"= {total:g} ms > SLO {wl.latency_slo_ms:g} ms")
@@ -179,7 +186,7 @@ def _capex(data: ProblemData, owned: dict[tuple[str, str], list[int]]) -> list[B
     for p, info in enumerate(lk.periods):
         for (s, h), units in owned.items():
             before = units[p - 1] if p else lk.offers[(s, h)].existing_units
-            unit = (lk.hardware[h].capex or 0.0) * (1 - lk.sites[s].capex_rebate)
+            unit = lk.capex(h, p) * (1 - lk.sites[s].capex_rebate)
             spent += (units[p] - before) * unit
         if info.spec.capex_budget is None:
             budget = math.inf

@@ -25,7 +25,7 @@ from typing import Any
 
 from placement import accounting, costs
 from placement.accounting import Assignment, Schedule
-from placement.candidates import static_failures
+from placement.candidates import static_failures, workload_serving
 from placement.lookup import Lookup
 from placement.network import Routes, compute_routes, round_trip_ms
 from placement.plan import Plan, PlanPeriod, parse_plan
@@ -38,6 +38,7 @@ from placement.solve_claims import (
     judge_infeasible,
     solved_gap,
 )
+from placement.v2_support import refuse_unsupported
 
 EPS = 1e-6
 
@@ -69,10 +70,12 @@ class Evaluation:
 
 def evaluate(instance: Instance | Any, plan: Plan | dict[str, Any]) -> Evaluation:
     """Check ``plan`` against ``instance``; raises PlanFormatError if it is not a plan
-    (including a number that is NaN, infinite or out of range, with its path)."""
+    (including a number that is NaN, infinite or out of range, with its path), and
+    InstanceError if the instance uses a v2 feature not modelled yet (``v2_support``)."""
     from placement.api import load_instance
 
     inst = load_instance(instance)
+    refuse_unsupported(inst)
     plan = parse_plan(plan)
     lk, routes = Lookup(inst), compute_routes(inst)
     ev = Evaluation()
@@ -253,7 +256,8 @@ def _check_assignments(
                 )
                 continue
             carried = costs.carried_load(lk.demand[a.workload][p], wl.replicas)
-            profile = lk.profiles[(wl.model, a.variant, a.hardware)]
+            profile = workload_serving(lk, a.workload, a.variant, a.hardware)
+            assert profile is not None  # else static_failures names the rule `profile`
             used[(a.site, a.hardware)] = used.get((a.site, a.hardware), 0.0) + carried / profile.rps
             route = routes.get(wl.origin, lk.sites[a.site].node_id)
             latency = round_trip_ms(route.latency_ms if route else 0.0, profile.latency_ms)
@@ -310,7 +314,7 @@ def _check_units(lk: Lookup, sch: Schedule, where: str, out: list[str]) -> None:
     for info in lk.periods:
         budget = info.spec.capex_budget
         spend = sum(
-            costs.capex(b, lk.hardware[h].capex or 0.0, lk.sites[s].capex_rebate)
+            costs.capex(b, lk.capex(h, info.index), lk.sites[s].capex_rebate)
             for (s, h), b in sch.bought[info.index].items()
         )
         if budget is not None and spend > budget + CENT:

@@ -89,7 +89,7 @@ class _State:
         draw = self.draw.get(s, 0.0) + costs.kw(extra, hw.power_w)
         if site.power_kw is not None and draw > site.power_kw + EPS:
             return False, 0
-        spend = costs.capex(extra, hw.capex or 0.0, site.capex_rebate)
+        spend = costs.capex(extra, lk.capex(h, self.p), site.capex_rebate)
         return spend <= self.budget + 0.005, extra
 
     def fits(self, c: Candidate) -> bool:
@@ -109,7 +109,7 @@ class _State:
             hw, site = self.lk.hardware[c.hardware], self.lk.sites[c.site]
             self.owned[key] = self.owned.get(key, 0) + extra
             self.bought[key] = self.bought.get(key, 0) + extra
-            self.budget -= costs.capex(extra, hw.capex or 0.0, site.capex_rebate)
+            self.budget -= costs.capex(extra, self.lk.capex(c.hardware, self.p), site.capex_rebate)
             self.draw[c.site] = self.draw.get(c.site, 0.0) + costs.kw(extra, hw.power_w)
         self.load[key] = self.load.get(key, 0.0) + c.load
         for k in c.links:
@@ -145,12 +145,13 @@ def monthly_cost(data: ProblemData, c: Candidate) -> float:
     wl, site, hw = lk.workloads[c.workload], lk.sites[c.site], lk.hardware[c.hardware]
     units = c.load / lk.inst.policy.max_utilization
     if hw.kind == "rented":
-        unit = costs.rented(1, lk.offers[(c.site, c.hardware)].price_per_hour or 0.0, 1)
+        unit = costs.rented(1, lk.price_per_hour(c.site, c.hardware, c.period), 1)
     else:
+        capex = lk.capex(c.hardware, c.period)
         unit = (
-            costs.capex(1, hw.capex or 0.0, site.capex_rebate) / (hw.lifetime_months or 1.0)
+            costs.capex(1, capex, site.capex_rebate) / (hw.lifetime_months or 1.0)
             + costs.maintenance(1, hw.maintenance_per_month, 1)
-            + costs.energy(1, hw.power_w, 1, site.pue, site.energy_per_kwh)
+            + costs.energy(1, hw.power_w, 1, site.pue, lk.energy_per_kwh(c.site, c.period))
         )
     d = lk.demand[c.workload][c.period]
     route = data.routes.get(wl.origin, site.node_id)

@@ -41,6 +41,7 @@ LABELS: dict[str, Callable[[dict[str, Any]], str | None]] = {
     "models.variants": _ids("id"),
     "horizon.periods": _ids("name"),
     "offers": _ids("site", "hardware"),
+    "offers.commitments": _ids("id"),
     "profiles": _ids("model", "variant", "hardware"),
     "network.links": _ids("a", "b", sep="–"),
     "workloads.current": _ids("site", "hardware"),

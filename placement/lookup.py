@@ -1,4 +1,5 @@
-"""Indexes over a validated instance: entities by id, period timing and discounting."""
+"""Indexes over a validated instance: entities by id, period timing and discounting, and
+the value in a period of every per-period field (a scalar, or one value per period)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,18 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from placement import costs
-from placement.schema import Hardware, Instance, Offer, Period, Profile, Site, Variant, Workload
+from placement.schema import (
+    Hardware,
+    Instance,
+    Model,
+    Offer,
+    Period,
+    Profile,
+    Site,
+    Variant,
+    Workload,
+)
+from placement.schema.base import value_at
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,7 @@ class Lookup:
         self.profiles: dict[tuple[str, str, str], Profile] = {
             (p.model, p.variant, p.hardware): p for p in inst.profiles
         }
+        self.models: dict[str, Model] = {m.id: m for m in inst.models}
         self.variants: dict[tuple[str, str], Variant] = {
             (m.id, v.id): v for m in inst.models for v in m.variants
         }
@@ -64,6 +77,31 @@ class Lookup:
         for s, h in sorted(self.offers):
             out[s].append(h)
         return out
+
+    # --- per-period values (docs/problem.md, "Values that change by period") ---------------
+
+    def price_per_hour(self, site: str, hardware: str, period: int) -> float:
+        """The offer's on-demand price per unit-hour in ``period`` (0 for owned hardware)."""
+        price = self.offers[(site, hardware)].price_per_hour
+        return 0.0 if price is None else value_at(price, period)
+
+    def spot_price_per_hour(self, site: str, hardware: str, period: int) -> float | None:
+        """The offer's spot price per unit-hour in ``period`` (None: the offer has no spot)."""
+        spot = self.offers[(site, hardware)].spot
+        return None if spot is None else value_at(spot.price_per_hour, period)
+
+    def capex(self, hardware: str, period: int) -> float:
+        """The price of one unit of ``hardware`` bought in ``period`` (0 when not given)."""
+        capex = self.hardware[hardware].capex
+        return 0.0 if capex is None else value_at(capex, period)
+
+    def energy_per_kwh(self, site: str, period: int) -> float:
+        """The site's energy price in ``period``."""
+        return value_at(self.sites[site].energy_per_kwh, period)
+
+    def carbon_g_per_kwh(self, site: str, period: int) -> float:
+        """The site's grid carbon intensity in ``period``, gCO2e/kWh."""
+        return value_at(self.sites[site].carbon_g_per_kwh, period)
 
     def is_owned(self, hardware: str) -> bool:
         return self.hardware[hardware].kind == "owned"

@@ -85,7 +85,8 @@ def routes_from(g: nx.Graph, origin: str) -> dict[str, Route]:
 
 @dataclass(frozen=True)
 class Routes:
-    """Routes from every workload origin to every site node it can reach."""
+    """Routes from every workload origin, and every model registry, to every site node it
+    can reach (a registry's route is the path its updates take: docs/problem.md)."""
 
     by_pair: dict[tuple[str, str], Route]
     bandwidth_mbps: dict[str, float | None]
@@ -99,11 +100,13 @@ class Routes:
 
 
 def compute_routes(inst: Instance) -> Routes:
-    """Routes for every (origin, site node) pair of the instance."""
+    """Routes for every (origin or registry, site node) pair of the instance."""
     g = build_graph(inst)
     site_nodes = sorted({s.node_id for s in inst.sites})
     by_pair: dict[tuple[str, str], Route] = {}
-    for origin in sorted({w.origin for w in inst.workloads}):
+    sources = {w.origin for w in inst.workloads}
+    sources |= {m.registry for m in inst.models if m.registry is not None}
+    for origin in sorted(sources):
         reach = routes_from(g, origin)
         for node in site_nodes:
             if node in reach:

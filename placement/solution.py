@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from placement import accounting
 from placement.accounting import Assignment, Schedule
+from placement.candidates import workload_serving
 from placement.costs import carried_load
 from placement.data import ProblemData
 from placement.network import round_trip_ms
@@ -66,7 +67,8 @@ def plan_periods(
         for a in schedule.assignments[p]:
             wl = lk.workloads[a.workload]
             route = routes.get(wl.origin, lk.sites[a.site].node_id)
-            profile = lk.profiles[(wl.model, a.variant, a.hardware)]
+            profile = workload_serving(lk, a.workload, a.variant, a.hardware)
+            assert profile is not None  # a candidate's
             rows.append(
                 PlanAssignment(
                     workload=a.workload,

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from placement.errors import InstanceError, Problem
 from placement.labels import with_labels
 from placement.schema import Instance
+from placement.validate_v2 import CHECKS_V2, unknown_node
 
 
 def _path(loc: Iterable[Any]) -> str:
@@ -101,6 +102,10 @@ def check_unique_ids(inst: Instance) -> list[Problem]:
     groups += [
         (f"models[{i}].variants", [v.id for v in m.variants]) for i, m in enumerate(inst.models)
     ]
+    groups += [
+        (f"offers[{i}].commitments", [c.id for c in o.commitments])
+        for i, o in enumerate(inst.offers)
+    ]
     problems = []
     for path, ids in groups:
         counts = Counter(ids)
@@ -181,10 +186,9 @@ def check_profiles(inst: Instance) -> list[Problem]:
 
 
 def check_workloads(inst: Instance) -> list[Problem]:
-    """Models and origins resolve, demand has one value per period, current names offers."""
-    n = len(inst.horizon.periods)
-    nodes = {lk.a for lk in inst.network.links} | {lk.b for lk in inst.network.links}
-    nodes |= {s.node_id for s in inst.sites}
+    """Models and origins resolve, current names offers (demand's length:
+    ``check_period_values``)."""
+    nodes = inst.nodes
     variants = {m.id: {v.id for v in m.variants} for m in inst.models}
     offers = {(o.site, o.hardware) for o in inst.offers}
     problems = []
@@ -192,17 +196,7 @@ def check_workloads(inst: Instance) -> list[Problem]:
         path = f"workloads[{i}]"
         if w.model not in variants:
             problems.append(Problem(f"{path}.model", f"unknown model '{w.model}'"))
-        if w.origin not in nodes:
-            close = difflib.get_close_matches(w.origin, sorted(nodes), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            problems.append(Problem(f"{path}.origin", f"unknown node '{w.origin}'{hint}"))
-        if isinstance(w.demand_rps, list) and len(w.demand_rps) != n:
-            problems.append(
-                Problem(
-                    f"{path}.demand_rps",
-                    f"has {len(w.demand_rps)} values but the horizon has {n} periods",
-                )
-            )
+        problems += unknown_node(f"{path}.origin", w.origin, nodes)
         problems += _check_current(w, path, variants.get(w.model), offers)
     return problems
 
@@ -237,6 +231,7 @@ def _check_current(
 
 CHECKS = (
     check_unique_ids, check_network, check_hardware, check_offers, check_profiles, check_workloads,
+    *CHECKS_V2,
 )
 
 

@@ -45,7 +45,12 @@ REFERENCES: dict[tuple[str, str], str] = {
     ("Placement", "site"): "`sites[].id` (with an offer of `hardware`)",
     ("Placement", "hardware"): "`hardware[].id` (offered at `site`)",
     ("Placement", "variant"): "a variant of the workload's model",
+    ("Model", "registry"): "a network node (a link end or a site's node)",
+    ("Network", "locations"): "network nodes (link ends or sites' nodes)",
 }
+
+# The name shown for the keys of a mapping field, in the path of its values' table.
+KEY_NAMES: dict[tuple[str, str], str] = {("Network", "locations"): "<node>"}
 
 # Text put before the schema's description of a field.
 LEAD: dict[tuple[str, str], str] = {
@@ -120,6 +125,9 @@ def type_name(tp: Any) -> str:
         (item,) = typing.get_args(tp)
         name = type_name(item)
         return f"list of {_PLURAL.get(name, name)}"
+    if origin is dict:
+        key, value = typing.get_args(tp)
+        return f"mapping of {type_name(key)} to {type_name(value)}"
     if _is_model(tp):
         return f"[{tp.__name__}](#{tp.__name__.lower()})"
     return {str: "string", float: "number", int: "integer", bool: "boolean"}.get(
@@ -233,9 +241,14 @@ def walk(model: type[BaseModel], path: str = "",
         is_list = typing.get_origin(field.annotation) is list or any(
             typing.get_origin(a) is list for a in (_union_args(field.annotation) or ())
         )
+        is_map = any(
+            typing.get_origin(a) is dict for a in (_union_args(field.annotation) or ())
+        ) or typing.get_origin(field.annotation) is dict
+        key = KEY_NAMES.get((model.__name__, name), "<key>")
         for sub in _nested_models(field.annotation):
             if sub not in seen:
                 sub_path = (f"{path}.{name}" if path else name) + ("[]" if is_list else "")
+                sub_path += f".{key}" if is_map else ""
                 order += walk(sub, sub_path, seen)
     return order
 

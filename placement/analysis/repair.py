@@ -188,8 +188,9 @@ class ElasticExtra:
         """Per family, per target key: (target name, scale, current limit)."""
         lk, lim = m.data.lk, self.limits
         unit_capex = [
-            (lk.hardware[h].capex or 0.0) * (1 - lk.sites[s].capex_rebate)
+            lk.capex(h, q) * (1 - lk.sites[s].capex_rebate)
             for s, h in m.data.owned_offers
+            for q in range(len(lk.periods))
         ]
         capex_floor = max(min((c for c in unit_capex if c > 0), default=1.0), 1.0)
         return {

@@ -18,6 +18,7 @@ import numpy as np
 
 from placement import accounting
 from placement.accounting import Schedule
+from placement.candidates import workload_serving
 from placement.costs import carried_load
 from placement.lookup import Lookup
 from placement.network import Routes
@@ -32,8 +33,9 @@ def unit_headroom(lk: Lookup, schedule: Schedule) -> float | None:
         used: dict[tuple[str, str], float] = {}
         for a in rows:
             wl = lk.workloads[a.workload]
-            rps = lk.profiles[(wl.model, a.variant, a.hardware)].rps
-            load = carried_load(lk.demand[a.workload][p], wl.replicas) / rps
+            serves = workload_serving(lk, a.workload, a.variant, a.hardware)
+            assert serves is not None  # a plan's assignment
+            load = carried_load(lk.demand[a.workload][p], wl.replicas) / serves.rps
             used[(a.site, a.hardware)] = used.get((a.site, a.hardware), 0.0) + load
         ratios += [mu * schedule.units[p].get(key, 0) / load
                    for key, load in used.items() if load > 0]

@@ -421,6 +421,9 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         _quiet_broken_pipe()
+    except InstanceError as exc:  # found past loading: a v2 feature not modelled yet
+        render.problems(err, "Invalid instance", exc.problems)
+        sys.exit(Exit.INVALID)
     except PlacementError as exc:
         render.problems(err, "Error", exc.problems)
         sys.exit(Exit.ERROR)

@@ -78,7 +78,7 @@ def npv_terms(m: Milp) -> dict[str, Linear]:
         t["egress"].add(var, egress * disc)
         t["transfer"].add(var, transfer * disc)
     for (s, h, p), var in m.rent.items():
-        price = lk.offers[(s, h)].price_per_hour or 0.0
+        price = lk.price_per_hour(s, h, p)
         t["rented"].add(var, costs.rented(1, price, lk.periods[p].months) * lk.periods[p].discount)
     for s, h in data.owned_offers:
         hw, site = lk.hardware[h], lk.sites[s]
@@ -86,7 +86,9 @@ def npv_terms(m: Milp) -> dict[str, Linear]:
         for info in lk.periods:
             unit = {
                 "maintenance": costs.maintenance(1, hw.maintenance_per_month, info.months),
-                "energy": costs.energy(1, hw.power_w, info.months, site.pue, site.energy_per_kwh),
+                "energy": costs.energy(
+                    1, hw.power_w, info.months, site.pue, lk.energy_per_kwh(s, info.index)
+                ),
             }
             for cat, value in unit.items():
                 t[cat].constant += existing * value * info.discount
@@ -97,9 +99,10 @@ def npv_terms(m: Milp) -> dict[str, Linear]:
     for (s, h, p), var in m.buy.items():
         hw, site, info = lk.hardware[h], lk.sites[s], lk.periods[p]
         assert hw.capex is not None and hw.lifetime_months is not None
-        t["capex"].add(var, costs.capex(1, hw.capex, site.capex_rebate) * info.discount)
+        capex = lk.capex(h, p)
+        t["capex"].add(var, costs.capex(1, capex, site.capex_rebate) * info.discount)
         age = lk.horizon_months - info.start
-        credit = costs.residual(1, hw.capex, site.capex_rebate, age, hw.lifetime_months)
+        credit = costs.residual(1, capex, site.capex_rebate, age, hw.lifetime_months)
         t["residual"].add(var, -credit * lk.end_discount)
     for (s, p), var in m.active.items():
         fixed = costs.site_fixed(lk.sites[s].fixed_per_month, lk.periods[p].months)

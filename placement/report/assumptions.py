@@ -9,6 +9,12 @@ from placement.lookup import Lookup
 from placement.schema import Instance
 
 
+def per_period_text(value: float | list[float], fmt: str) -> str:
+    """A per-period figure as text: one value, or each period's joined by ' / '."""
+    values = value if isinstance(value, list) else [value]
+    return " / ".join(format(v, fmt) for v in values)
+
+
 @dataclass(frozen=True)
 class OfferRow:
     site: str
@@ -25,7 +31,7 @@ class SiteRow:
     kind: str
     node: str
     jurisdiction: str | None
-    energy_per_kwh: float
+    energy_per_kwh: float | list[float]
     pue: float
     power_kw: float | None
     fixed_per_month: float
@@ -44,7 +50,9 @@ class Assumptions:
     max_utilization: float
     offers: tuple[OfferRow, ...]
     sites: tuple[SiteRow, ...]
-    hardware: tuple[tuple[str, str, float, float | None, float | None, float, float], ...]
+    hardware: tuple[
+        tuple[str, str, float, float | list[float] | None, float | None, float, float], ...
+    ]
     priced_links: tuple[tuple[str, float], ...]
     bundled: bool
 
@@ -54,9 +62,9 @@ def _offers(inst: Instance, lk: Lookup) -> list[OfferRow]:
     for o in sorted(inst.offers, key=lambda o: (o.site, o.hardware)):
         hw = lk.hardware[o.hardware]
         if hw.kind == "rented":
-            price = f"{o.price_per_hour or 0:,.4g} /unit-hour"
+            price = f"{per_period_text(o.price_per_hour or 0.0, ',.4g')} /unit-hour"
         else:
-            price = f"{hw.capex or 0:,.0f} capex/unit"
+            price = f"{per_period_text(hw.capex or 0.0, ',.0f')} capex/unit"
         offers.append(OfferRow(o.site, o.hardware, hw.kind, price, o.max_units, o.existing_units))
     return offers
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from placement import costs
+from placement.candidates import workload_serving
 from placement.lookup import Lookup
 from placement.plan import Plan, PlanAssignment, PlanPeriod
 from placement.schema import Instance
@@ -206,8 +207,8 @@ def _load_units(period: PlanPeriod, site: str, hardware: str, lk: Lookup) -> flo
     for a in period.assignments:
         if (a.site, a.hardware) != (site, hardware):
             continue
-        wl = lk.workloads.get(a.workload)
-        prof = lk.profiles.get((wl.model, a.variant, a.hardware)) if wl else None
+        prof = (workload_serving(lk, a.workload, a.variant, a.hardware)
+                if a.workload in lk.workloads else None)
         if prof is None:
             total = float("nan")
             break

@@ -2,12 +2,13 @@
 
 from placement.schema.hardware import Hardware
 from placement.schema.instance import (
+    EgressTier,
     Horizon,
     Instance,
     Link,
+    Location,
     Model,
     Network,
-    Offer,
     Period,
     Placement,
     Policy,
@@ -16,12 +17,16 @@ from placement.schema.instance import (
     Variant,
     Workload,
 )
+from placement.schema.offers import Commitment, Offer, Spot
 
 __all__ = [
+    "Commitment",
+    "EgressTier",
     "Hardware",
     "Horizon",
     "Instance",
     "Link",
+    "Location",
     "Model",
     "Network",
     "Offer",
@@ -30,6 +35,7 @@ __all__ = [
     "Policy",
     "Profile",
     "Site",
+    "Spot",
     "Variant",
     "Workload",
 ]

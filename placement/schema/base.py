@@ -71,6 +71,17 @@ PerPeriod = Annotated[
 ]
 
 
+def value_at(value: float | list[float], period: int) -> float:
+    """A per-period value (``PerPeriod``) in period ``period`` (0-based): a scalar holds in
+    every period, a list gives one value per period. The one reading of such a value."""
+    return value[period] if isinstance(value, list) else value
+
+
+def every_period(value: float | list[float], n_periods: int) -> list[float]:
+    """A per-period value as one value per period."""
+    return [value_at(value, p) for p in range(n_periods)]
+
+
 def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, dict) else value
 

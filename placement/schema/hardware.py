@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from placement.schema.base import Id, NonNeg, Positive, StrictModel
+from placement.schema.base import Id, NonNeg, PerPeriod, Positive, StrictModel
 
 
 class Hardware(StrictModel):
@@ -16,12 +16,27 @@ class Hardware(StrictModel):
     id: Id
     kind: Literal["rented", "owned"] = Field(description="rented (cloud) or owned (bought).")
     memory_gb: NonNeg = Field(description="Accelerator memory per unit, GB.")
-    capex: NonNeg | None = Field(None, description="Purchase price per unit (owned only).")
+    capex: PerPeriod | None = Field(
+        None,
+        description="Purchase price per unit (owned only): a scalar, or one per period "
+        "(the price of the period of purchase).",
+    )
     lifetime_months: Positive | None = Field(
         None, description="Straight-line depreciation life, months (owned only)."
     )
-    power_w: NonNeg = Field(0.0, description="Power draw per unit, W (energy billed for owned).")
+    power_w: NonNeg = Field(
+        0.0,
+        description="Power draw per unit, W (energy billed for owned; emissions for every "
+        "kind).",
+    )
     maintenance_per_month: NonNeg = Field(0.0, description="Per owned unit per month.")
     lead_time_months: NonNeg = Field(
         0.0, description="No purchase in a period that starts before this month."
+    )
+    license_per_month: NonNeg = Field(
+        0.0,
+        description="Software licences per unit in service per month (every kind and pool).",
+    )
+    embodied_t: NonNeg = Field(
+        0.0, description="Emissions of making one unit, tCO2e (owned only; in the period bought)."
     )

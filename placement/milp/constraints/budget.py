@@ -17,6 +17,6 @@ def add_capex_budget(m: Milp) -> None:
         if budget is None or not buys:
             continue
         spend = [
-            (v, (lk.hardware[h].capex or 0.0) * (1 - lk.sites[s].capex_rebate)) for s, h, v in buys
+            (v, lk.capex(h, info.index) * (1 - lk.sites[s].capex_rebate)) for s, h, v in buys
         ]
         m.add_row(spend, "<=", budget, "capex_budget", info.index)

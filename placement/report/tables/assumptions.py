@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from placement.report.assumptions import per_period_text
 from placement.report.model import ReportModel
 from placement.report.tables.cells import Table, money, pct
 
@@ -23,7 +24,7 @@ def assumption_tables(model: ReportModel) -> list[Table]:
                     for o in a.offers], numeric={4, 5})
     hardware = Table("Hardware", ["hardware", "kind", "memory, GB", f"capex ({cur})",
                                   "lifetime, months", "power, W", f"maintenance ({cur}/month)"],
-                     [[h, k, f"{mem:g}", "—" if capex is None else money(capex),
+                     [[h, k, f"{mem:g}", "—" if capex is None else per_period_text(capex, ",.0f"),
                        "—" if life is None else f"{life:g}",
                        f"{pw:g}" if pw else "not given", f"{mt:g}"]
                       for h, k, mem, capex, life, pw, mt in a.hardware],
@@ -32,7 +33,8 @@ def assumption_tables(model: ReportModel) -> list[Table]:
                   ["site", "kind", "jurisdiction", f"energy ({cur}/kWh)", "PUE",
                    "power cap, kW", "fixed per month", "activation", "egress per GB",
                    "capex rebate"],
-                  [[s.id, s.kind, s.jurisdiction or "—", f"{s.energy_per_kwh:g}", f"{s.pue:g}",
+                  [[s.id, s.kind, s.jurisdiction or "—", per_period_text(s.energy_per_kwh, "g"),
+                    f"{s.pue:g}",
                     "—" if s.power_kw is None else f"{s.power_kw:g}", money(s.fixed_per_month),
                     money(s.activation_cost), f"{s.egress_per_gb:g}", pct(s.capex_rebate, 0)]
                    for s in a.sites], numeric={3, 4, 5, 6, 7, 8, 9})
