@@ -117,12 +117,23 @@ COST_CATEGORIES = (
     "site_fixed",
     "activation",
     "migration",
+    # v2 (0 where the instance does not use them)
+    "committed",
+    "spot",
+    "license",
+    "updates",
+    "deploy",
+    "carbon",
 )
+#: The categories v2 added: a plan may leave them out when they are 0.
+V2_CATEGORIES = ("committed", "spot", "license", "updates", "deploy", "carbon")
 #: The categories paid once (in the period they happen), in COST_CATEGORIES order.
-ONE_TIME_CATEGORIES = ("capex", "activation", "migration")
+ONE_TIME_CATEGORIES = ("capex", "activation", "migration", "deploy")
 #: How the terminal and the report name each category, in COST_CATEGORIES order.
 CATEGORY_LABELS = {
     "rented": "Rented units", "capex": "Capex", "maintenance": "Maintenance",
     "energy": "Energy", "egress": "Egress", "transfer": "Link transfer",
     "site_fixed": "Site fixed", "activation": "Activation", "migration": "Migration",
+    "committed": "Committed use", "spot": "Spot units", "license": "Licences",
+    "updates": "Model updates", "deploy": "First copies", "carbon": "Carbon price",
 }

@@ -43,6 +43,14 @@ from placement.v2_support import refuse_unsupported
 EPS = 1e-6
 
 
+def _given(figures: dict[str, float], cat: str) -> float | None:
+    """A plan's figure of category ``cat``; a v2 category a plan leaves out is 0 (a plan
+    written before v2, or by a v1 tool: the spec's "0 when unused")."""
+    if cat not in figures and cat in costs.V2_CATEGORIES:
+        return 0.0
+    return figures.get(cat)
+
+
 def _money_differs(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return a is not b
@@ -211,7 +219,7 @@ def _check_schedule(
             if given is None or abs(given - load) > EPS:
                 out.append(f"{path}.link_load_mbps[{key}]: {given} != recomputed {load:.6g}")
         for cat in costs.COST_CATEGORIES:
-            given_cost = periods[p].costs.get(cat)
+            given_cost = _given(periods[p].costs, cat)
             if _money_differs(given_cost, per_period[p][cat]):
                 out.append(
                     f"{path}.costs.{cat}: {given_cost} != recomputed {per_period[p][cat]:.2f}"
@@ -330,7 +338,7 @@ def _check_totals(given: dict[str, float], per_period: list[dict[str, float]],
         out.append(f"totals.{cat}: not a cost category")
     for cat in costs.COST_CATEGORIES:
         want = sum(c[cat] for c in per_period)
-        if _money_differs(given.get(cat), want):
+        if _money_differs(_given(given, cat), want):
             out.append(f"totals.{cat}: {given.get(cat)} != recomputed {want:.2f}")
 
 

@@ -49,6 +49,13 @@ CATEGORY_KEYS: dict[str, tuple[str, ...]] = {
     "site_fixed": ("labour",),
     "activation": ("activation",),
     "migration": ("migration",),
+    # v2 categories: no multiplier of their own yet (issue 16, analyses): unscaled
+    "committed": (),
+    "spot": (),
+    "license": (),
+    "updates": (),
+    "deploy": (),
+    "carbon": (),
     "residual": ("capex",),
 }
 assert set(CATEGORY_KEYS) == set(NPV_CATEGORIES)
