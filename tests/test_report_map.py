@@ -13,7 +13,6 @@ from placement.report.model import build_model
 from placement.report.plots.placement_map import _layout, placement_map_figure
 
 
-
 def _located(all_nodes: bool) -> tuple[Any, dict[str, tuple[float, float]]]:
     doc = load_instance("example:hybrid-genai").model_dump()
     nodes = sorted({n for link in doc["network"]["links"] for n in (link["a"], link["b"])})
