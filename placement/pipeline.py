@@ -49,6 +49,7 @@ class Outcome:
     npv: float | None = None
     cumulative: tuple[float, ...] | None = None
     periods: tuple[PlanPeriod, ...] = ()
+    emissions: tuple[float, ...] = ()  # tCO2e per period (v2)
 
 
 def solver_name(options: SolveOptions) -> str:
@@ -128,6 +129,7 @@ def account(data: ProblemData, result: SolveResult, diagnosis: Sequence[Diagnosi
         accounting.npv(lk, costs, residual),
         tuple(accounting.cumulative_by_month(lk, costs)),
         tuple(plan_periods(data, schedule, costs)),
+        tuple(accounting.emissions(lk, schedule)),
     )
 
 

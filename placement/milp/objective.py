@@ -111,7 +111,33 @@ def npv_terms(m: Milp) -> dict[str, Linear]:
         t["activation"].add(var, lk.sites[s].activation_cost * lk.periods[p].discount)
     for (w, p), var in m.move.items():
         t["migration"].add(var, lk.workloads[w].migration_cost * lk.periods[p].discount)
+    _spot_terms(m, t)
+    _carbon_terms(m, t)
     return t
+
+
+def _spot_terms(m: Milp, t: dict[str, Linear]) -> None:
+    """Category ``spot``: spot(s,h,p) x spot price(s,h,p) x 730 x m_p, discounted."""
+    lk = m.data.lk
+    for (s, h, p), var in m.spot.items():
+        price = lk.spot_price_per_hour(s, h, p)
+        assert price is not None  # a spot column only where the offer has spot
+        info = lk.periods[p]
+        t["spot"].add(var, costs.rented(1, price, info.months) * info.discount)
+
+
+def _carbon_terms(m: Milp, t: dict[str, Linear]) -> None:
+    """Category ``carbon``: E(p) x carbon_price_per_t, discounted (``emissions_terms``)."""
+    lk = m.data.lk
+    price = lk.inst.policy.carbon_price_per_t
+    if price <= 0:
+        return
+    for info in lk.periods:
+        terms, constant = m.emissions_terms(info.index)
+        per_t = costs.carbon(1, price) * info.discount
+        for col, coef in terms:
+            t["carbon"].add(col, coef * per_t)
+        t["carbon"].constant += constant * per_t
 
 
 def npv(m: Milp, weights: dict[str, float] | None = None) -> Linear:
