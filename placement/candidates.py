@@ -198,9 +198,10 @@ def period_failures(lk: Lookup, routes: Routes, c: Candidate) -> list[tuple[str,
             out.append(
                 (
                     "capacity",
-                    f"{c.carried_rps:g} rps needs {c.load / room * most:.4g} spot units of "
-                    f"'{c.hardware}' at max_utilization {mu:g} x (1 - interruption_overhead); "
-                    f"spot.max_units is {most:g}",
+                    f"{c.carried_rps:g} rps needs "
+                    f"{math.ceil(c.load / (mu * lk.spot_derate(c.site, c.hardware)) - EPS)} "
+                    f"spot units of '{c.hardware}' at max_utilization {mu:g} x (1 - "
+                    f"interruption_overhead); spot.max_units is {most:g}",
                 )
             )
         most = math.inf  # the on-demand pool is not this candidate's

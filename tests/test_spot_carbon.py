@@ -328,3 +328,15 @@ def test_feasible_candidates_lists_spot_after_on_demand() -> None:
     data = prepare(load_instance(spot_instance()))
     cands = feasible_candidates(data.lk, data.routes)
     assert [(c.site, c.market) for c in cands] == [("c", "on_demand"), ("c", "spot")]
+
+
+def test_explain_names_both_pools_when_neither_carries_a_placement() -> None:
+    # on demand capped at 1 unit (0.8 < 1.28), spot.max_units 0: excluded, both pools said
+    d = spot_instance(max_units=0)
+    d["offers"][0]["max_units"] = 1
+    data = prepare(load_instance(d))
+    assert data.cands == []
+    [found] = exclusions(data.lk, data.routes, "w")
+    assert found.rule == "capacity"
+    assert "; spot: 1.28 rps needs 2 spot units" in found.detail
+    assert "spot.max_units is 0" in found.detail
