@@ -5,10 +5,15 @@ minimise  sum_p d_p x [ sum_k flow_k x_k                       (egress + transfe
                        + sum_{s,h owned} owned(s,h,p) x (maintenance + energy per unit)
                        + sum_{s,h owned} buy(s,h,p) x capex x (1 - rebate)
                        + sum_s active(s,p) x fixed x m_p + first(s,p) x activation
-                       + sum_w move(w,p) x migration_cost ]
+                       + sum_w move(w,p) x migration_cost
+                       + sum_{s,h} spot(s,h,p) x spot price x 730 x m_p      (v2 spot)
+                       + carbon_price_per_t x E(p) ]                         (v2 carbon)
           - d_T x sum_{s,h,p} buy(s,h,p) x capex x (1 - rebate) x max(0, 1 - (T - t_p) / life)
 
-with d_p = (1 + r)^(-t_p / 12) and d_T the factor at the horizon's end. Every
+with d_p = (1 + r)^(-t_p / 12), d_T the factor at the horizon's end and E(p) the
+period's emissions (``Milp.emissions_terms``: units in service in every pool x
+power_w / 1000 x 730 x m_p x pue x carbon_g_per_kwh / 10^6, plus embodied_t per owned
+unit bought). Every
 coefficient comes from ``placement.costs``; owned existing units give a constant.
 """
 

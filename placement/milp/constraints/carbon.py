@@ -6,9 +6,10 @@ from placement.milp.variables import Milp
 
 
 def add_carbon_cap(m: Milp) -> None:
-    """For every period p with ``carbon_cap_t`` (the plan only: the stay-put baseline is
-    solved without caps):
+    """A period's emissions stay within its carbon cap (the plan only: the stay-put
+    baseline is solved without caps).
 
+    For every period p with ``carbon_cap_t``:
     E(p) = sum_{(s,h)} e(s,h,p) x in_service(s,h,p) + sum_{(s,h) owned} embodied_t(h)
     x buy(s,h,p) <= carbon_cap_t(p), tCO2e,
     with in_service = on-demand or owned units + spot units (every pool) and
