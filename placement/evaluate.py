@@ -316,12 +316,18 @@ def _check_assignments(
             if market == SPOT:
                 units = sch.spot_units(p).get((s, h), 0)
                 room = mu * lk.spot_derate(s, h)
-            else:
-                units, room = sch.units[p].get((s, h), 0), mu
-            if load > units * room + EPS:
+                if load > units * room + EPS:
+                    out.append(
+                        f"{path}: {s}/{h} carries {load:.6g} units' worth on {units} spot "
+                        f"units at {room:g} of rated load each (max_utilization {mu:g} x "
+                        "(1 - interruption_overhead))"
+                    )
+                continue
+            units = sch.units[p].get((s, h), 0)
+            if load > units * mu + EPS:
                 out.append(
-                    f"{path}: {s}/{h} carries {load:.6g} units' worth on {units} "
-                    f"{'spot ' if market == SPOT else ''}units at {room:g} of rated load each"
+                    f"{path}: {s}/{h} carries {load:.6g} units' worth on {units} units "
+                    f"at max_utilization {mu:g}"
                 )
 
 

@@ -20,8 +20,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from brute_force import TooLarge, brute_force
-from test_brute_force import LIMIT, _close, _describe, generate
+from test_brute_force import _close, _describe, generate, shrunk
 
 from placement import SolveOptions, evaluate, load_instance, solve
 
@@ -74,27 +73,28 @@ def add_spot_and_carbon(inst: dict[str, Any], seed: int) -> dict[str, Any]:
 
 @functools.cache
 def sized(seed: int) -> tuple[dict[str, Any], Any, Any]:
-    for shrink in range(30):
-        inst = add_spot_and_carbon(generate(seed, shrink), seed)
-        try:
-            best = brute_force(inst, limit=LIMIT)
-            base = brute_force(inst, pinned=True, limit=LIMIT)
-        except TooLarge:
-            continue
-        return inst, best, base
-    raise AssertionError(f"seed {seed}: could not shrink the instance enough")
+    return shrunk(seed, lambda seed, shrink: add_spot_and_carbon(generate(seed, shrink), seed))
+
+
+def agrees(inst: dict[str, Any], best: Any, options: SolveOptions) -> Any:
+    """The plan of ``inst`` solved with ``options``: infeasible when the brute force finds
+    no plan, else optimal at its NPV and accepted by the evaluator. None when infeasible."""
+    plan = solve(load_instance(inst), options)
+    if best is None:
+        assert plan.status == "infeasible", _describe(inst, best) + f"\nplan npv {plan.npv}"
+        return None
+    assert plan.status == "optimal", _describe(inst, best) + f"\n{plan.status} {plan.message}"
+    assert _close(plan.npv, best.npv), _describe(inst, best) + f"\nnpv {plan.npv}"
+    assert evaluate(inst, plan.to_dict()).violations == []
+    return plan
 
 
 @pytest.mark.parametrize("seed", range(N_SEEDS))
 def test_spot_and_carbon_match_brute_force(seed: int) -> None:
     inst, best, base = sized(seed)
-    plan = solve(load_instance(inst), SolveOptions(gap=1e-9))
-    if best is None:
-        assert plan.status == "infeasible", _describe(inst, best) + f"\nplan npv {plan.npv}"
+    plan = agrees(inst, best, SolveOptions(gap=1e-9))
+    if plan is None:
         return
-    assert plan.status == "optimal", _describe(inst, best) + f"\n{plan.status} {plan.message}"
-    assert _close(plan.npv, best.npv), _describe(inst, best) + f"\nnpv {plan.npv}"
-    assert evaluate(inst, plan.to_dict()).violations == []
     assert plan.baseline is not None
     if base is None:
         assert plan.baseline.status == "infeasible", _describe(inst, base)
@@ -108,13 +108,8 @@ def test_spot_and_carbon_match_brute_force(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(0, N_SEEDS, N_SEEDS // CBC_SEEDS))
 def test_cbc_matches_brute_force_with_spot_and_carbon(seed: int) -> None:
     inst, best, _ = sized(seed)
-    plan = solve(load_instance(inst), SolveOptions(solver="cbc", gap=1e-9, baseline=False))
-    if best is None:
-        assert plan.status == "infeasible", _describe(inst, best)
-        return
-    assert plan.status == "optimal", _describe(inst, best) + f"\n{plan.status} {plan.message}"
-    assert _close(plan.npv, best.npv), _describe(inst, best) + f"\nnpv {plan.npv}"
-    assert evaluate(inst, plan.to_dict()).violations == []
+    plan = agrees(inst, best, SolveOptions(solver="cbc", gap=1e-9, baseline=False))
+    assert plan is None or plan.solver in ("CBC", "none")
 
 
 def test_the_seeds_exercise_spot_and_carbon() -> None:
