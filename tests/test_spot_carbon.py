@@ -340,3 +340,13 @@ def test_explain_names_both_pools_when_neither_carries_a_placement() -> None:
     assert found.rule == "capacity"
     assert "; spot: 1.28 rps needs 2 spot units" in found.detail
     assert "spot.max_units is 0" in found.detail
+
+
+def test_the_greedy_heuristic_uses_spot_and_passes_the_evaluator() -> None:
+    # the spreadsheet price of spot (2 units' worth x 0.4 x 730 / 0.8) beats on demand:
+    # the greedy plan is the optimum, 584, and a valid plan
+    from placement.heuristic import greedy
+
+    found = greedy(load_instance(spot_instance()))
+    assert found.violations == []
+    assert found.npv == close(584.0)
