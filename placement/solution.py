@@ -31,7 +31,9 @@ def schedule_from(data: ProblemData, r: SolveResult) -> Schedule:
     assignments: list[list[Assignment]] = [[] for _ in range(n)]
     for k in r.chosen:
         c = data.cands[k]
-        assignments[c.period].append(Assignment(c.workload, c.site, c.hardware, c.variant))
+        assignments[c.period].append(
+            Assignment(c.workload, c.site, c.hardware, c.variant, c.market)
+        )
     units: list[dict[tuple[str, str], int]] = [{} for _ in range(n)]
     bought: list[dict[tuple[str, str], int]] = [{} for _ in range(n)]
     for (s, h, p), u in r.rent.items():
@@ -45,7 +47,10 @@ def schedule_from(data: ProblemData, r: SolveResult) -> Schedule:
                 bought[p][(s, h)] = b
             if owned:
                 units[p][(s, h)] = owned
-    return Schedule([sorted(a) for a in assignments], units, bought)
+    spot: list[dict[tuple[str, str], int]] = [{} for _ in range(n)]
+    for (s, h, p), u in r.spot.items():
+        spot[p][(s, h)] = u
+    return Schedule([sorted(a) for a in assignments], units, bought, spot)
 
 
 def plan_periods(
@@ -60,6 +65,7 @@ def plan_periods(
         per_period = accounting.period_costs(lk, routes, schedule)
     mv = accounting.moves(lk, schedule)
     loads = accounting.link_loads(lk, routes, schedule)
+    tonnes = accounting.emissions(lk, schedule)
     out = []
     for info in lk.periods:
         p = info.index
@@ -78,11 +84,16 @@ def plan_periods(
                     carried_rps=money(carried_load(lk.demand[a.workload][p], wl.replicas)),
                     latency_ms=money(round_trip_ms(route.latency_ms if route else 0.0,
                                                   profile.latency_ms)),
+                    market=a.market,
                 )
             )
         units = [
             PlanUnits(site=s, hardware=h, units=n, bought=schedule.bought[p].get((s, h), 0))
             for (s, h), n in sorted(schedule.units[p].items())
+            if n > 0
+        ] + [
+            PlanUnits(site=s, hardware=h, units=n, market="spot")
+            for (s, h), n in sorted(schedule.spot_units(p).items())
             if n > 0
         ]
         out.append(
@@ -95,6 +106,7 @@ def plan_periods(
                 moves=mv[p],
                 costs={k: money(v) for k, v in per_period[p].items()},
                 link_load_mbps={k: money(v) for k, v in loads[p].items()},
+                emissions_t=money(tonnes[p]),
             )
         )
     return out

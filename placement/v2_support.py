@@ -11,7 +11,8 @@ Modelled, hence accepted: per-period ``price_per_hour``, ``capex`` and ``energy_
 (``candidates.serving``); the ``registry`` placement rule when the model's updates and
 first copies cost nothing; and everything with no cost or constraint of its own
 (coordinates, ``input_tokens``, ``interruptible`` and ``egress_group`` alone, carbon
-intensities and embodied emissions with neither a carbon price nor a cap). Remove a
+intensities and embodied emissions), spot pools (``spot``, ``interruptible``, ``market``)
+and carbon (a price per tonne, caps per period; ``accounting.emissions``). Remove a
 feature from here in the change that models it, with its tests.
 """
 
@@ -43,8 +44,6 @@ def _used(inst: Instance) -> Iterator[tuple[str, str]]:
     for i, o in enumerate(inst.offers):
         if o.commitments:
             yield f"offers[{i}].commitments", "committed use (commitments)"
-        if o.spot is not None:
-            yield f"offers[{i}].spot", "spot capacity (spot)"
     for i, s in enumerate(inst.sites):
         if s.egress_tiers is not None:
             yield f"sites[{i}].egress_tiers", "volume-tiered egress (egress_tiers)"
@@ -58,11 +57,6 @@ def _used(inst: Instance) -> Iterator[tuple[str, str]]:
                 f"models[{i}].registry",
                 "the cost of model updates and first copies from a registry",
             )
-    if inst.policy.carbon_price_per_t > 0:
-        yield "policy.carbon_price_per_t", "the carbon price (carbon_price_per_t)"
-    for i, p in enumerate(inst.horizon.periods):
-        if p.carbon_cap_t is not None:
-            yield f"horizon.periods[{i}].carbon_cap_t", "the carbon cap (carbon_cap_t)"
 
 
 def unsupported(inst: Instance) -> list[Problem]:

@@ -28,6 +28,16 @@ some earlier period, for the one-time activation cost); those three form the sta
 Every combination of the per-period choices is still evaluated, only equal futures
 are shared.
 
+v2 spot pools and carbon (PROBLEM-v2.md sections 3 and 7): an interruptible workload's
+option at an offer with ``spot`` comes twice, on demand and on spot (the same site, so
+a replica uses one of them); spot units = the least integer carrying the spot load at
+max_utilization x (1 - interruption_overhead), within spot.max_units, at the spot price.
+A period's emissions are every unit in service (rented, spot, owned) x power_w / 1000 x
+730 x months x pue x carbon_g_per_kwh / 1e6 plus embodied_t per owned unit bought; they
+cost carbon_price_per_t each and stay within the period's carbon_cap_t (not in the
+baseline, ``pinned``). Fewer units still never cost more nor emit more, so the least
+rented and spot units stay exhaustive.
+
 Comparisons (capacity, latency, bandwidth, power, budget) allow ``EPS`` = 1e-9 for
 floating-point rounding (the random instances use coarse decimal values, so a
 constraint is either met exactly or missed by far more).
@@ -72,6 +82,7 @@ class Option:
     site: str
     hardware: str
     variant: str
+    market: str = "on_demand"
 
 
 @dataclass
@@ -82,8 +93,9 @@ class Assign:
     sites_by_w: tuple[frozenset[str], ...]
     sites: frozenset[str]
     owned_need: tuple[int, ...]
-    var_cost: float  # rented + egress + transfer, undiscounted
+    var_cost: float  # rented + spot + egress + transfer, undiscounted
     detail: dict[str, Any] = field(default_factory=dict)
+    emissions: float = 0.0  # t of the rented and spot units
 
 
 @dataclass
@@ -110,11 +122,18 @@ class Problem:
                     "pilot": bool(p.get("pilot", False)),
                     "max_migrations": p.get("max_migrations"),
                     "capex_budget": p.get("capex_budget"),
+                    "carbon_cap": p.get("carbon_cap_t"),
                 }
             )
             t += float(p["months"])
         self.T = t
         self.mu = q(inst.get("policy", {}).get("max_utilization", 1.0))
+        self.carbon_price = float(inst.get("policy", {}).get("carbon_price_per_t", 0))
+        n_per = len(self.periods)
+
+        def each(x: Any) -> list[float]:
+            return [float(v) for v in x] if isinstance(x, list) else [float(x)] * n_per
+
 
         # undirected links: attributes by sorted node pair, neighbours by node
         self.links: dict[tuple[str, str], dict[str, Any]] = {}
@@ -144,6 +163,7 @@ class Problem:
                 "power_kw": s.get("power_kw"),
                 "rebate": q(s.get("capex_rebate", 0)),
                 "domain": s.get("failure_domain") or s["id"],
+                "carbon": each(s.get("carbon_g_per_kwh", 0)),
             }
         self.hw: dict[str, dict[str, Any]] = {}
         for h in inst["hardware"]:
@@ -155,6 +175,7 @@ class Problem:
                 "power_w": q(h.get("power_w", 0)),
                 "maint": float(h.get("maintenance_per_month", 0)),
                 "lead": float(h.get("lead_time_months", 0)),
+                "embodied": float(h.get("embodied_t", 0)),
             }
         self.offers: dict[tuple[str, str], dict[str, Any]] = {}
         for o in inst["offers"]:
@@ -162,6 +183,13 @@ class Problem:
                 "price": float(o.get("price_per_hour") or 0),
                 "max_units": o.get("max_units"),
                 "existing": int(o.get("existing_units", 0) or 0),
+                "spot": None
+                if o.get("spot") is None
+                else {
+                    "price": each(o["spot"]["price_per_hour"]),
+                    "max_units": o["spot"].get("max_units"),
+                    "keep": 1 - float(o["spot"].get("interruption_overhead", 0)),
+                },
             }
         self.owned = sorted(k for k in self.offers if self.hw[k[1]]["kind"] == "owned")
         self.variants: dict[tuple[str, str], dict[str, float]] = {}
@@ -201,9 +229,13 @@ class Problem:
                     "kinds": w.get("allowed_kinds") or list(ALL_KINDS),
                     "replicas": int(w.get("replicas", 1)),
                     "critical": w.get("criticality") == "high",
-                    "current": [(c["site"], c["hardware"], c["variant"]) for c in cur]
+                    "current": [
+                        (c["site"], c["hardware"], c["variant"], c.get("market", "on_demand"))
+                        for c in cur
+                    ]
                     if cur
                     else None,
+                    "interruptible": bool(w.get("interruptible", False)),
                     "migration": float(w.get("migration_cost", 0)),
                 }
             )
@@ -277,10 +309,24 @@ class Problem:
                     continue
                 if 2 * r.latency + prof["latency"] > w["slo"] + EPS:
                     continue
-                if self.pinned and w["current"] is not None and (s, h, v) not in w["current"]:
-                    continue
-                out.append(Option(i, s, h, v))
+                markets = ["on_demand"]
+                if w["interruptible"] and self.offers[(s, h)]["spot"] is not None:
+                    markets.append("spot")
+                for market in markets:
+                    if (
+                        self.pinned
+                        and w["current"] is not None
+                        and (s, h, v, market) not in w["current"]
+                    ):
+                        continue
+                    out.append(Option(i, s, h, v, market))
         return out
+
+    def unit_emissions(self, s: str, h: str, p: int) -> float:
+        """t of one unit of h in service at s for period p."""
+        site, months = self.sites[s], self.periods[p]["months"]
+        kwh = self.hw[h]["power_w"] / 1000 * HOURS_PER_MONTH * months * site["pue"]
+        return kwh * site["carbon"][p] / 1e6
 
     def choices(self, i: int) -> list[tuple[Option, ...]]:
         """Every set of `replicas` options on distinct sites in distinct failure domains."""
@@ -315,7 +361,8 @@ class Problem:
         path_cost = sum(self.links[k]["cost"] for k in r.links)
         transfer = avg * float(w["req"] + w["resp"]) * GB_PER_RPS_KB_MONTH * path_cost
         cost = (egress + transfer) * months
-        return (o.site, o.hardware), load, [(k, mbps) for k in r.links], cost
+        pool = (o.site, o.hardware) if o.market == "on_demand" else (o.site, o.hardware, "spot")
+        return pool, load, [(k, mbps) for k in r.links], cost
 
     def n_assignments(self) -> int:
         return math.prod(len(self.choices(i)) for i in range(len(self.workloads)))
@@ -345,15 +392,31 @@ class Problem:
                 for k, m in link.items()
             ):
                 continue
-            need = {k: math.ceil(v / self.mu - EPS) for k, v in load.items()}
+            spot_units = {
+                k[:2]: math.ceil(v / (self.mu * self.offers[k[:2]]["spot"]["keep"]) - EPS)
+                for k, v in load.items()
+                if len(k) == 3
+            }
+            need = {k: math.ceil(v / self.mu - EPS) for k, v in load.items() if len(k) == 2}
             rented_units = {k: n for k, n in need.items() if self.hw[k[1]]["kind"] == "rented"}
             if any(
                 self.offers[k]["max_units"] is not None and n > self.offers[k]["max_units"]
                 for k, n in rented_units.items()
             ):
                 continue
+            if any(
+                self.offers[k]["spot"]["max_units"] is not None
+                and n > self.offers[k]["spot"]["max_units"]
+                for k, n in spot_units.items()
+            ):
+                continue
+            emissions = 0.0
             for k, n in rented_units.items():
                 cost += n * self.offers[k]["price"] * HOURS_PER_MONTH * months
+                emissions += n * self.unit_emissions(*k, p)
+            for k, n in spot_units.items():
+                cost += n * self.offers[k]["spot"]["price"][p] * HOURS_PER_MONTH * months
+                emissions += n * self.unit_emissions(*k, p)
             out.append(
                 Assign(
                     rows=rows,
@@ -361,7 +424,8 @@ class Problem:
                     sites=frozenset(o.site for combo in rows for o in combo),
                     owned_need=tuple(need.get(k, 0) for k in self.owned),
                     var_cost=cost,
-                    detail={"rented": rented_units, "need": need},
+                    detail={"rented": rented_units, "need": need, "spot": spot_units},
+                    emissions=emissions,
                 )
             )
         return out
@@ -414,12 +478,16 @@ class Problem:
                     part = self._owned_part(p, owned, bought)
                     if part is None:
                         continue
-                    owned_cost, residual, owned_sites = part
+                    owned_cost, residual, owned_sites, owned_emissions = part
                     for a, moved, migration in allowed:
                         work += 1
                         if work > limit:
                             raise TooLarge(f"more than {limit} steps")
                         if any(nd > ow for nd, ow in zip(a.owned_need, owned, strict=True)):
+                            continue
+                        tonnes = a.emissions + owned_emissions
+                        cap = per["carbon_cap"]
+                        if not self.pinned and cap is not None and tonnes > cap + 1e-9:
                             continue
                         active = a.sites | owned_sites
                         ck = (active, ever)
@@ -433,7 +501,8 @@ class Problem:
                                 )
                                 for s in active
                             )
-                        c = a.var_cost + owned_cost + site_cost[ck] + migration
+                        carbon = tonnes * self.carbon_price
+                        c = a.var_cost + owned_cost + site_cost[ck] + migration + carbon
                         v = value + disc * c - end_disc * residual
                         key = (a.sites_by_w, owned, ever | active)
                         if key not in new or v < new[key][0]:
@@ -458,6 +527,7 @@ class Problem:
                     "owned": dict(zip(self.owned, owned, strict=True)),
                     "bought": dict(zip(self.owned, bought, strict=True)),
                     "rented": a.detail["rented"],
+                    "spot": a.detail["spot"],
                     "moves": [self.workloads[i]["id"] for i in moved],
                     "cost": c,
                 }
@@ -499,6 +569,7 @@ class Problem:
         cost = 0.0
         residual = 0.0
         spend = 0.0
+        emissions = 0.0
         power: dict[str, float] = {}
         sites = set()
         for j, (s, h) in enumerate(self.owned):
@@ -523,6 +594,7 @@ class Problem:
                 * site["energy"]
             )
             residual += float(spent) * max(0.0, 1 - (self.T - t) / hw["life"])
+            emissions += n * self.unit_emissions(s, h, p) + b * hw["embodied"]
         for s, kw in power.items():
             cap = self.sites[s]["power_kw"]
             if cap is not None and kw > cap + EPS:
@@ -530,7 +602,7 @@ class Problem:
         budget = per["capex_budget"]
         if budget is not None and spend > budget + 1e-6:
             return None
-        return cost, residual, frozenset(sites)
+        return cost, residual, frozenset(sites), emissions
 
 
 def brute_force(inst: dict[str, Any], pinned: bool = False, limit: int = 200_000) -> Result | None:

@@ -272,8 +272,14 @@ def generate(seed: int, shrink: int = 0) -> dict[str, Any]:
 @functools.cache
 def sized(seed: int):
     """The seed's instance, shrunk until both enumerations fit: (inst, best, baseline)."""
+    return shrunk(seed, generate)
+
+
+def shrunk(seed: int, make):
+    """``make(seed, shrink)``'s instance, shrunk until both enumerations fit:
+    (inst, best, baseline)."""
     for shrink in range(30):
-        inst = generate(seed, shrink)
+        inst = make(seed, shrink)
         try:
             best = brute_force(inst, limit=LIMIT)
             base = brute_force(inst, pinned=True, limit=LIMIT)

@@ -82,7 +82,7 @@ class Layout:
             c = m.data.cands[k]
             x_site[j], x_workload[j] = sites[c.site], workloads[c.workload]
             x_assign_row[j] = m.row("assign", (c.workload, c.period))
-        for block in (m.rent, m.buy, m.active, m.first):
+        for block in (m.rent, m.buy, m.active, m.first, m.spot):
             for key, j in block.items():
                 site[j] = sites[key[0]]
         for block in (m.move, m.drop):
@@ -90,6 +90,7 @@ class Layout:
                 workload[j] = workloads[key[0]]
         capacity_row = np.zeros(m.n_rows, bool)
         capacity_row[m.rows_in("cap")] = True
+        capacity_row[m.rows_in("spot_cap")] = True
         return cls(x_site, x_workload, site, workload, len(sites), x_assign_row, capacity_row)
 
     def neighbourhood(self, x: np.ndarray, chosen_sites: np.ndarray) -> np.ndarray:

@@ -5,10 +5,15 @@ minimise  sum_p d_p x [ sum_k flow_k x_k                       (egress + transfe
                        + sum_{s,h owned} owned(s,h,p) x (maintenance + energy per unit)
                        + sum_{s,h owned} buy(s,h,p) x capex x (1 - rebate)
                        + sum_s active(s,p) x fixed x m_p + first(s,p) x activation
-                       + sum_w move(w,p) x migration_cost ]
+                       + sum_w move(w,p) x migration_cost
+                       + sum_{s,h} spot(s,h,p) x spot price x 730 x m_p      (v2 spot)
+                       + carbon_price_per_t x E(p) ]                         (v2 carbon)
           - d_T x sum_{s,h,p} buy(s,h,p) x capex x (1 - rebate) x max(0, 1 - (T - t_p) / life)
 
-with d_p = (1 + r)^(-t_p / 12) and d_T the factor at the horizon's end. Every
+with d_p = (1 + r)^(-t_p / 12), d_T the factor at the horizon's end and E(p) the
+period's emissions (``Milp.emissions_terms``: units in service in every pool x
+power_w / 1000 x 730 x m_p x pue x carbon_g_per_kwh / 10^6, plus embodied_t per owned
+unit bought). Every
 coefficient comes from ``placement.costs``; owned existing units give a constant.
 """
 
@@ -111,7 +116,33 @@ def npv_terms(m: Milp) -> dict[str, Linear]:
         t["activation"].add(var, lk.sites[s].activation_cost * lk.periods[p].discount)
     for (w, p), var in m.move.items():
         t["migration"].add(var, lk.workloads[w].migration_cost * lk.periods[p].discount)
+    _spot_terms(m, t)
+    _carbon_terms(m, t)
     return t
+
+
+def _spot_terms(m: Milp, t: dict[str, Linear]) -> None:
+    """Category ``spot``: spot(s,h,p) x spot price(s,h,p) x 730 x m_p, discounted."""
+    lk = m.data.lk
+    for (s, h, p), var in m.spot.items():
+        price = lk.spot_price_per_hour(s, h, p)
+        assert price is not None  # a spot column only where the offer has spot
+        info = lk.periods[p]
+        t["spot"].add(var, costs.rented(1, price, info.months) * info.discount)
+
+
+def _carbon_terms(m: Milp, t: dict[str, Linear]) -> None:
+    """Category ``carbon``: E(p) x carbon_price_per_t, discounted (``emissions_terms``)."""
+    lk = m.data.lk
+    price = lk.inst.policy.carbon_price_per_t
+    if price <= 0:
+        return
+    for info in lk.periods:
+        terms, constant = m.emissions_terms(info.index)
+        per_t = costs.carbon(1, price) * info.discount
+        for col, coef in terms:
+            t["carbon"].add(col, coef * per_t)
+        t["carbon"].constant += constant * per_t
 
 
 def npv(m: Milp, weights: dict[str, float] | None = None) -> Linear:

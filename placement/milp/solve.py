@@ -56,4 +56,5 @@ def read_values(m: Milp, r: SolveResult, values: np.ndarray) -> SolveResult:
     r.chosen = sorted(k for k, j in m.x.items() if values[j] > 0.5)
     r.rent = {k: n for k, j in m.rent.items() if (n := round(values[j]))}
     r.buy = {k: n for k, j in m.buy.items() if (n := round(values[j]))}
+    r.spot = {k: n for k, j in m.spot.items() if (n := round(values[j]))}
     return r

@@ -12,13 +12,18 @@ this column order:
 - ``move[w,p]`` in [0,1]: workload moves in p (only where moves cost or are limited);
 - ``drop[w,s,p]`` in [0,1] (tight formulation, p > 0, where ``move[w,p]`` exists, up to
   DROPS_MAX_CANDIDATES candidates): site s served w in p-1 and does not in p
-  (``constraints/migration.py``).
+  (``constraints/migration.py``);
+- ``spot[s,h,p]`` integer in [0, spot.max_units]: spot units (v2), only where a spot
+  candidate exists (an interruptible workload at an offer with spot).
+
+Units in service at (s,h,p), every pool (``service_terms``): units(s,h,p) + spot[s,h,p].
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from placement import costs
 from placement.data import ProblemData
 from placement.milp.model import Model, Terms
 
@@ -28,7 +33,7 @@ from placement.milp.model import Model, Terms
 DROPS_MAX_CANDIDATES = 200_000
 
 #: The domain's blocks, in column order.
-BLOCKS = ("x", "rent", "buy", "active", "first", "move", "drop")
+BLOCKS = ("x", "rent", "buy", "active", "first", "move", "drop", "spot")
 
 
 class Milp(Model):
@@ -70,6 +75,10 @@ class Milp(Model):
         return self.blocks["drop"]
 
     @property
+    def spot(self) -> dict[tuple[str, str, int], int]:
+        return self.blocks["spot"]
+
+    @property
     def n_variables(self) -> int:
         """The columns of the domain's blocks (an analysis's extra columns not counted)."""
         return sum(len(self.blocks[b]) for b in BLOCKS)
@@ -90,6 +99,34 @@ class Milp(Model):
         return ([] if col is None else [(col, 1.0)]), 0.0
 
 
+    def service_terms(self, s: str, h: str, p: int) -> tuple[Terms, float]:
+        """Units in service at (s,h,p) in every pool, as (terms, constant): units(s,h,p)
+        (on demand or owned; ``units_terms``) plus spot units. What emits, and what a new
+        pool adds itself to."""
+        terms, constant = self.units_terms(s, h, p)
+        col = self.spot.get((s, h, p))
+        return (terms if col is None else [*terms, (col, 1.0)]), constant
+
+    def emissions_terms(self, p: int) -> tuple[Terms, float]:
+        """E(p), the period's emissions in tCO2e, as (terms, constant):
+        sum_{(s,h) offered} e(s,h,p) x in_service(s,h,p) + sum_{(s,h) owned} embodied_t(h)
+        x buy[s,h,p], with e(s,h,p) = power_w(h) / 1000 x 730 x m_p x pue(s) x
+        carbon_g_per_kwh(s,p) / 10^6 (``Lookup.unit_emissions_t``)."""
+        lk = self.data.lk
+        terms: Terms = []
+        constant = 0.0
+        for s, h in sorted(lk.offers):
+            e = lk.unit_emissions_t(s, h, p)
+            if e > 0:
+                units, existing = self.service_terms(s, h, p)
+                terms += [(col, coef * e) for col, coef in units]
+                constant += existing * e
+            made = lk.hardware[h].embodied_t
+            if made > 0 and (s, h, p) in self.buy:
+                terms.append((self.buy[(s, h, p)], costs.embodied_t(1, made)))
+        return terms, constant
+
+
 def create_variables(data: ProblemData, name: str = "placement") -> Milp:
     """The model and its columns, with bounds from the offers' caps and the demand."""
     m = Milp(data, name)
@@ -106,6 +143,8 @@ def create_variables(data: ProblemData, name: str = "placement") -> Milp:
                 m.add_col("buy", (s, h, p), 0, room, integer=True)
     _add_site_columns(m)
     _add_move_columns(m)
+    for s, h, p in data.spot_keys():
+        m.add_col("spot", (s, h, p), 0, data.spot_upper(s, h, p), integer=True)
     return m
 
 

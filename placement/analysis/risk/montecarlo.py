@@ -49,7 +49,7 @@ from placement.evaluate import evaluate
 from placement.lookup import Lookup
 from placement.milp.objective import NPV_CATEGORIES
 from placement.network import Routes, compute_routes
-from placement.pipeline import baseline_of
+from placement.pipeline import baseline_is_the_plan, baseline_of
 from placement.plan import Plan, PlanPeriod, parse_plan
 from placement.result import has_solution
 from placement.schema import Instance
@@ -158,7 +158,7 @@ def _baseline_schedule(
             return schedule_of(b.periods), ""
         if not has_solution(b.status):
             return None, f"the baseline is {b.status}: no comparison"
-    if not any(w.current for w in inst.workloads):
+    if baseline_is_the_plan(inst):
         return schedule_of(plan.periods), ""
     data = prepare(inst, options.formulation)
     base = baseline_of(data, inst, options)
