@@ -31,7 +31,8 @@ from placement.errors import InstanceError
 from placement.schema.options import DEFAULT_GAP
 
 ParametersOpt = Annotated[str | None, typer.Option(
-    help=f"Comma-separated multipliers to vary (default: all of {','.join(MULTIPLIER_KEYS)}).")]
+    help=f"Comma-separated multipliers to vary (default: all of {','.join(MULTIPLIER_KEYS)}; "
+    "the v2 keys only where they change something in the instance).")]
 
 
 @overload
@@ -113,7 +114,10 @@ def sensitivity(
     params = parse_parameters(parameters)
     options = solve_options(solver, time_limit, gap, threads)
     inst = load_input(instance, overrides)
-    n = 2 * len(params or MULTIPLIER_KEYS) + 1
+    from placement.analysis.multipliers import V2_KEYS, no_effect
+
+    n = 2 * len(params or [k for k in MULTIPLIER_KEYS
+                           if k not in V2_KEYS or no_effect(inst, k) is None]) + 1
     res = run_sweep(f"{n} solves", lambda update: run_sensitivity(
         inst, delta=delta, parameters=params, options=options, workers=workers,
         scheduler=scheduler, progress=update))
@@ -126,5 +130,8 @@ def sensitivity(
                 out.print(f"[red]✗[/] {r.parameter}: {escape(r.message)}", highlight=False)
         out.print("NPV columns: change from the base NPV; placement: whether the recommended "
                   "(workload, period, site, hardware, variant) set changes.", style="dim")
+        if res.skipped:
+            out.print("Left out, as they change nothing in this instance: " + "; ".join(
+                f"{k} ({why})" for k, why in res.skipped.items()), style="dim", highlight=False)
     write_result(res, output, as_json)
 
