@@ -13,7 +13,6 @@ import pytest
 
 from placement import accounting, load_instance
 from placement.analysis.results import MULTIPLIER_KEYS
-from placement.analysis.risk.distributions import UNSAMPLED
 from placement.analysis.risk import (
     CATEGORY_KEYS,
     CVaRExtra,
@@ -30,6 +29,7 @@ from placement.analysis.risk import (
     schedule_of,
     stats,
 )
+from placement.analysis.risk.distributions import UNSAMPLED
 from placement.data import prepare
 from placement.errors import InstanceError
 from placement.lookup import Lookup

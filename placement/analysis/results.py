@@ -68,8 +68,8 @@ class SensitivityResult(_Result):
     delta: float = Field(description="The one-at-a-time swing, e.g. 0.2 for ±20%.")
     rows: list[TornadoRow]
     skipped: dict[str, str] = Field(
-        default_factory=dict, description="Keys of the default set left out because they "
-        "change nothing in the instance (e.g. 'committed': 'no offer has commitments').")
+        default_factory=dict, description="Multiplier keys the default set left out, and "
+        "why (e.g. 'committed': 'no offer has commitments'; price_trend: only when named).")
 
 
 class ThresholdRow(_Result):

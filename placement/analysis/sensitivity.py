@@ -13,9 +13,11 @@ a change of the recommendation (there is none to keep).
 
 The default parameters are every multiplier key except the v2 keys that change nothing in
 the instance (``multipliers.no_effect``: no commitments, no spot, a carbon price of 0 or
-nothing that emits, one period or no rented price to trend); they are listed in
-``SensitivityResult.skipped`` with the reason, so a v1 instance keeps its rows and its
-solve count. Such a key named explicitly is refused (``effective_parameters``).
+nothing that emits, one period or no rented price to trend) and ``price_trend``, which is
+varied only when named (a trend of 1 ± delta a year compounds over the horizon, so its
+bar is not comparable with the levels'); they are listed in ``SensitivityResult.skipped``
+with the reason, so a v1 instance keeps its rows and its solve count. A key that changes
+nothing, named explicitly, is refused (``effective_parameters``).
 """
 
 from __future__ import annotations
@@ -57,19 +59,28 @@ def check_parameters(parameters: Sequence[str] | None) -> list[str]:
     return params
 
 
+#: Keys varied only when named, and why (they are not levels, so ±delta is not comparable).
+NAMED_ONLY = {
+    "price_trend": "a yearly trend, varied only when named: 1 ± delta a year compounds "
+    "over the horizon, unlike a level's ± delta",
+}
+
+
 def effective_parameters(
     inst: Instance, parameters: Sequence[str] | None
 ) -> tuple[list[str], dict[str, str]]:
     """The parameters to vary on ``inst`` and the default ones left out ({key: why}).
 
     Default (None): every multiplier key but the v2 keys that change nothing in the
-    instance (``no_effect``). Named parameters: InstanceError for an unknown one, or for
-    a v2 key that changes nothing (its swing would be 0 by construction).
+    instance (``no_effect``) and ``price_trend`` (``NAMED_ONLY``). Named parameters:
+    InstanceError for an unknown one, or for a v2 key that changes nothing (its swing
+    would be 0 by construction).
     """
     params = check_parameters(parameters)
     reasons = {k: r for k in V2_KEYS if k in params and (r := no_effect(inst, k)) is not None}
     if parameters is None:
-        return [p for p in params if p not in reasons], reasons
+        left_out = {**reasons, **{k: why for k, why in NAMED_ONLY.items() if k not in reasons}}
+        return [p for p in params if p not in left_out], left_out
     if reasons:
         raise InstanceError([
             Problem("parameters", f"'{k}' changes nothing in {inst.name}: {r}")

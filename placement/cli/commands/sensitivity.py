@@ -31,8 +31,8 @@ from placement.errors import InstanceError
 from placement.schema.options import DEFAULT_GAP
 
 ParametersOpt = Annotated[str | None, typer.Option(
-    help=f"Comma-separated multipliers to vary (default: all of {','.join(MULTIPLIER_KEYS)}; "
-    "the v2 keys only where they change something in the instance).")]
+    help=f"Comma-separated multipliers to vary: {','.join(MULTIPLIER_KEYS)} (default: all but "
+    "price_trend, and committed, spot, carbon_price only where they change something).")]
 
 
 @overload
@@ -114,10 +114,12 @@ def sensitivity(
     params = parse_parameters(parameters)
     options = solve_options(solver, time_limit, gap, threads)
     inst = load_input(instance, overrides)
-    from placement.analysis.multipliers import V2_KEYS, no_effect
+    from placement.analysis.sensitivity import effective_parameters
 
-    n = 2 * len(params or [k for k in MULTIPLIER_KEYS
-                           if k not in V2_KEYS or no_effect(inst, k) is None]) + 1
+    try:
+        n = 2 * len(effective_parameters(inst, params)[0]) + 1
+    except InstanceError:
+        n = 0  # refused by run_sensitivity below, with its problems
     res = run_sweep(f"{n} solves", lambda update: run_sensitivity(
         inst, delta=delta, parameters=params, options=options, workers=workers,
         scheduler=scheduler, progress=update))
@@ -131,7 +133,7 @@ def sensitivity(
         out.print("NPV columns: change from the base NPV; placement: whether the recommended "
                   "(workload, period, site, hardware, variant) set changes.", style="dim")
         if res.skipped:
-            out.print("Left out, as they change nothing in this instance: " + "; ".join(
+            out.print("Not varied: " + "; ".join(
                 f"{k} ({why})" for k, why in res.skipped.items()), style="dim", highlight=False)
     write_result(res, output, as_json)
 
