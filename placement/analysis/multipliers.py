@@ -209,8 +209,8 @@ def no_effect(inst: Instance, key: str) -> str | None:
             return "every spot price is 0"
     elif key == "carbon_price":
         if inst.policy.carbon_price_per_t == 0:
-            return ("policy.carbon_price_per_t is 0, and a multiplier of 0 stays 0 (set a "
-                    "price with --set policy.carbon_price_per_t=VALUE)")
+            return ("policy.carbon_price_per_t is 0 and a multiplier of 0 stays 0: set a "
+                    "price with --set policy.carbon_price_per_t=VALUE")
         operational = (any(_positive(s.carbon_g_per_kwh) for s in inst.sites)
                        and any(h.power_w > 0 for h in inst.hardware))
         if not operational and not any(h.embodied_t > 0 for h in inst.hardware):
