@@ -12,7 +12,14 @@ this column order:
 - ``move[w,p]`` in [0,1]: workload moves in p (only where moves cost or are limited);
 - ``drop[w,s,p]`` in [0,1] (tight formulation, p > 0, where ``move[w,p]`` exists, up to
   DROPS_MAX_CANDIDATES candidates): site s served w in p-1 and does not in p
-  (``constraints/migration.py``).
+  (``constraints/migration.py``);
+- ``tier[g,p,i]`` in [0, width_i]: GB per month of tiered egress group g's volume in its
+  segment i, and ``tier_on[g,p,i]`` binary: segment i is full (only where the tier prices
+  fall somewhere: ``transfer_sets.tier_segments``, ``constraints/egress_tiers.py``);
+- ``host[s,m,v,p]`` in [0,1]: site s hosts (model m, variant v) in p, and
+  ``first_copy[s,m,v,p]`` in [0,1]: it receives its first copy in p (only where hosting
+  costs money: ``transfer_sets.host_sets``, ``constraints/updates.py``; both are 0 or 1
+  at every integer x).
 """
 
 from __future__ import annotations
@@ -21,14 +28,18 @@ from typing import Any
 
 from placement.data import ProblemData
 from placement.milp.model import Model, Terms
+from placement.milp.transfer_sets import host_sets, tier_segments
+from placement.transfers import hosted_at_start
 
 #: ``drop`` columns only up to this many candidates: at XL (523k candidates, no MIP after
 #: the search) their 212k columns slowed the column generation and the search (bound 330.4M
 #: and plan 388.1M in 600 s, against 339.6M and 380.3M without them).
 DROPS_MAX_CANDIDATES = 200_000
 
+#: The blocks of tiered egress and model transfers (module docstring).
+TRANSFER_BLOCKS = ("tier", "tier_on", "host", "first_copy")
 #: The domain's blocks, in column order.
-BLOCKS = ("x", "rent", "buy", "active", "first", "move", "drop")
+BLOCKS = ("x", "rent", "buy", "active", "first", "move", "drop", *TRANSFER_BLOCKS)
 
 
 class Milp(Model):
@@ -106,6 +117,8 @@ def create_variables(data: ProblemData, name: str = "placement") -> Milp:
                 m.add_col("buy", (s, h, p), 0, room, integer=True)
     _add_site_columns(m)
     _add_move_columns(m)
+    add_tier_columns(m)
+    add_host_columns(m)
     return m
 
 
@@ -143,3 +156,30 @@ def _add_move_columns(m: Milp) -> None:
                     drops += [((w, s, p), ub) for s in data.sites_by_wp.get((w, p - 1), [])]
     for key, ub in drops:
         m.add_col("drop", key, 0, ub)
+
+
+def add_tier_columns(m: Milp) -> None:
+    """``tier[g,p,i]`` for every kept segment of every tiered group and period with more
+    than one (``transfer_sets.tier_segments``), then ``tier_on[g,p,i]`` for every segment
+    but the last where the prices are not non-decreasing."""
+    segments = [gp for gp in tier_segments(m.data) if not gp.linear]
+    for gp in segments:
+        for i, width in enumerate(gp.widths):
+            m.add_col("tier", (gp.group, gp.period, i), 0, width)
+    for gp in segments:
+        if gp.ordered:
+            for i in range(len(gp.widths) - 1):
+                m.add_col("tier_on", (gp.group, gp.period, i), 0, 1, integer=True)
+
+
+def add_host_columns(m: Milp) -> None:
+    """``host[s,m,v,p]`` for every key of ``transfer_sets.host_sets``, then
+    ``first_copy`` for each of them but those of period 1 hosted by a ``current``
+    placement."""
+    keys = list(host_sets(m.data))
+    for key in keys:
+        m.add_col("host", key, 0, 1)
+    before = hosted_at_start(m.data.lk)
+    for s, model, v, p in keys:
+        if not (p == 0 and (s, model, v) in before):
+            m.add_col("first_copy", (s, model, v, p), 0, 1)
