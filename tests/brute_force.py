@@ -28,6 +28,16 @@ some earlier period, for the one-time activation cost); those three form the sta
 Every combination of the per-period choices is still evaluated, only equal futures
 are shared.
 
+v2 (PROBLEM-v2.md sections 4 and 6), also from the spec alone: volume-tiered egress (the
+period's cost of an egress group is months x the marginal tier bill of the monthly
+response GB of the replicas at its sites; tiered sites pay no flat egress), and model
+updates and first copies (a site hosts (model, variant) when it serves a workload with
+them; per hosted triple updates_per_month x size x months GB, and a full copy in the
+first period it is hosted (not in period 1 when a `current` placement has it there),
+each GB at the registry's egress price + the cost_per_gb of the links of the route from
+the registry; the rule `registry`). The hosted triples of the previous period join the
+dynamic programme's state.
+
 Comparisons (capacity, latency, bandwidth, power, budget) allow ``EPS`` = 1e-9 for
 floating-point rounding (the random instances use coarse decimal values, so a
 constraint is either met exactly or missed by far more).
@@ -82,7 +92,8 @@ class Assign:
     sites_by_w: tuple[frozenset[str], ...]
     sites: frozenset[str]
     owned_need: tuple[int, ...]
-    var_cost: float  # rented + egress + transfer, undiscounted
+    var_cost: float  # rented + egress + transfer + tiered egress + updates, undiscounted
+    hosted: frozenset = frozenset()  # (site, model, variant) hosted in the period
     detail: dict[str, Any] = field(default_factory=dict)
 
 
@@ -136,6 +147,8 @@ class Problem:
                 "node": s.get("node") or s["id"],
                 "jurisdiction": s.get("jurisdiction"),
                 "egress": float(s.get("egress_per_gb", 0)),
+                "tiers": s.get("egress_tiers"),
+                "group": s.get("egress_group") or s["id"],
                 "fixed": float(s.get("fixed_per_month", 0)),
                 "activation": float(s.get("activation_cost", 0)),
                 "at_start": bool(s.get("active_at_start", False)),
@@ -170,7 +183,16 @@ class Problem:
                 self.variants[(m["id"], v["id"])] = {
                     "memory": q(v["memory_gb"]),
                     "quality": q(v.get("quality", 1.0)),
+                    "size": q(v["size_gb"] if v.get("size_gb") is not None else v["memory_gb"]),
                 }
+        self.models = {
+            m["id"]: {
+                "registry": m.get("registry"),
+                "updates": float(m.get("updates_per_month", 0)),
+                "registry_egress": float(m.get("registry_egress_per_gb", 0)),
+            }
+            for m in inst["models"]
+        }
         self.profiles = {
             (p["model"], p["variant"], p["hardware"]): {
                 "rps": q(p["rps"]),
@@ -275,6 +297,13 @@ class Problem:
                     continue
                 if w["residency"] is not None and site["jurisdiction"] not in w["residency"]:
                     continue
+                reg = self.models[m]
+                if (
+                    reg["registry"] is not None
+                    and reg["updates"] > 0
+                    and self.route(reg["registry"], site["node"]) is None
+                ):
+                    continue  # rule `registry`
                 if 2 * r.latency + prof["latency"] > w["slo"] + EPS:
                     continue
                 if self.pinned and w["current"] is not None and (s, h, v) not in w["current"]:
@@ -311,11 +340,50 @@ class Problem:
         r = self.route(w["origin"], self.sites[o.site]["node"])
         mbps = share * (w["req"] + w["resp"]) * 8 / 1000
         avg = float(share * w["lf"])  # average rps of the replica
-        egress = avg * float(w["resp"]) * GB_PER_RPS_KB_MONTH * self.sites[o.site]["egress"]
+        flat = 0.0 if self.sites[o.site]["tiers"] else self.sites[o.site]["egress"]
+        egress = avg * float(w["resp"]) * GB_PER_RPS_KB_MONTH * flat
         path_cost = sum(self.links[k]["cost"] for k in r.links)
         transfer = avg * float(w["req"] + w["resp"]) * GB_PER_RPS_KB_MONTH * path_cost
         cost = (egress + transfer) * months
         return (o.site, o.hardware), load, [(k, mbps) for k in r.links], cost
+
+    def copy_price(self, model: str, site: str) -> float:
+        """Price per GB of the model's weights to the site: registry egress + the links'
+        cost_per_gb on the route from the registry; 0 without a registry or a route."""
+        reg = self.models[model]
+        if reg["registry"] is None:
+            return 0.0
+        r = self.route(reg["registry"], self.sites[site]["node"])
+        if r is None:
+            return 0.0
+        return reg["registry_egress"] + sum(self.links[k]["cost"] for k in r.links)
+
+    def tiered_egress(self, rows, p: int) -> float:
+        """Sum over egress groups with tiers of months x the marginal bill of the group's
+        monthly response GB."""
+        volume: dict[str, float] = {}
+        tiers: dict[str, list] = {}
+        for combo in rows:
+            for o in combo:
+                site = self.sites[o.site]
+                if not site["tiers"]:
+                    continue
+                w = self.workloads[o.workload]
+                gb = w["demand"][p] / w["replicas"] * w["lf"] * w["resp"] * GB_PER_RPS_KB_MONTH
+                volume[site["group"]] = volume.get(site["group"], 0.0) + gb
+                tiers[site["group"]] = site["tiers"]
+        total = 0.0
+        for g, v in volume.items():
+            bill, floor = 0.0, 0.0
+            for t in tiers[g]:
+                top = t.get("up_to_gb")
+                part = v - floor if top is None else max(0.0, min(v, top) - floor)
+                bill += max(0.0, part) * float(t["per_gb"])
+                if top is None or v <= top:
+                    break
+                floor = float(top)
+            total += bill
+        return total * self.periods[p]["months"]
 
     def n_assignments(self) -> int:
         return math.prod(len(self.choices(i)) for i in range(len(self.workloads)))
@@ -354,6 +422,19 @@ class Problem:
                 continue
             for k, n in rented_units.items():
                 cost += n * self.offers[k]["price"] * HOURS_PER_MONTH * months
+            cost += self.tiered_egress(rows, p)
+            hosted = frozenset(
+                (o.site, self.workloads[o.workload]["model"], o.variant)
+                for combo in rows
+                for o in combo
+            )
+            for s, m, v in hosted:
+                cost += (
+                    self.models[m]["updates"]
+                    * self.variants[(m, v)]["size"]
+                    * months
+                    * self.copy_price(m, s)
+                )
             out.append(
                 Assign(
                     rows=rows,
@@ -362,6 +443,7 @@ class Problem:
                     owned_need=tuple(need.get(k, 0) for k in self.owned),
                     var_cost=cost,
                     detail={"rented": rented_units, "need": need},
+                    hosted=hosted,
                 )
             )
         return out
@@ -391,7 +473,12 @@ class Problem:
             frozenset(c[0] for c in w["current"]) if w["current"] else None for w in self.workloads
         )
         existing = tuple(self.offers[k]["existing"] for k in self.owned)
-        states: dict[tuple, tuple] = {(prev_sites, existing, frozenset()): (0.0, None, None)}
+        at_start = frozenset(
+            (c[0], w["model"], c[2]) for w in self.workloads for c in (w["current"] or [])
+        )
+        states: dict[tuple, tuple] = {
+            (prev_sites, existing, frozenset(), at_start): (0.0, None, None)
+        }
         layers = []
         work = 0
         for p, per in enumerate(self.periods):
@@ -401,7 +488,7 @@ class Problem:
             allowed_by_psites: dict[tuple, list] = {}
             site_cost: dict[tuple, float] = {}
             for state, (value, _, _) in states.items():
-                psites, powned, ever = state
+                psites, powned, ever, phosted = state
                 if psites not in allowed_by_psites:
                     allowed_by_psites[psites] = self._moves_allowed(p, psites, per_p[p])
                 allowed = allowed_by_psites[psites]
@@ -434,8 +521,12 @@ class Problem:
                                 for s in active
                             )
                         c = a.var_cost + owned_cost + site_cost[ck] + migration
+                        c += sum(
+                            self.variants[(m, v)]["size"] * self.copy_price(m, s)
+                            for s, m, v in a.hosted - phosted
+                        )
                         v = value + disc * c - end_disc * residual
-                        key = (a.sites_by_w, owned, ever | active)
+                        key = (a.sites_by_w, owned, ever | active, a.hosted)
                         if key not in new or v < new[key][0]:
                             new[key] = (v, state, (a, owned, bought, moved, c))
             layers.append(new)
