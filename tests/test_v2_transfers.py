@@ -335,7 +335,7 @@ def test_the_evaluator_catches_a_missing_update_cost() -> None:
 
 # --- brute force with tiers and updates -----------------------------------------------
 
-N_SEEDS = 60
+N_SEEDS = 150
 
 
 def with_transfers(seed: int, shrink: int) -> dict[str, Any]:
