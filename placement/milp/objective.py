@@ -140,15 +140,18 @@ def _tiered_egress_terms(m: Milp, egress: Linear) -> None:
 
 
 def _transfer_terms(m: Milp, updates: Linear, deploy: Linear) -> None:
-    """The updates of each host(s,mo,v,p) and the first copy of each first_copy(s,mo,v,p)."""
+    """The updates of each host(s,mo,v,p) (``Milp.host_terms``: its column or its one
+    workload's x) and the first copy of each first_copy(s,mo,v,p)."""
     data = m.data
     lk = data.lk
-    for (s, mo, v, p), col in m.blocks["host"].items():
+    for s, mo, v, p in m.hosting:
         info = lk.periods[p]
         price = transfers.copy_price_per_gb(lk, data.routes, mo, s)
         size = lk.variants[(mo, v)].size
         upm = lk.models[mo].updates_per_month
-        updates.add(col, costs.model_updates(upm, size, info.months, price) * info.discount)
+        cost = costs.model_updates(upm, size, info.months, price) * info.discount
+        for col, coef in m.host_terms((s, mo, v, p)):
+            updates.add(col, coef * cost)
     for (s, mo, v, p), col in m.blocks["first_copy"].items():
         price = transfers.copy_price_per_gb(lk, data.routes, mo, s)
         size = lk.variants[(mo, v)].size

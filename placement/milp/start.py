@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from placement.milp.transfer_sets import host_sets, tier_segments
+from placement.milp.transfer_sets import tier_segments
 from placement.milp.variables import Milp
 from placement.transfers import hosted_at_start
 
@@ -97,10 +97,13 @@ def _complete_transfers(m: Milp, used: set[int], values: np.ndarray) -> None:
             if on is not None:
                 values[on] = float(fill >= width - 1e-9)
     host, first = m.blocks["host"], m.blocks["first_copy"]
-    for key, by_w in host_sets(m.data).items():
-        values[host[key]] = float(any(k in used for ks in by_w.values() for k in ks))
+    for key, col in host.items():
+        values[col] = float(any(k in used for ks in m.hosting[key].values() for k in ks))
+
+    def hosts(key: tuple[str, str, str, int]) -> float:
+        return float(sum(c * values[j] for j, c in m.host_terms(key)))
+
     before = hosted_at_start(m.data.lk)
     for (s, mo, v, p), col in first.items():
-        earlier = host.get((s, mo, v, p - 1))
-        was = ((s, mo, v) in before) if p == 0 else (earlier is not None and values[earlier])
-        values[col] = max(0.0, values[host[(s, mo, v, p)]] - float(was))
+        was = float((s, mo, v) in before) if p == 0 else hosts((s, mo, v, p - 1))
+        values[col] = max(0.0, hosts((s, mo, v, p)) - was)

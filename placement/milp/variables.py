@@ -16,19 +16,20 @@ this column order:
 - ``tier[g,p,i]`` in [0, width_i]: GB per month of tiered egress group g's volume in its
   segment i, and ``tier_on[g,p,i]`` binary: segment i is full (only where the tier prices
   fall somewhere: ``transfer_sets.tier_segments``, ``constraints/egress_tiers.py``);
-- ``host[s,m,v,p]`` in [0,1]: site s hosts (model m, variant v) in p, and
-  ``first_copy[s,m,v,p]`` in [0,1]: it receives its first copy in p (only where hosting
-  costs money: ``transfer_sets.host_sets``, ``constraints/updates.py``; both are 0 or 1
-  at every integer x).
+- ``host[s,m,v,p]`` in [0,1]: site s hosts (model m, variant v) in p (only where hosting
+  costs money and more than one workload can run there: ``transfer_sets.host_sets``;
+  with one, hosting is its x), and ``first_copy[s,m,v,p]`` in [0,1]: it receives its
+  first copy in p (``constraints/updates.py``; both are 0 or 1 at every integer x).
 """
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from placement.data import ProblemData
 from placement.milp.model import Model, Terms
-from placement.milp.transfer_sets import host_sets, tier_segments
+from placement.milp.transfer_sets import HostKey, host_sets, tier_segments
 from placement.transfers import hosted_at_start
 
 #: ``drop`` columns only up to this many candidates: at XL (523k candidates, no MIP after
@@ -79,6 +80,22 @@ class Milp(Model):
     @property
     def drop(self) -> dict[tuple[str, str, int], int]:
         return self.blocks["drop"]
+
+    @cached_property
+    def hosting(self) -> dict[HostKey, dict[str, list[int]]]:
+        """``transfer_sets.host_sets`` of the model's data (worked out once)."""
+        return host_sets(self.data)
+
+    def host_terms(self, key: HostKey) -> Terms:
+        """host(s,mo,v,p) as terms: its ``host`` column, or, where one workload alone can
+        host it there, that workload's x at (s, any hardware, v, p); none where no
+        candidate runs there or hosting is free (``transfer_sets.host_sets``)."""
+        col = self.blocks["host"].get(key)
+        if col is not None:
+            return [(col, 1.0)]
+        by_w = self.hosting.get(key, {})
+        assert len(by_w) <= 1
+        return [(self.x[k], 1.0) for ks in by_w.values() for k in ks]
 
     @property
     def n_variables(self) -> int:
@@ -173,12 +190,15 @@ def add_tier_columns(m: Milp) -> None:
 
 
 def add_host_columns(m: Milp) -> None:
-    """``host[s,m,v,p]`` for every key of ``transfer_sets.host_sets``, then
-    ``first_copy`` for each of them but those of period 1 hosted by a ``current``
+    """``host[s,m,v,p]`` for every key of ``transfer_sets.host_sets`` with more than one
+    workload (with one, hosting is that workload's sum of x: ``host_terms``), then
+    ``first_copy`` for every key but those of period 1 hosted by a ``current``
     placement."""
-    keys = list(host_sets(m.data))
+    sets = m.hosting
+    keys = list(sets)
     for key in keys:
-        m.add_col("host", key, 0, 1)
+        if len(sets[key]) > 1:
+            m.add_col("host", key, 0, 1)
     before = hosted_at_start(m.data.lk)
     for s, model, v, p in keys:
         if not (p == 0 and (s, model, v) in before):
