@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from placement import costs
+from placement import costs, transfers
 from placement.candidates import ON_DEMAND, Market
 from placement.lookup import Lookup
 from placement.network import Routes
@@ -127,6 +127,8 @@ def period_costs(lk: Lookup, routes: Routes, schedule: Schedule) -> list[dict[st
     """Undiscounted cost of each period, by the spec's categories."""
     mv = moves(lk, schedule)
     activated = activation_periods(lk, schedule)
+    group_bills = tiered_egress_bills(lk, schedule)
+    copies = model_transfer_costs(lk, routes, schedule)
     out = []
     for info in lk.periods:
         p, months = info.index, info.months
@@ -160,6 +162,8 @@ def period_costs(lk: Lookup, routes: Routes, schedule: Schedule) -> list[dict[st
             c["site_fixed"] += costs.site_fixed(lk.sites[s].fixed_per_month, months)
         c["activation"] = sum(lk.sites[s].activation_cost for s, q in activated.items() if q == p)
         c["migration"] = sum(lk.workloads[w].migration_cost for w in mv[p])
+        c["egress"] += sum(group_bills[p].values())
+        c["updates"], c["deploy"] = copies[p]
         out.append(c)
     _spot_and_carbon(lk, schedule, out)
     return out
@@ -176,6 +180,65 @@ def _spot_and_carbon(lk: Lookup, schedule: Schedule, out: list[dict[str, float]]
             spot_price = lk.spot_price_per_hour(s, h, p)
             out[p]["spot"] += costs.rented(n, spot_price or 0.0, info.months)
         out[p]["carbon"] += costs.carbon(tonnes[p], price)
+
+
+def egress_group_volumes(lk: Lookup, schedule: Schedule) -> list[dict[str, float]]:
+    """V(g,p): per period, the monthly response GB of the replicas at the sites of each
+    tiered egress group (every tiered group listed, 0 when unused)."""
+    groups = transfers.tiered_groups(lk)
+    out = []
+    for p in range(len(lk.periods)):
+        volume = dict.fromkeys(groups, 0.0)
+        for a in schedule.assignments[p]:
+            group = lk.sites[a.site].billing_group
+            if group in volume:
+                wl = lk.workloads[a.workload]
+                volume[group] += costs.egress_volume_gb(
+                    lk.demand[a.workload][p], wl.replicas, wl.load_factor, wl.response_kb
+                )
+        out.append(volume)
+    return out
+
+
+def tiered_egress_bills(lk: Lookup, schedule: Schedule) -> list[dict[str, float]]:
+    """Per period, each tiered egress group's bill, m_p x tiered(V(g,p)) (marginal
+    pricing). The plan adds it, whole, to the period's ``egress`` (docs/v2-readings.md)."""
+    groups = transfers.tiered_groups(lk)
+    return [
+        {g: costs.tiered_egress(v, groups[g][0], info.months) for g, v in volumes.items()}
+        for info, volumes in zip(lk.periods, egress_group_volumes(lk, schedule), strict=True)
+    ]
+
+
+def hosted(lk: Lookup, schedule: Schedule, p: int) -> set[tuple[str, str, str]]:
+    """(site, model, variant) hosted in period p: the site serves a workload of that model
+    with that variant, on any hardware."""
+    return {(a.site, lk.workloads[a.workload].model, a.variant) for a in schedule.assignments[p]}
+
+
+def model_transfer_costs(
+    lk: Lookup, routes: Routes, schedule: Schedule
+) -> list[tuple[float, float]]:
+    """Per period, (updates, deploy): every hosted (site, model, variant) receives
+    updates_per_month x size_gb x m_p GB; one that was not hosted in p - 1 (p = 1: no
+    `current` placement of it there) first receives size_gb; each GB at
+    ``transfers.copy_price_per_gb``."""
+    before = transfers.hosted_at_start(lk)
+    out = []
+    for info in lk.periods:
+        now = hosted(lk, schedule, info.index)
+        updates = deploy = 0.0
+        for s, model, v in sorted(now):
+            price = transfers.copy_price_per_gb(lk, routes, model, s)
+            size = lk.variants[(model, v)].size
+            updates += costs.model_updates(
+                lk.models[model].updates_per_month, size, info.months, price
+            )
+            if (s, model, v) not in before:
+                deploy += costs.model_deploy(size, price)
+        out.append((updates, deploy))
+        before = now
+    return out
 
 
 def residual_value(lk: Lookup, schedule: Schedule) -> float:

@@ -27,6 +27,7 @@ from placement import costs
 from placement.lookup import Lookup
 from placement.network import Routes, round_trip_ms
 from placement.schema import Profile, Workload
+from placement.transfers import copy_charged
 
 RULES = (
     "offer",
@@ -436,8 +437,12 @@ class _Options:
                     kind.append(codes.setdefault(site.kind, len(codes)))
                     where = site.jurisdiction
                     juris.append(-1 if where is None else codes.setdefault(where, len(codes)))
+                charged = [copy_charged(lk, routes, model, keys[i][2], s)
+                           for i in range(group, len(keys))]
                 for i in range(group, len(keys)):
                     for j in range(group, len(keys)):
+                        if charged[i - group] or charged[j - group]:
+                            continue  # the swap changes what the site hosts: not free
                         if i != j and _dominates_serving(served[j], served[i],
                                                          keys[j][2], keys[i][2]):
                             dominated.append(i)
@@ -488,7 +493,9 @@ def _dominates(lk: Lookup, w: str, h: str, a: str, b: str) -> bool:
     return _dominates_serving(sa, sb, a, b)
 
 
-def undominated(lk: Lookup, w: str, s: str, h: str, variants: list[str]) -> list[str]:
+def undominated(
+    lk: Lookup, routes: Routes, w: str, s: str, h: str, variants: list[str]
+) -> list[str]:
     """Presolve: the variants of ``variants`` (all feasible for w at (s, h)) that no other
     one dominates (``_dominates``), plus w's ``current`` variant there (the baseline pins it).
 
@@ -497,13 +504,21 @@ def undominated(lk: Lookup, w: str, s: str, h: str, variants: list[str]) -> list
     (capacity) and the latency (the Pareto front's objective); swapping a dominated
     candidate for its dominator in any feasible plan keeps it feasible (a capacity or
     bandwidth rule that keeps the dominated one keeps its dominator) at no higher cost
-    or latency.
+    or latency. Except through model transfers: the swap changes which variants the site
+    hosts, and so its updates and first copies (shared with other workloads: dropping b
+    can bring a first copy of b forward for another workload). So a pair where either
+    variant's copy to s costs money (``transfers.copy_charged``) is never a dominance.
     """
+    model = lk.workloads[w].model
     pinned = {q.variant for q in lk.workloads[w].current or [] if (q.site, q.hardware) == (s, h)}
+    free = {v for v in variants if not copy_charged(lk, routes, model, v, s)}
     return [
         v
         for v in variants
-        if v in pinned or not any(o != v and _dominates(lk, w, h, o, v) for o in variants)
+        if v in pinned
+        or not any(
+            o != v and v in free and o in free and _dominates(lk, w, h, o, v) for o in variants
+        )
     ]
 
 

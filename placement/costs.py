@@ -154,3 +154,48 @@ CATEGORY_LABELS = {
     "committed": "Committed use", "spot": "Spot units", "license": "Licences",
     "updates": "Model updates", "deploy": "First copies", "carbon": "Carbon price",
 }
+
+
+# --- v2: volume-tiered egress and model transfers (PROBLEM-v2.md sections 4 and 6) ------
+
+#: A tier schedule: (up_to_gb, per_gb) in order, only the last with up_to_gb None.
+Tiers = tuple[tuple[float | None, float], ...]
+
+
+def egress_volume_gb(demand: float, replicas: int, load_factor: float, response_kb: float) -> float:
+    """A replica's response volume, GB per month: (d / R) x load_factor x response_kb x 2.628
+    (v1's egress volume, before x months)."""
+    return demand / replicas * load_factor * response_kb * GB_PER_MONTH_PER_RPS_KB
+
+
+def tiered(volume_gb: float, tiers: Tiers) -> float:
+    """The monthly bill of ``volume_gb`` GB under marginal tier pricing: the first up_to_gb
+    GB at the first price, the next GB up to the second up_to_gb at the second, ... (the
+    last tier has no upper end)."""
+    bill, low = 0.0, 0.0
+    for up_to, price in tiers:
+        high = volume_gb if up_to is None else min(volume_gb, up_to)
+        if high > low:
+            bill += (high - low) * price
+        if up_to is None or volume_gb <= up_to:
+            break
+        low = up_to
+    return bill
+
+
+def tiered_egress(volume_gb: float, tiers: Tiers, months: float) -> float:
+    """An egress group's bill over a period: months x tiered(V)."""
+    return months * tiered(volume_gb, tiers)
+
+
+def model_updates(
+    updates_per_month: float, size_gb: float, months: float, price_per_gb: float
+) -> float:
+    """updates_per_month x size_gb x months GB, at price_per_gb (the registry's egress plus
+    the path's cost_per_gb): one site hosting one (model, variant) over a period."""
+    return updates_per_month * size_gb * months * price_per_gb
+
+
+def model_deploy(size_gb: float, price_per_gb: float) -> float:
+    """One full copy, size_gb at price_per_gb, the first period a site hosts a variant."""
+    return size_gb * price_per_gb

@@ -8,11 +8,11 @@ refuses it instead, each feature with its path.
 
 Modelled, hence accepted: per-period ``price_per_hour``, ``capex`` and ``energy_per_kwh``
 (every cost reads its period's value, through ``Lookup``); token-based profiles
-(``candidates.serving``); the ``registry`` placement rule when the model's updates and
-first copies cost nothing; and everything with no cost or constraint of its own
-(coordinates, ``input_tokens``, ``interruptible`` and ``egress_group`` alone, carbon
-intensities and embodied emissions), spot pools (``spot``, ``interruptible``, ``market``)
-and carbon (a price per tonne, caps per period; ``accounting.emissions``). Remove a
+(``candidates.serving``); volume-tiered egress (``egress_tiers``, ``egress_group``); the
+``registry`` placement rule and the cost of model updates and first copies; spot pools
+(``spot``, ``interruptible``, ``market``); carbon (a price per tonne, caps per period;
+``accounting.emissions``); and everything with no cost or constraint of its own
+(coordinates, ``input_tokens``, carbon intensities and embodied emissions). Remove a
 feature from here in the change that models it, with its tests.
 """
 
@@ -22,21 +22,9 @@ from collections.abc import Iterator
 
 from placement.errors import InstanceError, Problem
 from placement.labels import with_labels
-from placement.network import Routes, compute_routes
-from placement.schema import Instance, Model
+from placement.schema import Instance
 
 NOT_YET = "is not modelled by the solver yet"
-
-
-def _charges_transfers(inst: Instance, model: Model, routes: Routes) -> bool:
-    """Whether sending the model's weights from its registry to some site costs money
-    (updates and first copies: cost categories ``updates`` and ``deploy``)."""
-    if model.registry is None or all(v.size == 0 for v in model.variants):
-        return False
-    if model.registry_egress_per_gb > 0:
-        return True
-    paths = (routes.get(model.registry, s.node_id) for s in inst.sites)
-    return any(routes.path_cost_per_gb(r) > 0 for r in paths if r is not None)
 
 
 def _used(inst: Instance) -> Iterator[tuple[str, str]]:
@@ -44,19 +32,9 @@ def _used(inst: Instance) -> Iterator[tuple[str, str]]:
     for i, o in enumerate(inst.offers):
         if o.commitments:
             yield f"offers[{i}].commitments", "committed use (commitments)"
-    for i, s in enumerate(inst.sites):
-        if s.egress_tiers is not None:
-            yield f"sites[{i}].egress_tiers", "volume-tiered egress (egress_tiers)"
     for i, h in enumerate(inst.hardware):
         if h.license_per_month > 0:
             yield f"hardware[{i}].license_per_month", "the licence cost (license_per_month)"
-    routes = compute_routes(inst) if any(m.registry for m in inst.models) else None
-    for i, m in enumerate(inst.models):
-        if routes is not None and _charges_transfers(inst, m, routes):
-            yield (
-                f"models[{i}].registry",
-                "the cost of model updates and first copies from a registry",
-            )
 
 
 def unsupported(inst: Instance) -> list[Problem]:

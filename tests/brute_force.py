@@ -38,6 +38,16 @@ cost carbon_price_per_t each and stay within the period's carbon_cap_t (not in t
 baseline, ``pinned``). Fewer units still never cost more nor emit more, so the least
 rented and spot units stay exhaustive.
 
+v2 (PROBLEM-v2.md sections 4 and 6), also from the spec alone: volume-tiered egress (the
+period's cost of an egress group is months x the marginal tier bill of the monthly
+response GB of the replicas at its sites; tiered sites pay no flat egress), and model
+updates and first copies (a site hosts (model, variant) when it serves a workload with
+them; per hosted triple updates_per_month x size x months GB, and a full copy in the
+first period it is hosted (not in period 1 when a `current` placement has it there),
+each GB at the registry's egress price + the cost_per_gb of the links of the route from
+the registry; the rule `registry`). The hosted triples of the previous period join the
+dynamic programme's state.
+
 Comparisons (capacity, latency, bandwidth, power, budget) allow ``EPS`` = 1e-9 for
 floating-point rounding (the random instances use coarse decimal values, so a
 constraint is either met exactly or missed by far more).
@@ -93,7 +103,8 @@ class Assign:
     sites_by_w: tuple[frozenset[str], ...]
     sites: frozenset[str]
     owned_need: tuple[int, ...]
-    var_cost: float  # rented + spot + egress + transfer, undiscounted
+    var_cost: float  # rented + spot + egress + transfer + tiered egress + updates, undiscounted
+    hosted: frozenset = frozenset()  # (site, model, variant) hosted in the period
     detail: dict[str, Any] = field(default_factory=dict)
     emissions: float = 0.0  # t of the rented and spot units
 
@@ -155,6 +166,8 @@ class Problem:
                 "node": s.get("node") or s["id"],
                 "jurisdiction": s.get("jurisdiction"),
                 "egress": float(s.get("egress_per_gb", 0)),
+                "tiers": s.get("egress_tiers"),
+                "group": s.get("egress_group") or s["id"],
                 "fixed": float(s.get("fixed_per_month", 0)),
                 "activation": float(s.get("activation_cost", 0)),
                 "at_start": bool(s.get("active_at_start", False)),
@@ -198,7 +211,16 @@ class Problem:
                 self.variants[(m["id"], v["id"])] = {
                     "memory": q(v["memory_gb"]),
                     "quality": q(v.get("quality", 1.0)),
+                    "size": q(v["size_gb"] if v.get("size_gb") is not None else v["memory_gb"]),
                 }
+        self.models = {
+            m["id"]: {
+                "registry": m.get("registry"),
+                "updates": float(m.get("updates_per_month", 0)),
+                "registry_egress": float(m.get("registry_egress_per_gb", 0)),
+            }
+            for m in inst["models"]
+        }
         self.profiles = {
             (p["model"], p["variant"], p["hardware"]): {
                 "rps": q(p["rps"]),
@@ -307,6 +329,13 @@ class Problem:
                     continue
                 if w["residency"] is not None and site["jurisdiction"] not in w["residency"]:
                     continue
+                reg = self.models[m]
+                if (
+                    reg["registry"] is not None
+                    and reg["updates"] > 0
+                    and self.route(reg["registry"], site["node"]) is None
+                ):
+                    continue  # rule `registry`
                 if 2 * r.latency + prof["latency"] > w["slo"] + EPS:
                     continue
                 markets = ["on_demand"]
@@ -357,12 +386,51 @@ class Problem:
         r = self.route(w["origin"], self.sites[o.site]["node"])
         mbps = share * (w["req"] + w["resp"]) * 8 / 1000
         avg = float(share * w["lf"])  # average rps of the replica
-        egress = avg * float(w["resp"]) * GB_PER_RPS_KB_MONTH * self.sites[o.site]["egress"]
+        flat = 0.0 if self.sites[o.site]["tiers"] else self.sites[o.site]["egress"]
+        egress = avg * float(w["resp"]) * GB_PER_RPS_KB_MONTH * flat
         path_cost = sum(self.links[k]["cost"] for k in r.links)
         transfer = avg * float(w["req"] + w["resp"]) * GB_PER_RPS_KB_MONTH * path_cost
         cost = (egress + transfer) * months
         pool = (o.site, o.hardware) if o.market == "on_demand" else (o.site, o.hardware, "spot")
         return pool, load, [(k, mbps) for k in r.links], cost
+
+    def copy_price(self, model: str, site: str) -> float:
+        """Price per GB of the model's weights to the site: registry egress + the links'
+        cost_per_gb on the route from the registry; 0 without a registry or a route."""
+        reg = self.models[model]
+        if reg["registry"] is None:
+            return 0.0
+        r = self.route(reg["registry"], self.sites[site]["node"])
+        if r is None:
+            return 0.0
+        return reg["registry_egress"] + sum(self.links[k]["cost"] for k in r.links)
+
+    def tiered_egress(self, rows, p: int) -> float:
+        """Sum over egress groups with tiers of months x the marginal bill of the group's
+        monthly response GB."""
+        volume: dict[str, float] = {}
+        tiers: dict[str, list] = {}
+        for combo in rows:
+            for o in combo:
+                site = self.sites[o.site]
+                if not site["tiers"]:
+                    continue
+                w = self.workloads[o.workload]
+                gb = w["demand"][p] / w["replicas"] * w["lf"] * w["resp"] * GB_PER_RPS_KB_MONTH
+                volume[site["group"]] = volume.get(site["group"], 0.0) + gb
+                tiers[site["group"]] = site["tiers"]
+        total = 0.0
+        for g, v in volume.items():
+            bill, floor = 0.0, 0.0
+            for t in tiers[g]:
+                top = t.get("up_to_gb")
+                part = v - floor if top is None else max(0.0, min(v, top) - floor)
+                bill += max(0.0, part) * float(t["per_gb"])
+                if top is None or v <= top:
+                    break
+                floor = float(top)
+            total += bill
+        return total * self.periods[p]["months"]
 
     def n_assignments(self) -> int:
         return math.prod(len(self.choices(i)) for i in range(len(self.workloads)))
@@ -417,6 +485,19 @@ class Problem:
             for k, n in spot_units.items():
                 cost += n * self.offers[k]["spot"]["price"][p] * HOURS_PER_MONTH * months
                 emissions += n * self.unit_emissions(*k, p)
+            cost += self.tiered_egress(rows, p)
+            hosted = frozenset(
+                (o.site, self.workloads[o.workload]["model"], o.variant)
+                for combo in rows
+                for o in combo
+            )
+            for s, m, v in hosted:
+                cost += (
+                    self.models[m]["updates"]
+                    * self.variants[(m, v)]["size"]
+                    * months
+                    * self.copy_price(m, s)
+                )
             out.append(
                 Assign(
                     rows=rows,
@@ -426,6 +507,7 @@ class Problem:
                     var_cost=cost,
                     detail={"rented": rented_units, "need": need, "spot": spot_units},
                     emissions=emissions,
+                    hosted=hosted,
                 )
             )
         return out
@@ -455,7 +537,12 @@ class Problem:
             frozenset(c[0] for c in w["current"]) if w["current"] else None for w in self.workloads
         )
         existing = tuple(self.offers[k]["existing"] for k in self.owned)
-        states: dict[tuple, tuple] = {(prev_sites, existing, frozenset()): (0.0, None, None)}
+        at_start = frozenset(
+            (c[0], w["model"], c[2]) for w in self.workloads for c in (w["current"] or [])
+        )
+        states: dict[tuple, tuple] = {
+            (prev_sites, existing, frozenset(), at_start): (0.0, None, None)
+        }
         layers = []
         work = 0
         for p, per in enumerate(self.periods):
@@ -465,7 +552,7 @@ class Problem:
             allowed_by_psites: dict[tuple, list] = {}
             site_cost: dict[tuple, float] = {}
             for state, (value, _, _) in states.items():
-                psites, powned, ever = state
+                psites, powned, ever, phosted = state
                 if psites not in allowed_by_psites:
                     allowed_by_psites[psites] = self._moves_allowed(p, psites, per_p[p])
                 allowed = allowed_by_psites[psites]
@@ -503,8 +590,12 @@ class Problem:
                             )
                         carbon = tonnes * self.carbon_price
                         c = a.var_cost + owned_cost + site_cost[ck] + migration + carbon
+                        c += sum(
+                            self.variants[(m, v)]["size"] * self.copy_price(m, s)
+                            for s, m, v in a.hosted - phosted
+                        )
                         v = value + disc * c - end_disc * residual
-                        key = (a.sites_by_w, owned, ever | active)
+                        key = (a.sites_by_w, owned, ever | active, a.hosted)
                         if key not in new or v < new[key][0]:
                             new[key] = (v, state, (a, owned, bought, moved, c))
             layers.append(new)

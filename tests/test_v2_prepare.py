@@ -218,10 +218,7 @@ def test_the_registry_routes_use_the_network_rules() -> None:
 
 EXPECTED_UNSUPPORTED = [
     ("offers[0].commitments", "committed use"),
-    ("sites[0].egress_tiers", "volume-tiered egress"),
-    ("sites[1].egress_tiers", "volume-tiered egress"),
     ("hardware[0].license_per_month", "licence"),
-    ("models[0].registry", "model updates"),
 ]
 
 
@@ -251,15 +248,14 @@ def test_what_step_two_implements_passes() -> None:
     assert unsupported(load_instance(data)) == []
 
 
-def test_registry_transfers_are_unmodelled_only_when_they_cost_money() -> None:
-    assert unsupported(prep(registry_egress_per_gb=0.01))[0].path == "models[0].registry"
-    assert unsupported(prep(registry_egress_per_gb=0.01, updates_per_month=0))  # first copies
+def test_registry_transfers_and_egress_tiers_are_modelled() -> None:
+    """Model updates, first copies and tiered egress are modelled (tests/test_v2_transfers.py)."""
+    assert unsupported(prep(registry_egress_per_gb=0.01)) == []
+    assert unsupported(prep(registry_egress_per_gb=0.01, updates_per_month=0)) == []
     data = copy.deepcopy(PREP)
     data["network"]["links"][2]["cost_per_gb"] = 0.02  # users-hub: on the way to every site
-    assert [p.path for p in unsupported(load_instance(data))] == ["models[0].registry"]
-    data["models"][0]["variants"] = [{"id": v, "memory_gb": 6, "size_gb": 0}
-                                     for v in ("fp16", "int4")]
-    assert unsupported(load_instance(data)) == []  # nothing to send
+    data["sites"][0]["egress_tiers"] = [{"up_to_gb": 10, "per_gb": 0.1}, {"per_gb": 0.05}]
+    assert unsupported(load_instance(data)) == []
 
 
 def test_prepare_and_evaluate_refuse_unmodelled_features() -> None:
@@ -287,7 +283,7 @@ def test_placement_solve_exits_3_on_an_unmodelled_feature(tmp_path: Path) -> Non
                           capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 3, proc.stderr
     assert f"Invalid instance ({len(EXPECTED_UNSUPPORTED)} problems)" in proc.stderr
-    assert "sites[1] (cloud-b).egress_tiers: volume-tiered egress" in proc.stderr
+    assert "hardware[0] (gpu).license_per_month: the licence cost" in proc.stderr
     assert "Traceback" not in proc.stderr and "Internal error" not in proc.stderr
     assert not (tmp_path / "plan.json").exists()
     proc = subprocess.run([script, "validate", str(ALL_FIELDS)], capture_output=True,

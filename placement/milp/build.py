@@ -11,9 +11,11 @@ from placement.milp.constraints.bandwidth import add_bandwidth
 from placement.milp.constraints.budget import add_capex_budget
 from placement.milp.constraints.capacity import add_capacity
 from placement.milp.constraints.carbon import add_carbon_cap
+from placement.milp.constraints.egress_tiers import add_egress_tiers
 from placement.milp.constraints.migration import add_max_migrations, add_moves
 from placement.milp.constraints.ownership import add_ownership, add_power
 from placement.milp.constraints.spot import add_spot_activity, add_spot_capacity
+from placement.milp.constraints.updates import add_first_copies, add_hosting
 from placement.milp.objective import set_objective
 from placement.milp.variables import Milp, create_variables
 
@@ -32,6 +34,9 @@ FAMILIES: tuple[Callable[[Milp], None], ...] = (
     add_spot_capacity,
     add_spot_activity,
     add_carbon_cap,
+    add_egress_tiers,
+    add_hosting,
+    add_first_copies,
 )
 
 

@@ -173,12 +173,39 @@ def solve(
     if deadline is not None:
         h.setOptionValue("time_limit", run.left())
     h.run()
+    if start is not None and len(start) and _misreported(h, m):
+        _rerun_without_presolve(h, run)
     result = _with_bound(outcome(h, m.n_cols > 0 and bool(m.blocks.get("x"))), run.bound)
     result.searched = run.searched
     values = None
     if result.has_solution:
         values = np.asarray(h.getSolution().col_value, np.float64)
     return result, values
+
+
+def _misreported(h: highspy.Highs, m: Model) -> bool:
+    """Whether HiGHS's objective differs from the cost of the solution it returns (more than
+    1e-9 relative). Seen with HiGHS 1.16: given a start (``setSolution``) that uses one of
+    two columns its presolve merges as duplicates (two variants with the same figures at a
+    site where their model copies cost money), it reports the objective with the other
+    column, below the plan's cost, and a bound clamped to it."""
+    if h.getInfo().primal_solution_status != 2:
+        return False
+    x = np.asarray(h.getSolution().col_value, np.float64)
+    actual = float(m.cost_vector() @ x) + m.objective_constant
+    reported = float(h.getInfo().objective_function_value)
+    return abs(actual - reported) > 1e-9 * max(1.0, abs(actual))
+
+
+def _rerun_without_presolve(h: highspy.Highs, run: _Run) -> None:
+    """Solve again without presolve (which ``_misreported`` suspects), from the plan found,
+    within the time left."""
+    x = np.asarray(h.getSolution().col_value, np.float64)
+    h.setOptionValue("presolve", "off")
+    h.setSolution(len(x), np.arange(len(x), dtype=np.int32), x)
+    if run.deadline is not None:
+        h.setOptionValue("time_limit", run.left())
+    h.run()
 
 
 def _search(run: _Run, arrays: lns.ColumnArrays, m: Milp, x: np.ndarray) -> np.ndarray:

@@ -7,14 +7,20 @@ minimise  sum_p d_p x [ sum_k flow_k x_k                       (egress + transfe
                        + sum_s active(s,p) x fixed x m_p + first(s,p) x activation
                        + sum_w move(w,p) x migration_cost
                        + sum_{s,h} spot(s,h,p) x spot price x 730 x m_p      (v2 spot)
-                       + carbon_price_per_t x E(p) ]                         (v2 carbon)
+                       + carbon_price_per_t x E(p)                          (v2 carbon)
+                       + m_p x sum_{g,i} c_i x tier(g,p,i)          (tiered egress)
+                       + sum_{s,mo,v} host(s,mo,v,p) x u_mo x size_v x m_p x price(mo,s)
+                       + sum_{s,mo,v} first_copy(s,mo,v,p) x size_v x price(mo,s) ]
           - d_T x sum_{s,h,p} buy(s,h,p) x capex x (1 - rebate) x max(0, 1 - (T - t_p) / life)
 
 with d_p = (1 + r)^(-t_p / 12), d_T the factor at the horizon's end and E(p) the
 period's emissions (``Milp.emissions_terms``: units in service in every pool x
 power_w / 1000 x 730 x m_p x pue x carbon_g_per_kwh / 10^6, plus embodied_t per owned
-unit bought). Every
-coefficient comes from ``placement.costs``; owned existing units give a constant.
+unit bought). Every coefficient comes from ``placement.costs``; owned existing units give
+a constant. A tiered egress group with one kept segment (``transfer_sets``) pays c_1 x
+vol_k x m_p on each x_k of its sites instead of tier columns (egress_per_gb is 0 at tiered
+sites); u_mo is updates_per_month and price(mo,s) ``transfers.copy_price_per_gb``
+(registry egress + the path's cost_per_gb).
 """
 
 from __future__ import annotations
@@ -23,8 +29,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from placement import costs
+from placement import costs, transfers
 from placement.data import ProblemData
+from placement.milp.transfer_sets import tier_segments
 from placement.milp.variables import Milp
 
 
@@ -118,6 +125,8 @@ def npv_terms(m: Milp) -> dict[str, Linear]:
         t["migration"].add(var, lk.workloads[w].migration_cost * lk.periods[p].discount)
     _spot_terms(m, t)
     _carbon_terms(m, t)
+    _tiered_egress_terms(m, t["egress"])
+    _transfer_terms(m, t["updates"], t["deploy"])
     return t
 
 
@@ -143,6 +152,40 @@ def _carbon_terms(m: Milp, t: dict[str, Linear]) -> None:
         for col, coef in terms:
             t["carbon"].add(col, coef * per_t)
         t["carbon"].constant += constant * per_t
+
+
+def _tiered_egress_terms(m: Milp, egress: Linear) -> None:
+    """m_p x d_p x c_i on each tier(g,p,i); c_1 x vol_k x m_p x d_p on each x_k of a group
+    with one kept segment (module docstring)."""
+    lk = m.data.lk
+    for gp in tier_segments(m.data):
+        info = lk.periods[gp.period]
+        if gp.linear:
+            for k, vol in sorted(gp.volume.items()):
+                egress.add(m.x[k], vol * gp.prices[0] * info.months * info.discount)
+            continue
+        for i, price in enumerate(gp.prices):
+            col = m.blocks["tier"][(gp.group, gp.period, i)]
+            egress.add(col, price * info.months * info.discount)
+
+
+def _transfer_terms(m: Milp, updates: Linear, deploy: Linear) -> None:
+    """The updates of each host(s,mo,v,p) (``Milp.host_terms``: its column or its one
+    workload's x) and the first copy of each first_copy(s,mo,v,p)."""
+    data = m.data
+    lk = data.lk
+    for s, mo, v, p in m.hosting:
+        info = lk.periods[p]
+        price = transfers.copy_price_per_gb(lk, data.routes, mo, s)
+        size = lk.variants[(mo, v)].size
+        upm = lk.models[mo].updates_per_month
+        cost = costs.model_updates(upm, size, info.months, price) * info.discount
+        for col, coef in m.host_terms((s, mo, v, p)):
+            updates.add(col, coef * cost)
+    for (s, mo, v, p), col in m.blocks["first_copy"].items():
+        price = transfers.copy_price_per_gb(lk, data.routes, mo, s)
+        size = lk.variants[(mo, v)].size
+        deploy.add(col, costs.model_deploy(size, price) * lk.periods[p].discount)
 
 
 def npv(m: Milp, weights: dict[str, float] | None = None) -> Linear:

@@ -11,7 +11,10 @@ instead of a partial one to complete in a sub-MIP:
   difference with the period before (put in the first period a purchase is possible);
 - active(s,p) = 1 when a chosen candidate runs at s or s rents or owns a unit in p;
 - first(s,p) = 1 in the first period s is active;
-- move(w,p) = 1 when a site serving w in p-1 (p = 1: a current site) does not serve it in p.
+- move(w,p) = 1 when a site serving w in p-1 (p = 1: a current site) does not serve it in p;
+- tier(g,p,i): the chosen volume of group g poured into its segments in order, and
+  tier_on(g,p,i) = 1 when segment i is full; host(s,m,v,p) = 1 when a chosen candidate
+  hosts (m, v) at s in p, first_copy = max(0, host(p) - host before).
 
 A start that breaks a constraint (a forced choice of the greedy plan) is still handed over:
 HiGHS then repairs or drops it, so a start never changes the optimum.
@@ -26,7 +29,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from placement.candidates import SPOT
+from placement.milp.transfer_sets import tier_segments
 from placement.milp.variables import Milp
+from placement.transfers import hosted_at_start
 
 
 def complete_start(m: Milp, chosen: Sequence[int]) -> np.ndarray:
@@ -81,4 +86,32 @@ def complete_start(m: Milp, chosen: Sequence[int]) -> np.ndarray:
         values[col] = float(bool(before - served[(w, p)]))
     for (w, s, p), col in m.drop.items():
         values[col] = float(s in served[(w, p - 1)] and s not in served[(w, p)])
+    _complete_transfers(m, used, values)
     return values
+
+
+def _complete_transfers(m: Milp, used: set[int], values: np.ndarray) -> None:
+    """The ``tier``, ``tier_on``, ``host`` and ``first_copy`` columns (module docstring)."""
+    tier, tier_on = m.blocks["tier"], m.blocks["tier_on"]
+    for gp in tier_segments(m.data):
+        if gp.linear:
+            continue
+        left = sum(vol for k, vol in gp.volume.items() if k in used)
+        for i, width in enumerate(gp.widths):
+            fill = min(width, left)
+            left -= fill
+            values[tier[(gp.group, gp.period, i)]] = fill
+            on = tier_on.get((gp.group, gp.period, i))
+            if on is not None:
+                values[on] = float(fill >= width - 1e-9)
+    host, first = m.blocks["host"], m.blocks["first_copy"]
+    for key, col in host.items():
+        values[col] = float(any(k in used for ks in m.hosting[key].values() for k in ks))
+
+    def hosts(key: tuple[str, str, str, int]) -> float:
+        return float(sum(c * values[j] for j, c in m.host_terms(key)))
+
+    before = hosted_at_start(m.data.lk)
+    for (s, mo, v, p), col in first.items():
+        was = float((s, mo, v) in before) if p == 0 else hosts((s, mo, v, p - 1))
+        values[col] = max(0.0, hosts((s, mo, v, p)) - was)

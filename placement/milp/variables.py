@@ -17,23 +17,35 @@ this column order:
   candidate exists (an interruptible workload at an offer with spot).
 
 Units in service at (s,h,p), every pool (``service_terms``): units(s,h,p) + spot[s,h,p].
+- ``tier[g,p,i]`` in [0, width_i]: GB per month of tiered egress group g's volume in its
+  segment i, and ``tier_on[g,p,i]`` binary: segment i is full (only where the tier prices
+  fall somewhere: ``transfer_sets.tier_segments``, ``constraints/egress_tiers.py``);
+- ``host[s,m,v,p]`` in [0,1]: site s hosts (model m, variant v) in p (only where hosting
+  costs money and more than one workload can run there: ``transfer_sets.host_sets``;
+  with one, hosting is its x), and ``first_copy[s,m,v,p]`` in [0,1]: it receives its
+  first copy in p (``constraints/updates.py``; both are 0 or 1 at every integer x).
 """
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from placement import costs
 from placement.data import ProblemData
 from placement.milp.model import Model, Terms
+from placement.milp.transfer_sets import HostKey, host_sets, tier_segments
+from placement.transfers import hosted_at_start
 
 #: ``drop`` columns only up to this many candidates: at XL (523k candidates, no MIP after
 #: the search) their 212k columns slowed the column generation and the search (bound 330.4M
 #: and plan 388.1M in 600 s, against 339.6M and 380.3M without them).
 DROPS_MAX_CANDIDATES = 200_000
 
+#: The blocks of tiered egress and model transfers (module docstring).
+TRANSFER_BLOCKS = ("tier", "tier_on", "host", "first_copy")
 #: The domain's blocks, in column order.
-BLOCKS = ("x", "rent", "buy", "active", "first", "move", "drop", "spot")
+BLOCKS = ("x", "rent", "buy", "active", "first", "move", "drop", "spot", *TRANSFER_BLOCKS)
 
 
 class Milp(Model):
@@ -73,6 +85,22 @@ class Milp(Model):
     @property
     def drop(self) -> dict[tuple[str, str, int], int]:
         return self.blocks["drop"]
+
+    @cached_property
+    def hosting(self) -> dict[HostKey, dict[str, list[int]]]:
+        """``transfer_sets.host_sets`` of the model's data (worked out once)."""
+        return host_sets(self.data)
+
+    def host_terms(self, key: HostKey) -> Terms:
+        """host(s,mo,v,p) as terms: its ``host`` column, or, where one workload alone can
+        host it there, that workload's x at (s, any hardware, v, p); none where no
+        candidate runs there or hosting is free (``transfer_sets.host_sets``)."""
+        col = self.blocks["host"].get(key)
+        if col is not None:
+            return [(col, 1.0)]
+        by_w = self.hosting.get(key, {})
+        assert len(by_w) <= 1
+        return [(self.x[k], 1.0) for ks in by_w.values() for k in ks]
 
     @property
     def spot(self) -> dict[tuple[str, str, int], int]:
@@ -145,6 +173,8 @@ def create_variables(data: ProblemData, name: str = "placement") -> Milp:
     _add_move_columns(m)
     for s, h, p in data.spot_keys():
         m.add_col("spot", (s, h, p), 0, data.spot_upper(s, h, p), integer=True)
+    add_tier_columns(m)
+    add_host_columns(m)
     return m
 
 
@@ -182,3 +212,33 @@ def _add_move_columns(m: Milp) -> None:
                     drops += [((w, s, p), ub) for s in data.sites_by_wp.get((w, p - 1), [])]
     for key, ub in drops:
         m.add_col("drop", key, 0, ub)
+
+
+def add_tier_columns(m: Milp) -> None:
+    """``tier[g,p,i]`` for every kept segment of every tiered group and period with more
+    than one (``transfer_sets.tier_segments``), then ``tier_on[g,p,i]`` for every segment
+    but the last where the prices are not non-decreasing."""
+    segments = [gp for gp in tier_segments(m.data) if not gp.linear]
+    for gp in segments:
+        for i, width in enumerate(gp.widths):
+            m.add_col("tier", (gp.group, gp.period, i), 0, width)
+    for gp in segments:
+        if gp.ordered:
+            for i in range(len(gp.widths) - 1):
+                m.add_col("tier_on", (gp.group, gp.period, i), 0, 1, integer=True)
+
+
+def add_host_columns(m: Milp) -> None:
+    """``host[s,m,v,p]`` for every key of ``transfer_sets.host_sets`` with more than one
+    workload (with one, hosting is that workload's sum of x: ``host_terms``), then
+    ``first_copy`` for every key but those of period 1 hosted by a ``current``
+    placement."""
+    sets = m.hosting
+    keys = list(sets)
+    for key in keys:
+        if len(sets[key]) > 1:
+            m.add_col("host", key, 0, 1)
+    before = hosted_at_start(m.data.lk)
+    for s, model, v, p in keys:
+        if not (p == 0 and (s, model, v) in before):
+            m.add_col("first_copy", (s, model, v, p), 0, 1)
