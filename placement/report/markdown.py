@@ -79,6 +79,13 @@ class _Doc:
     def section(self, key: str) -> None:
         self.out.append(f'<a id="{key}"></a>\n\n## {SECTIONS[key]}\n')
 
+    def plan_section(self, key: str, model: ReportModel) -> bool:
+        """The section's heading; whether there is a plan to show in it (if not, it says so)."""
+        self.section(key)
+        if not model.plan.has_solution:
+            self.out.append(_NO_PLAN)
+        return model.plan.has_solution
+
     def plot(self, fig_id: str, what: str) -> None:
         if self.images is None:
             self.out.append(f"_Plot (in the HTML report): {text(what)}._\n")
@@ -124,9 +131,7 @@ def _summary(doc: _Doc, model: ReportModel) -> None:
 
 
 def _costs(doc: _Doc, model: ReportModel) -> None:
-    doc.section("costs")
-    if not model.plan.has_solution:
-        doc.add(_NO_PLAN)
+    if not doc.plan_section("costs", model):
         return
     be = model.break_even_month
     doc.plot("cumulative-cost", "cumulative cost by month, plan vs staying put, "
@@ -136,9 +141,7 @@ def _costs(doc: _Doc, model: ReportModel) -> None:
 
 
 def _placement(doc: _Doc, model: ReportModel) -> None:
-    doc.section("placement")
-    if not model.plan.has_solution:
-        doc.add(_NO_PLAN)
+    if not doc.plan_section("placement", model):
         return
     if model.instance is not None:
         doc.plot("placement-map",
@@ -149,9 +152,7 @@ def _placement(doc: _Doc, model: ReportModel) -> None:
 
 
 def _units(doc: _Doc, model: ReportModel) -> None:
-    doc.section("units")
-    if not model.plan.has_solution:
-        doc.add(_NO_PLAN)
+    if not doc.plan_section("units", model):
         return
     doc.plot("units-over-time", "units per site and hardware over time (stacked bars)")
     doc.add(table(T.units_table(model)))
