@@ -35,6 +35,7 @@ from placement.accounting import Assignment, Schedule
 from placement.candidates import SPOT, Candidate
 from placement.data import ProblemData, prepare
 from placement.evaluate import evaluate
+from placement.lookup import PeriodInfo
 from placement.plan import CumulativeCost, Plan
 from placement.result import Status
 from placement.schema import Instance
@@ -204,6 +205,32 @@ def _pick(data: ProblemData, state: _State, cands: list[Candidate], replicas: in
     return None
 
 
+@dataclass
+class _Period:
+    """One period being filled: its state, each workload's candidates (cheapest first),
+    the order of the workloads (largest load first), the placements chosen so far, and
+    the migrations it still allows."""
+
+    data: ProblemData
+    info: PeriodInfo
+    state: _State
+    cands: dict[str, list[Candidate]]
+    order: list[str]
+    moves_left: float
+    chosen: dict[str, list[Candidate]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    def frozen(self, w: str) -> bool:
+        """A pilot period does not move a workload of high criticality."""
+        return self.info.spec.pilot and self.data.lk.workloads[w].criticality == "high"
+
+    def replicas(self, w: str) -> int:
+        return self.data.lk.workloads[w].replicas
+
+
 def greedy_schedule(data: ProblemData) -> tuple[Schedule, list[str]]:
     """The greedy schedule of ``data`` and notes on forced choices.
 
@@ -222,92 +249,113 @@ def greedy_schedule(data: ProblemData) -> tuple[Schedule, list[str]]:
     bought: list[dict[tuple[str, str], int]] = []
     spot: list[dict[tuple[str, str], int]] = []
     for info in lk.periods:
-        p = info.index
-        state = _State(data, p, owned)
-        cap = info.spec.max_migrations
-        moves_left = math.inf if cap is None else cap
-        remaining = lk.horizon_months - info.start
-        cands = {
-            w: sorted((data.cands[i] for i in data.by_wp.get((w, p), [])),
-                      key=lambda c: (monthly_cost(data, c), c.site, c.hardware, c.variant))
-            for w in lk.workloads
-        }
-        order = sorted(lk.workloads, key=lambda w: (-max((c.load for c in cands[w]),
-                                                          default=0.0), w))
-        chosen: dict[str, list[Candidate]] = {}
-
-        pilot = info.spec.pilot
-
-        def frozen(w: str, pilot: bool = pilot) -> bool:
-            return pilot and lk.workloads[w].criticality == "high"
-
-        # (1) stay
-        for w in order:
-            if prev[w]:
-                stay = _pick(data, state, cands[w], lk.workloads[w].replicas, prev[w])
-                if stay is not None:
-                    chosen[w] = stay
-        # (2) forced moves, (3) new workloads
-        for w in order:
-            if w in chosen:
-                continue
-            best = _pick(data, state, cands[w], lk.workloads[w].replicas)
-            if best is None:
-                notes.append(f"period {info.name}: no room left for '{w}'")
-                best = cands[w][: lk.workloads[w].replicas]
-                for c in best:
-                    state.place(c)
-            if prev[w]:
-                if frozen(w) or moves_left <= 0:
-                    notes.append(f"period {info.name}: '{w}' must move but may not")
-                moves_left -= 1
-            chosen[w] = best
-        # (4) optional moves, the largest saving first
-        offers = []
-        for w in order:
-            if not prev[w] or frozen(w) or not set(prev[w]) <= {c.site for c in chosen[w]}:
-                continue
-            cost_now = sum(monthly_cost(data, c) for c in chosen[w])
-            first = cands[w][0] if cands[w] else None
-            if first is not None and lk.workloads[w].replicas == 1:
-                gain = cost_now - monthly_cost(data, first)
-            else:
-                gain = cost_now  # replicas: try it (the exact saving is checked below)
-            if gain > EPS:
-                offers.append((-gain, w))
-        for _, w in sorted(offers):
-            wl = lk.workloads[w]
-            snap = state.snapshot()
-            stay = chosen[w]
-            for c in stay:
-                state.unplace(c)
-            best = _pick(data, state, cands[w], wl.replicas)
-            if best is None:
-                state.restore(snap)
-                continue
-            saving = (sum(monthly_cost(data, c) for c in stay)
-                      - sum(monthly_cost(data, c) for c in best))
-            moved = bool(set(prev[w]) - {c.site for c in best})
-            worth = saving > EPS and (
-                not moved or (moves_left > 0 and saving * remaining > wl.migration_cost + EPS))
-            if not worth:
-                state.restore(snap)
-                continue
-            chosen[w] = best
-            if moved:
-                moves_left -= 1
+        period = _start_period(data, info, owned)
+        _stay(period, prev)
+        _place_the_rest(period, prev, notes)
+        _optional_moves(period, prev)
         rows: list[Assignment] = []
-        for w in order:
-            prev[w] = [c.site for c in chosen[w]]
-            rows += [
-                Assignment(c.workload, c.site, c.hardware, c.variant, c.market) for c in chosen[w]
-            ]
+        for w in period.order:
+            prev[w] = [c.site for c in period.chosen[w]]
+            rows += [Assignment(c.workload, c.site, c.hardware, c.variant, c.market)
+                     for c in period.chosen[w]]
         assignments.append(sorted(rows))
-        units.append(state.units())
-        spot.append(state.spot_units())
-        bought.append({k: b for k, b in state.bought.items() if b > 0})
-        owned = {k: state.owned.get(k, 0) for k in data.owned_offers}
+        units.append(period.state.units())
+        spot.append(period.state.spot_units())
+        bought.append({k: b for k, b in period.state.bought.items() if b > 0})
+        owned = {k: period.state.owned.get(k, 0) for k in data.owned_offers}
     return Schedule(assignments, units, bought, spot), notes
+
+
+def _start_period(data: ProblemData, info: PeriodInfo, owned: dict[tuple[str, str], int]
+                  ) -> _Period:
+    """A period with nothing placed yet, the units owned so far carried in."""
+    lk, p = data.lk, info.index
+    cap = info.spec.max_migrations
+    cands = {
+        w: sorted((data.cands[i] for i in data.by_wp.get((w, p), [])),
+                  key=lambda c: (monthly_cost(data, c), c.site, c.hardware, c.variant))
+        for w in lk.workloads
+    }
+    order = sorted(lk.workloads, key=lambda w: (-max((c.load for c in cands[w]),
+                                                      default=0.0), w))
+    return _Period(data, info, _State(data, p, owned), cands, order,
+                   math.inf if cap is None else cap)
+
+
+def _stay(period: _Period, prev: dict[str, list[str]]) -> None:
+    """(1) Every workload placed last period stays at its sites when they can carry it."""
+    for w in period.order:
+        if prev[w]:
+            stay = _pick(period.data, period.state, period.cands[w], period.replicas(w), prev[w])
+            if stay is not None:
+                period.chosen[w] = stay
+
+
+def _place_the_rest(period: _Period, prev: dict[str, list[str]], notes: list[str]) -> None:
+    """(2) Forced moves and (3) new workloads: the cheapest placements that fit, or, with
+    a note, the cheapest ones regardless when none do."""
+    state = period.state
+    for w in period.order:
+        if w in period.chosen:
+            continue
+        best = _pick(period.data, state, period.cands[w], period.replicas(w))
+        if best is None:
+            notes.append(f"period {period.name}: no room left for '{w}'")
+            best = period.cands[w][: period.replicas(w)]
+            for c in best:
+                state.place(c)
+        if prev[w]:
+            if period.frozen(w) or period.moves_left <= 0:
+                notes.append(f"period {period.name}: '{w}' must move but may not")
+            period.moves_left -= 1
+        period.chosen[w] = best
+
+
+def _optional_moves(period: _Period, prev: dict[str, list[str]]) -> None:
+    """(4) The moves that may save money, the largest saving first, each taken only when
+    it saves and (a migration) pays back its cost before the horizon's end."""
+    data = period.data
+    offers = []
+    for w in period.order:
+        if (not prev[w] or period.frozen(w)
+                or not set(prev[w]) <= {c.site for c in period.chosen[w]}):
+            continue
+        cost_now = sum(monthly_cost(data, c) for c in period.chosen[w])
+        first = period.cands[w][0] if period.cands[w] else None
+        if first is not None and period.replicas(w) == 1:
+            gain = cost_now - monthly_cost(data, first)
+        else:
+            gain = cost_now  # replicas: try it (the exact saving is checked below)
+        if gain > EPS:
+            offers.append((-gain, w))
+    for _, w in sorted(offers):
+        _try_move(period, w, prev[w])
+
+
+def _try_move(period: _Period, w: str, before: list[str]) -> None:
+    """Move ``w`` to its cheapest placements that fit if that is worth it; else leave it."""
+    data, state = period.data, period.state
+    wl = data.lk.workloads[w]
+    remaining = data.lk.horizon_months - period.info.start
+    snap = state.snapshot()
+    stay = period.chosen[w]
+    for c in stay:
+        state.unplace(c)
+    best = _pick(data, state, period.cands[w], wl.replicas)
+    if best is None:
+        state.restore(snap)
+        return
+    saving = (sum(monthly_cost(data, c) for c in stay)
+              - sum(monthly_cost(data, c) for c in best))
+    moved = bool(set(before) - {c.site for c in best})
+    worth = saving > EPS and (
+        not moved or (period.moves_left > 0 and saving * remaining > wl.migration_cost + EPS))
+    if not worth:
+        state.restore(snap)
+        return
+    period.chosen[w] = best
+    if moved:
+        period.moves_left -= 1
 
 
 def start_candidates(data: ProblemData) -> list[int]:

@@ -11,7 +11,7 @@ can neither inject HTML nor break a table, a heading or a list item.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from html import escape as html_escape
 from urllib.parse import quote
 
@@ -24,7 +24,7 @@ from placement.analysis.results import (
 )
 from placement.analysis.risk import RiskAverseResult
 from placement.report import tables as T
-from placement.report.model import ReportModel, analysis_ids
+from placement.report.model import AnalysisModel, ReportModel, analysis_ids
 from placement.report.text import (
     SECTIONS,
     assumption_notes,
@@ -62,129 +62,177 @@ def table(t: T.Table) -> str:
     return "\n".join(lines) + "\n"
 
 
+_NO_PLAN = "No plan: nothing to show.\n"
+
+
+class _Doc:
+    """The Markdown being written: its lines, and how it shows a plot (``images``: figure
+    id → the image's relative link; None: the plot is named, not drawn)."""
+
+    def __init__(self, images: Mapping[str, str] | None) -> None:
+        self.out: list[str] = []
+        self.images = images
+
+    def add(self, *lines: str) -> None:
+        self.out.extend(lines)
+
+    def section(self, key: str) -> None:
+        self.out.append(f'<a id="{key}"></a>\n\n## {SECTIONS[key]}\n')
+
+    def plan_section(self, key: str, model: ReportModel) -> bool:
+        """The section's heading; whether there is a plan to show in it (if not, it says so)."""
+        self.section(key)
+        if not model.plan.has_solution:
+            self.out.append(_NO_PLAN)
+        return model.plan.has_solution
+
+    def plot(self, fig_id: str, what: str) -> None:
+        if self.images is None:
+            self.out.append(f"_Plot (in the HTML report): {text(what)}._\n")
+        elif fig_id in self.images:
+            self.out.append(f"![{text(what)}]({quote(self.images[fig_id])})\n")
+            self.out.append(f"_Figure: {text(what)}._\n")
+
+    def bullets(self, items: Iterable[str]) -> None:
+        """A list of inert items, then a blank line."""
+        self.out.extend(f"- {text(x)}" for x in items)
+        self.out.append("")
+
+
 def render_markdown(model: ReportModel, images: Mapping[str, str] | None = None) -> str:
     """The whole report. ``images``: figure id → the image's relative link (see
     ``plots.all_figures``); None: each plot is named instead (the HTML report draws it)."""
-    plan, cur = model.plan, model.currency
+    doc = _Doc(images)
     head, sub = title(model)
-    out = [f"# {text(head)}", "", text(sub), ""]
-    out.append("Contents: " + " · ".join(f"[{v}](#{k})" for k, v in SECTIONS.items()) + "\n")
+    doc.add(f"# {text(head)}", "", text(sub), "")
+    doc.add("Contents: " + " · ".join(f"[{v}](#{k})" for k, v in SECTIONS.items()) + "\n")
+    for render in (_summary, _costs, _placement, _units, _migration_plan, _analysis,
+                   _assumptions):
+        render(doc, model)
+    return "\n".join(doc.out).rstrip() + "\n"
 
-    def section(key: str) -> None:
-        out.append(f'<a id="{key}"></a>\n\n## {SECTIONS[key]}\n')
 
-    def plot(fig_id: str, what: str) -> None:
-        if images is None:
-            out.append(f"_Plot (in the HTML report): {text(what)}._\n")
-        elif fig_id in images:
-            out.append(f"![{text(what)}]({quote(images[fig_id])})\n")
-            out.append(f"_Figure: {text(what)}._\n")
-
-    section("summary")
-    out.append(f"> {text(model.recommendation)}\n")
+def _summary(doc: _Doc, model: ReportModel) -> None:
+    """The recommendation, the key figures (or why there is no plan), energy and risk."""
+    doc.section("summary")
+    doc.add(f"> {text(model.recommendation)}\n")
     kf = T.Table("Key figures", ["figure", "value", "note"],
                  [list(x) for x in T.key_figures(model)], id="key-figures")
-    out.append(table(kf))
-    if not plan.has_solution:
-        out.extend(f"- {text(x)}" for x in diagnosis_lines(plan))
-        out.append("")
+    doc.add(table(kf))
+    if not model.plan.has_solution:
+        doc.bullets(diagnosis_lines(model.plan))
     et = T.energy_table(model)
     if et is not None:
-        out.append(table(et))
+        doc.add(table(et))
     rt = T.risk_table(model)
     if rt is not None:
-        out.append(table(rt))
-    out.extend(f"_{text(n)}_\n" for n in model.notes)
+        doc.add(table(rt))
+    doc.add(*(f"_{text(n)}_\n" for n in model.notes))
 
-    section("costs")
-    if plan.has_solution:
-        be = model.break_even_month
-        plot("cumulative-cost", "cumulative cost by month, plan vs staying put, "
+
+def _costs(doc: _Doc, model: ReportModel) -> None:
+    if not doc.plan_section("costs", model):
+        return
+    be = model.break_even_month
+    doc.plot("cumulative-cost", "cumulative cost by month, plan vs staying put, "
              + (f"break-even month {be} marked" if be else "no break-even month"))
-        plot("cost-breakdown", "cost per period by category (stacked bars)")
-        out.append(table(T.cost_table(model)))
-    else:
-        out.append("No plan: nothing to show.\n")
+    doc.plot("cost-breakdown", "cost per period by category (stacked bars)")
+    doc.add(table(T.cost_table(model)))
 
-    section("placement")
-    if plan.has_solution:
-        if model.instance is not None:
-            plot("placement-map",
+
+def _placement(doc: _Doc, model: ReportModel) -> None:
+    if not doc.plan_section("placement", model):
+        return
+    if model.instance is not None:
+        doc.plot("placement-map",
                  "placement map per period (network graph, sites by kind and units)")
-        else:
-            out.append("_The placement map needs the instance's network (--instance)._\n")
-        out.append(table(T.placement_table(model)))
     else:
-        out.append("No plan: nothing to show.\n")
+        doc.add("_The placement map needs the instance's network (--instance)._\n")
+    doc.add(table(T.placement_table(model)))
 
-    section("units")
-    if plan.has_solution:
-        plot("units-over-time", "units per site and hardware over time (stacked bars)")
-        out.append(table(T.units_table(model)))
-    else:
-        out.append("No plan: nothing to show.\n")
 
-    section("migration-plan")
+def _units(doc: _Doc, model: ReportModel) -> None:
+    if not doc.plan_section("units", model):
+        return
+    doc.plot("units-over-time", "units per site and hardware over time (stacked bars)")
+    doc.add(table(T.units_table(model)))
+
+
+def _migration_plan(doc: _Doc, model: ReportModel) -> None:
+    """Each wave: its moves, unit changes, one-time costs, acceptance criteria, latency
+    and utilisation."""
+    doc.section("migration-plan")
     if not model.waves:
-        out.append("No plan: no waves.\n")
+        doc.add("No plan: no waves.\n")
     else:
-        out.append("Each period is a wave: the pilot first, then migration waves. The rollback "
-                   "target of a move is the placement of the period before (for the first "
-                   "period, where the workload runs today).\n")
+        doc.add("Each period is a wave: the pilot first, then migration waves. The rollback "
+                "target of a move is the placement of the period before (for the first "
+                "period, where the workload runs today).\n")
+    cur = model.currency
     for w in model.waves:
-        out.append(f"### Wave {w.index + 1}: {text(w.name)} ({w.label}, months "
-                   f"{T.months(w.start_month, w.months)})\n")
-        out.append(table(T.moves_table(w)) if w.moves else "No workload moves in this period.\n")
-        out.append(table(T.unit_changes_table(w)))
-        out.append(table(T.one_time_table(w, cur)))
-        out.append("**Acceptance criteria before the next wave**\n")
-        out.extend(f"- {text(x)}" for x in T.acceptance(w, cur))
-        out.append("")
+        doc.add(f"### Wave {w.index + 1}: {text(w.name)} ({w.label}, months "
+                f"{T.months(w.start_month, w.months)})\n")
+        doc.add(table(T.moves_table(w)) if w.moves else "No workload moves in this period.\n")
+        doc.add(table(T.unit_changes_table(w)), table(T.one_time_table(w, cur)))
+        doc.add("**Acceptance criteria before the next wave**\n")
+        doc.bullets(T.acceptance(w, cur))
         if w.latency:
-            out.append(table(T.latency_table(w)))
+            doc.add(table(T.latency_table(w)))
         if w.utilisation:
-            out.append(table(T.utilisation_table(w)))
+            doc.add(table(T.utilisation_table(w)))
 
-    section("analysis")
+
+def _analysis(doc: _Doc, model: ReportModel) -> None:
+    """Every analysis result given, in the report's order."""
+    doc.section("analysis")
     if not model.analyses:
-        out.append("No analysis results were given (--analysis RESULTS.json).\n")
+        doc.add("No analysis results were given (--analysis RESULTS.json).\n")
     for fig_id, a in analysis_ids(model):
-        if isinstance(a, ScenariosResult):
-            out.append("### Scenarios\n")
-            out.append(table(T.scenarios_table(a, cur)))
-        elif isinstance(a, SensitivityResult):
-            out.append("### Sensitivity\n")
-            plot(fig_id, "tornado chart: NPV with one multiplier at its low or high end; "
-                 "hatched: the recommended placement changes")
-            out.append(table(T.tornado_table(a, cur)))
-        elif isinstance(a, ThresholdsResult):
-            out.append("### Decision thresholds\n")
-            plot(fig_id, "decision thresholds: the multiplier at which the recommendation "
-                 "changes")
-            out.append(table(T.thresholds_table(a)))
-        elif isinstance(a, RiskResult):
-            out.append("### Risk (Monte Carlo)\n")
-            plot(fig_id, f"NPV histogram with VaR {a.level:.0%} "
-                 f"({T.money(a.plan.var, cur)}) and CVaR ({T.money(a.plan.cvar, cur)}) marked")
-            out.append(table(T.risk_distributions_table(a)))
-        elif isinstance(a, RiskAverseResult):
-            out.append("### Risk-neutral vs risk-averse plan (CVaR)\n")
-            plot(fig_id, "each plan's NPV over the Monte Carlo draws: P5 to P95, median, "
-                 f"mean and CVaR {a.level:.0%}")
-            out.append(table(T.risk_averse_table(a, cur)))
-            out.extend(f"{text(n)}\n" for n in T.risk_averse_notes(a, plan))
-            if a.differences:
-                out.append(table(T.risk_averse_differences_table(a)))
-            out.append(table(T.risk_distributions_table(a)))
-        elif isinstance(a, ParetoResult):
-            out.append("### Pareto front\n")
-            plot(fig_id, f"Pareto front, NPV vs {a.versus}")
-            out.append(table(T.pareto_table(a, cur)))
+        _analysis_result(doc, model, fig_id, a)
 
-    section("assumptions")
-    out.extend(f"{text(x)}\n" for x in assumption_notes(model))
-    out.extend(table(t) for t in T.assumption_tables(model))
-    out.append("### Methods\n")
-    out.extend(f"- {text(x)}" for x in method_notes(model))
-    out.append("")
-    return "\n".join(out).rstrip() + "\n"
+
+def _analysis_result(doc: _Doc, model: ReportModel, fig_id: str, a: AnalysisModel
+                     ) -> None:
+    cur = model.currency
+    if isinstance(a, ScenariosResult):
+        doc.add("### Scenarios\n", table(T.scenarios_table(a, cur)))
+    elif isinstance(a, SensitivityResult):
+        doc.add("### Sensitivity\n")
+        doc.plot(fig_id, "tornado chart: NPV with one multiplier at its low or high end; "
+                 "hatched: the recommended placement changes")
+        doc.add(table(T.tornado_table(a, cur)))
+    elif isinstance(a, ThresholdsResult):
+        doc.add("### Decision thresholds\n")
+        doc.plot(fig_id, "decision thresholds: the multiplier at which the recommendation "
+                 "changes")
+        doc.add(table(T.thresholds_table(a)))
+    elif isinstance(a, RiskResult):
+        doc.add("### Risk (Monte Carlo)\n")
+        doc.plot(fig_id, f"NPV histogram with VaR {a.level:.0%} "
+                 f"({T.money(a.plan.var, cur)}) and CVaR ({T.money(a.plan.cvar, cur)}) marked")
+        doc.add(table(T.risk_distributions_table(a)))
+    elif isinstance(a, RiskAverseResult):
+        _risk_averse(doc, model, fig_id, a)
+    elif isinstance(a, ParetoResult):
+        doc.add("### Pareto front\n")
+        doc.plot(fig_id, f"Pareto front, NPV vs {a.versus}")
+        doc.add(table(T.pareto_table(a, cur)))
+
+
+def _risk_averse(doc: _Doc, model: ReportModel, fig_id: str, a: RiskAverseResult) -> None:
+    doc.add("### Risk-neutral vs risk-averse plan (CVaR)\n")
+    doc.plot(fig_id, "each plan's NPV over the Monte Carlo draws: P5 to P95, median, "
+             f"mean and CVaR {a.level:.0%}")
+    doc.add(table(T.risk_averse_table(a, model.currency)))
+    doc.add(*(f"{text(n)}\n" for n in T.risk_averse_notes(a, model.plan)))
+    if a.differences:
+        doc.add(table(T.risk_averse_differences_table(a)))
+    doc.add(table(T.risk_distributions_table(a)))
+
+
+def _assumptions(doc: _Doc, model: ReportModel) -> None:
+    doc.section("assumptions")
+    doc.add(*(f"{text(x)}\n" for x in assumption_notes(model)))
+    doc.add(*(table(t) for t in T.assumption_tables(model)))
+    doc.add("### Methods\n")
+    doc.bullets(method_notes(model))
