@@ -8,7 +8,8 @@ refuses it instead, each feature with its path.
 
 Modelled, hence accepted: per-period ``price_per_hour``, ``capex`` and ``energy_per_kwh``
 (every cost reads its period's value, through ``Lookup``); token-based profiles
-(``candidates.serving``); the ``registry`` placement rule when the model's updates and
+(``candidates.serving``); committed use (``commitments``) and licences
+(``license_per_month``); the ``registry`` placement rule when the model's updates and
 first copies cost nothing; and everything with no cost or constraint of its own
 (coordinates, ``input_tokens``, ``interruptible`` and ``egress_group`` alone, carbon
 intensities and embodied emissions with neither a carbon price nor a cap). Remove a
@@ -41,16 +42,11 @@ def _charges_transfers(inst: Instance, model: Model, routes: Routes) -> bool:
 def _used(inst: Instance) -> Iterator[tuple[str, str]]:
     """(path, feature) for every unmodelled feature the instance uses."""
     for i, o in enumerate(inst.offers):
-        if o.commitments:
-            yield f"offers[{i}].commitments", "committed use (commitments)"
         if o.spot is not None:
             yield f"offers[{i}].spot", "spot capacity (spot)"
     for i, s in enumerate(inst.sites):
         if s.egress_tiers is not None:
             yield f"sites[{i}].egress_tiers", "volume-tiered egress (egress_tiers)"
-    for i, h in enumerate(inst.hardware):
-        if h.license_per_month > 0:
-            yield f"hardware[{i}].license_per_month", "the licence cost (license_per_month)"
     routes = compute_routes(inst) if any(m.registry for m in inst.models) else None
     for i, m in enumerate(inst.models):
         if routes is not None and _charges_transfers(inst, m, routes):

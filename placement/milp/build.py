@@ -10,6 +10,7 @@ from placement.milp.constraints.assignment import add_assignment, add_failure_do
 from placement.milp.constraints.bandwidth import add_bandwidth
 from placement.milp.constraints.budget import add_capex_budget
 from placement.milp.constraints.capacity import add_capacity
+from placement.milp.constraints.commitment import add_commitment_cap
 from placement.milp.constraints.migration import add_max_migrations, add_moves
 from placement.milp.constraints.ownership import add_ownership, add_power
 from placement.milp.objective import set_objective
@@ -27,6 +28,7 @@ FAMILIES: tuple[Callable[[Milp], None], ...] = (
     add_moves,
     add_max_migrations,
     add_capex_budget,
+    add_commitment_cap,
 )
 
 

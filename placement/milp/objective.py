@@ -5,10 +5,15 @@ minimise  sum_p d_p x [ sum_k flow_k x_k                       (egress + transfe
                        + sum_{s,h owned} owned(s,h,p) x (maintenance + energy per unit)
                        + sum_{s,h owned} buy(s,h,p) x capex x (1 - rebate)
                        + sum_s active(s,p) x fixed x m_p + first(s,p) x activation
-                       + sum_w move(w,p) x migration_cost ]
+                       + sum_w move(w,p) x migration_cost
+                       + sum_{s,h} units(s,h,p) x license_per_month x m_p ]
+          + sum_{s,h,j,p} commit(s,h,j,p) x price_j x 730
+                x [ sum_{q>=p} d_q x |[t_q, t_q + m_q) ∩ [t_p, t_p + term_j)|
+                    + d_T x max(0, t_p + term_j - T) ]
           - d_T x sum_{s,h,p} buy(s,h,p) x capex x (1 - rebate) x max(0, 1 - (T - t_p) / life)
 
-with d_p = (1 + r)^(-t_p / 12) and d_T the factor at the horizon's end. Every
+with d_p = (1 + r)^(-t_p / 12) and d_T the factor at the horizon's end; units(s,h,p) the
+units in service (rented on demand, committed units serving p, owned). Every
 coefficient comes from ``placement.costs``; owned existing units give a constant.
 """
 
@@ -111,7 +116,54 @@ def npv_terms(m: Milp) -> dict[str, Linear]:
         t["activation"].add(var, lk.sites[s].activation_cost * lk.periods[p].discount)
     for (w, p), var in m.move.items():
         t["migration"].add(var, lk.workloads[w].migration_cost * lk.periods[p].discount)
+    _commitment_terms(m, t)
+    _license_terms(m, t)
     return t
+
+
+def _commitment_terms(m: Milp, t: dict[str, Linear]) -> None:
+    """``committed``: each unit of commitment j made in p pays price_j x 730 x (months of q
+    in its term) in every q >= p, discounted by d_q, and the months past the horizon's
+    end discounted by d_T (``committed_after_horizon``)."""
+    lk = m.data.lk
+    for (s, h, j, p), var in m.commit.items():
+        c = lk.commitment(s, h, j)
+        value = sum(
+            costs.committed(1, c.price_per_hour, lk.paid_months(c.term_months, p, q.index))
+            * q.discount
+            for q in lk.periods[p:]
+        )
+        after = lk.months_after_horizon(c.term_months, p)
+        value += costs.committed(1, c.price_per_hour, after) * lk.end_discount
+        t["committed"].add(var, value)
+
+
+def _license_terms(m: Milp, t: dict[str, Linear]) -> None:
+    """``license``: license_per_month x m_p x d_p per unit in service: rented on demand,
+    committed units serving p, owned units (existing ones a constant)."""
+    data, lk = m.data, m.data.lk
+    for (_, h, p), var in m.rent.items():
+        per_month = lk.hardware[h].license_per_month
+        if per_month > 0:
+            info = lk.periods[p]
+            t["license"].add(var, costs.license(1, per_month, info.months) * info.discount)
+    for (s, h, j, p), var in m.commit.items():
+        per_month = lk.hardware[h].license_per_month
+        if per_month > 0:
+            term = lk.commitment(s, h, j).term_months
+            for q in lk.served_periods(term, p):
+                info = lk.periods[q]
+                t["license"].add(var, costs.license(1, per_month, info.months) * info.discount)
+    for s, h in data.owned_offers:
+        per_month = lk.hardware[h].license_per_month
+        if per_month <= 0:
+            continue
+        for info in lk.periods:
+            unit = costs.license(1, per_month, info.months) * info.discount
+            buys, existing = m.units_terms(s, h, info.index)
+            t["license"].constant += existing * unit
+            for var, _ in buys:
+                t["license"].add(var, unit)
 
 
 def npv(m: Milp, weights: dict[str, float] | None = None) -> Linear:

@@ -12,7 +12,13 @@ this column order:
 - ``move[w,p]`` in [0,1]: workload moves in p (only where moves cost or are limited);
 - ``drop[w,s,p]`` in [0,1] (tight formulation, p > 0, where ``move[w,p]`` exists, up to
   DROPS_MAX_CANDIDATES candidates): site s served w in p-1 and does not in p
-  (``constraints/migration.py``).
+  (``constraints/migration.py``);
+- ``commit[s,h,j,p]`` integer: units of commitment j of the rented offer (s, h) made at
+  the start of p (only where it serves a period q with a candidate at (s, h): t_q + m_q
+  <= t_p + term_j; bounded by the most units those periods could use).
+
+Units in service: units(s,h,p) = rent[s,h,p] + sum_{(j,p') serving p} commit[s,h,j,p']
+(rented), or owned(s,h,p) (owned).
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from placement.milp.model import Model, Terms
 DROPS_MAX_CANDIDATES = 200_000
 
 #: The domain's blocks, in column order.
-BLOCKS = ("x", "rent", "buy", "active", "first", "move", "drop")
+BLOCKS = ("x", "rent", "buy", "active", "first", "move", "drop", "commit")
 
 
 class Milp(Model):
@@ -70,6 +76,10 @@ class Milp(Model):
         return self.blocks["drop"]
 
     @property
+    def commit(self) -> dict[tuple[str, str, str, int], int]:
+        return self.blocks["commit"]
+
+    @property
     def n_variables(self) -> int:
         """The columns of the domain's blocks (an analysis's extra columns not counted)."""
         return sum(len(self.blocks[b]) for b in BLOCKS)
@@ -80,14 +90,15 @@ class Milp(Model):
         return [(x[k], 1.0) for k in self.data.by_wsp.get((w, s, p), [])]
 
     def units_terms(self, s: str, h: str, p: int) -> tuple[Terms, float]:
-        """units(s,h,p) as (terms, constant): rent[s,h,p] (rented), or existing_units +
-        sum_{q<=p} buy[s,h,q] (owned)."""
+        """units(s,h,p) in service as (terms, constant): rent[s,h,p] plus the commitments
+        serving p (rented), or existing_units + sum_{q<=p} buy[s,h,q] (owned)."""
         if self.data.lk.is_owned(h):
             existing = float(self.data.lk.offers[(s, h)].existing_units)
             buys = [(self.buy[(s, h, q)], 1.0) for q in range(p + 1) if (s, h, q) in self.buy]
             return buys, existing
         col = self.rent.get((s, h, p))
-        return ([] if col is None else [(col, 1.0)]), 0.0
+        committed = [(self.commit[key], 1.0) for key in self.data.commits_serving(s, h, p)]
+        return ([] if col is None else [(col, 1.0)]) + committed, 0.0
 
 
 def create_variables(data: ProblemData, name: str = "placement") -> Milp:
@@ -106,6 +117,8 @@ def create_variables(data: ProblemData, name: str = "placement") -> Milp:
                 m.add_col("buy", (s, h, p), 0, room, integer=True)
     _add_site_columns(m)
     _add_move_columns(m)
+    for s, h, j, p in data.commit_keys:
+        m.add_col("commit", (s, h, j, p), 0, data.commit_var_upper(s, h, j, p), integer=True)
     return m
 
 

@@ -78,12 +78,13 @@ class CostProfile:
 
 
 def schedule_of(periods: Sequence[PlanPeriod]) -> Schedule:
-    """The decisions of a plan's periods (assignments, units, bought)."""
+    """The decisions of a plan's periods (assignments, units, bought, commitments)."""
     return Schedule(
         [sorted(Assignment(a.workload, a.site, a.hardware, a.variant) for a in p.assignments)
          for p in periods],
         [{(u.site, u.hardware): u.units for u in p.units} for p in periods],
         [{(u.site, u.hardware): u.bought for u in p.units if u.bought} for p in periods],
+        [{(c.site, c.hardware, c.commitment): c.units for c in p.commitments} for p in periods],
     )
 
 
@@ -95,6 +96,7 @@ def cost_profile(lk: Lookup, routes: Routes, schedule: Schedule) -> CostProfile:
         for cat, value in per_period[info.index].items():
             out[cat] += info.discount * value
     out["residual"] = -lk.end_discount * accounting.residual_value(lk, schedule)
+    out["committed"] += lk.end_discount * accounting.committed_after_horizon(lk, schedule)
     return CostProfile(out, demand_headroom(lk, routes, schedule), unit_headroom(lk, schedule))
 
 
