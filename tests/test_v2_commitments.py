@@ -318,3 +318,52 @@ def test_the_plain_formulation_and_cbc_agree(inst: dict[str, Any]) -> None:
         plan = solve(load_instance(inst), opts)
         assert plan.status == "optimal" and plan.npv == pytest.approx(want)
         assert evaluate(inst, plan.to_dict()).violations == []
+
+
+# ----------------------------------------------------------------------- activity
+
+
+def _active() -> dict[str, Any]:
+    """Periods 9 + 9, demand 1. Site c: fixed 100/month, on demand [1.0, 3.0]/h, an
+    18-month commitment at 0.3/h; site d: on demand [5.0, 0.1]/h, no fixed cost."""
+    inst = instance([9, 9], [1, 1], [{"id": "18m", "term_months": 18, "price_per_hour": 0.3}])
+    inst["offers"][0]["price_per_hour"] = [1.0, 3.0]
+    inst["sites"][0]["fixed_per_month"] = 100
+    inst["network"]["links"].append({"a": "u", "b": "d", "latency_ms": 5})
+    inst["sites"].append({"id": "d", "kind": "cloud"})
+    inst["offers"].append({"site": "d", "hardware": "g", "price_per_hour": [5.0, 0.1]})
+    return inst
+
+
+def test_committed_units_serving_keep_their_site_active() -> None:
+    """One unit committed at c in p0 (0.3 x 730 x 18 = 3,942) serves both periods. Staying
+    at c: 3,942 + fixed 100 x 18 = 5,742. Moving to d in p1 (0.1 x 730 x 9 = 657) leaves
+    the committed unit in service at c, so c stays active and pays its fixed cost:
+    3,942 + 1,800 + 657 = 6,399 (a model that let an idle committed unit's site go
+    inactive would take it at 5,499). Optimum: stay at c, NPV 5,742."""
+    inst = _active()
+    doc = solved(inst)
+    assert doc["npv"] == pytest.approx(5742.0)
+    assert [p["costs"]["site_fixed"] for p in doc["periods"]] == [900.0, 900.0]
+    moved = copy.deepcopy(doc)
+    p1 = moved["periods"][1]
+    p1["assignments"][0]["site"] = "d"
+    p1["units"].append({"site": "d", "hardware": "g", "units": 1, "bought": 0})
+    p1["moves"] = ["w"]
+    ev = evaluate(inst, moved)
+    assert ev.costs[1]["site_fixed"] == 900.0 and ev.costs[1]["rented"] == pytest.approx(657)
+    assert ev.npv == pytest.approx(6399.0)
+
+
+def test_a_committed_unit_paid_but_not_serving_leaves_its_site_inactive() -> None:
+    """With a 12-month term instead (0.3 x 730 x 12 = 2,628: 1,971 in p0 and 657 in p1,
+    where it no longer serves: 9 + 9 > 12), moving to d in p1 leaves c inactive:
+    p0 1,971 + 900 fixed; p1 657 paid + 657 at d; NPV 4,185 (staying at c would cost a
+    second commitment or on-demand units plus the fixed 900)."""
+    inst = _active()
+    inst["offers"][0]["commitments"] = [{"id": "1y", "term_months": 12, "price_per_hour": 0.3}]
+    doc = solved(inst)
+    assert doc["npv"] == pytest.approx(4185.0)
+    assert [p["costs"]["site_fixed"] for p in doc["periods"]] == [900.0, 0.0]
+    assert [p["costs"]["committed"] for p in doc["periods"]] == [1971.0, 657.0]
+    assert units(doc) == [1, 1] and doc["periods"][1]["units"][0]["site"] == "d"
