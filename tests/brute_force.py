@@ -28,6 +28,15 @@ some earlier period, for the one-time activation cost); those three form the sta
 Every combination of the per-period choices is still evaluated, only equal futures
 are shared.
 
+v2 (PROBLEM-v2.md sections 2, 5, 9): committed use and licences. Every vector of
+committed units per (offer, commitment, period made) is enumerated, each from 0 to the
+largest need at its offer in the periods it serves (committing beyond the need of every
+period served only adds cost, units in service and activity), and the dynamic programme
+runs with it fixed: rented units in service = max(need, committed serving), on demand the
+rest; the commitments pay for the months of each period inside their term, and past the
+horizon at its end's discount factor. Licences: license_per_month x units in service
+(rented total, owned) x months.
+
 Comparisons (capacity, latency, bandwidth, power, budget) allow ``EPS`` = 1e-9 for
 floating-point rounding (the random instances use coarse decimal values, so a
 constraint is either met exactly or missed by far more).
@@ -82,7 +91,7 @@ class Assign:
     sites_by_w: tuple[frozenset[str], ...]
     sites: frozenset[str]
     owned_need: tuple[int, ...]
-    var_cost: float  # rented + egress + transfer, undiscounted
+    var_cost: float  # egress + transfer, undiscounted (rented: ``Problem.rented_part``)
     detail: dict[str, Any] = field(default_factory=dict)
 
 
@@ -90,6 +99,7 @@ class Assign:
 class Result:
     npv: float
     history: list[dict[str, Any]]
+    committed_after_horizon: float = 0.0
 
 
 class Problem:
@@ -155,6 +165,7 @@ class Problem:
                 "power_w": q(h.get("power_w", 0)),
                 "maint": float(h.get("maintenance_per_month", 0)),
                 "lead": float(h.get("lead_time_months", 0)),
+                "license": float(h.get("license_per_month", 0)),
             }
         self.offers: dict[tuple[str, str], dict[str, Any]] = {}
         for o in inst["offers"]:
@@ -162,8 +173,20 @@ class Problem:
                 "price": float(o.get("price_per_hour") or 0),
                 "max_units": o.get("max_units"),
                 "existing": int(o.get("existing_units", 0) or 0),
+                "commitments": [
+                    (c["id"], float(c["term_months"]), float(c["price_per_hour"]))
+                    for c in o.get("commitments") or []
+                ],
             }
         self.owned = sorted(k for k in self.offers if self.hw[k[1]]["kind"] == "owned")
+        # committed use (PROBLEM-v2 section 2): (site, hardware, id, period made, term, price)
+        self.commit_options = [
+            (s, h, j, p, term, price)
+            for (s, h), off in sorted(self.offers.items())
+            if self.hw[h]["kind"] == "rented"
+            for j, term, price in off["commitments"]
+            for p in range(len(self.periods))
+        ]
         self.variants: dict[tuple[str, str], dict[str, float]] = {}
         for m in inst["models"]:
             for v in m["variants"]:
@@ -352,8 +375,6 @@ class Problem:
                 for k, n in rented_units.items()
             ):
                 continue
-            for k, n in rented_units.items():
-                cost += n * self.offers[k]["price"] * HOURS_PER_MONTH * months
             out.append(
                 Assign(
                     rows=rows,
@@ -370,11 +391,98 @@ class Problem:
 
     def solve(self, limit: int = 200_000) -> Result | None:
         """Least-NPV plan, or None when no plan meets every constraint. Raises TooLarge
-        when the enumeration would take more than about ``limit`` steps."""
+        when the enumeration would take more than about ``limit`` steps.
+
+        Commitments: every vector of committed units (``commit_vectors``) is tried, each
+        with the exact dynamic programme over the periods; the least NPV wins."""
         n = len(self.periods)
         if n * self.n_assignments() * 4 > limit:
             raise TooLarge(f"{n} x {self.n_assignments()} assignments")
         per_p = [self.assignments(p) for p in range(n)]
+        best: Result | None = None
+        self._work = 0
+        for vec in self.commit_vectors(per_p, limit // max(1, n * self.n_assignments())):
+            r = self._dp(per_p, vec, limit)
+            if r is not None and (best is None or r.npv < best.npv - 1e-9):
+                best = r
+        return best
+
+    # ------------------------------------------------------------------ committed use
+
+    def serves(self, made: int, term: float, q: int) -> bool:
+        """t_q + m_q <= t_p + term, q >= p (PROBLEM-v2 section 2)."""
+        per = self.periods[q]
+        return q >= made and per["start"] + per["months"] <= self.periods[made]["start"] + term + EPS
+
+    def commit_vectors(self, per_p: list[list[Assign]], limit: int) -> list[tuple[int, ...]]:
+        """Every vector of units per commitment option, each from 0 to the largest rented
+        need at its offer over the periods it serves (capped by max_units): committing
+        beyond the need of every period served only adds cost and units in service."""
+        ranges = []
+        for s, h, _, p, term, _ in self.commit_options:
+            need = max(
+                (a.detail["need"].get((s, h), 0)
+                 for q in range(len(self.periods)) if self.serves(p, term, q)
+                 for a in per_p[q]),
+                default=0,
+            )
+            cap = self.offers[(s, h)]["max_units"]
+            ranges.append(range((need if cap is None else min(cap, need)) + 1))
+        if math.prod(len(r) for r in ranges) > limit:
+            raise TooLarge(f"{math.prod(len(r) for r in ranges)} vectors of commitments")
+        return list(itertools.product(*ranges))
+
+    def commit_cost(self, vec: tuple[int, ...]) -> tuple[float, float, list[float]]:
+        """(discounted cost of the commitments, undiscounted payments past the horizon,
+        undiscounted payments per period): units x price x 730 x months of the term in
+        each period, and past T."""
+        per_period = [0.0] * len(self.periods)
+        after = 0.0
+        for n, (_, _, _, p, term, price) in zip(vec, self.commit_options, strict=True):
+            t0 = self.periods[p]["start"]
+            for q, per in enumerate(self.periods):
+                if q < p:
+                    continue
+                lo, hi = max(per["start"], t0), min(per["start"] + per["months"], t0 + term)
+                per_period[q] += n * price * HOURS_PER_MONTH * max(0.0, hi - lo)
+            after += n * price * HOURS_PER_MONTH * max(0.0, t0 + term - self.T)
+        total = sum(
+            c * (1 + self.rate) ** (-per["start"] / 12)
+            for c, per in zip(per_period, self.periods, strict=True)
+        ) + after * (1 + self.rate) ** (-self.T / 12)
+        return total, after, per_period
+
+    def serving(self, vec: tuple[int, ...], q: int) -> dict[tuple[str, str], int]:
+        """Committed units serving period q at each (site, hardware)."""
+        out: dict[tuple[str, str], int] = {}
+        for n, (s, h, _, p, term, _) in zip(vec, self.commit_options, strict=True):
+            if n and self.serves(p, term, q):
+                out[(s, h)] = out.get((s, h), 0) + n
+        return out
+
+    def rented_part(self, a: Assign, p: int, served: dict[tuple[str, str], int]):
+        """Rented units in service = max(need, committed serving); on demand pays for the
+        rest; licences on every unit in service; the sites with units in service. None
+        when a total exceeds max_units."""
+        months = self.periods[p]["months"]
+        cost, sites = 0.0, set()
+        need = a.detail["rented"]
+        for k in sorted(set(need) | set(served)):
+            total = max(need.get(k, 0), served.get(k, 0))
+            cap = self.offers[k]["max_units"]
+            if cap is not None and total > cap:
+                return None
+            cost += (total - served.get(k, 0)) * self.offers[k]["price"] * HOURS_PER_MONTH * months
+            cost += total * self.hw[k[1]]["license"] * months
+            if total > 0:
+                sites.add(k[0])
+        return cost, frozenset(sites)
+
+    def _dp(self, per_p: list[list[Assign]], vec: tuple[int, ...], limit: int) -> Result | None:
+        """The dynamic programme over the periods with the commitments ``vec`` fixed."""
+        n = len(self.periods)
+        fixed, after, paid = self.commit_cost(vec)
+        served = [self.serving(vec, p) for p in range(n)]
         ub = [
             max([a.owned_need[j] for ap in per_p for a in ap], default=0)
             for j in range(len(self.owned))
@@ -391,9 +499,8 @@ class Problem:
             frozenset(c[0] for c in w["current"]) if w["current"] else None for w in self.workloads
         )
         existing = tuple(self.offers[k]["existing"] for k in self.owned)
-        states: dict[tuple, tuple] = {(prev_sites, existing, frozenset()): (0.0, None, None)}
+        states: dict[tuple, tuple] = {(prev_sites, existing, frozenset()): (fixed, None, None)}
         layers = []
-        work = 0
         for p, per in enumerate(self.periods):
             months, t = per["months"], per["start"]
             disc = (1 + self.rate) ** (-t / 12)
@@ -416,12 +523,15 @@ class Problem:
                         continue
                     owned_cost, residual, owned_sites = part
                     for a, moved, migration in allowed:
-                        work += 1
-                        if work > limit:
+                        self._work += 1
+                        if self._work > limit:
                             raise TooLarge(f"more than {limit} steps")
                         if any(nd > ow for nd, ow in zip(a.owned_need, owned, strict=True)):
                             continue
-                        active = a.sites | owned_sites
+                        rented = self.rented_part(a, p, served[p])
+                        if rented is None:
+                            continue
+                        active = a.sites | owned_sites | rented[1]
                         ck = (active, ever)
                         if ck not in site_cost:
                             site_cost[ck] = sum(
@@ -433,7 +543,7 @@ class Problem:
                                 )
                                 for s in active
                             )
-                        c = a.var_cost + owned_cost + site_cost[ck] + migration
+                        c = a.var_cost + rented[0] + owned_cost + site_cost[ck] + migration
                         v = value + disc * c - end_disc * residual
                         key = (a.sites_by_w, owned, ever | active)
                         if key not in new or v < new[key][0]:
@@ -460,10 +570,15 @@ class Problem:
                     "rented": a.detail["rented"],
                     "moves": [self.workloads[i]["id"] for i in moved],
                     "cost": c,
+                    "committed": {
+                        o[:3]: k for k, o in zip(vec, self.commit_options, strict=True)
+                        if k and o[3] == p
+                    },
+                    "committed_cost": paid[p],
                 }
             )
             key = prev
-        return Result(best, history[::-1])
+        return Result(best, history[::-1], after)
 
     def _moves_allowed(self, p: int, psites: tuple, assigns: list[Assign]) -> list[tuple]:
         """(assignment, workloads that move, their migration cost) for every assignment of
@@ -513,6 +628,7 @@ class Problem:
             spend += spent
             cost += float(spent)
             cost += n * hw["maint"] * months
+            cost += n * hw["license"] * months
             cost += (
                 n
                 * float(hw["power_w"])
