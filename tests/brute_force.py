@@ -347,7 +347,6 @@ class Problem:
         """Every assignment of period p that meets bandwidth and rented max_units (the
         constraints that depend on the assignment alone), with its rented units."""
         per_w = [self.choices(i) for i in range(len(self.workloads))]
-        months = self.periods[p]["months"]
         terms = {
             id(o): self.replica_terms(o, p) for combos in per_w for combo in combos for o in combo
         }
@@ -412,7 +411,8 @@ class Problem:
     def serves(self, made: int, term: float, q: int) -> bool:
         """t_q + m_q <= t_p + term, q >= p (PROBLEM-v2 section 2)."""
         per = self.periods[q]
-        return q >= made and per["start"] + per["months"] <= self.periods[made]["start"] + term + EPS
+        end = self.periods[made]["start"] + term
+        return q >= made and per["start"] + per["months"] <= end + EPS
 
     def commit_vectors(self, per_p: list[list[Assign]], limit: int) -> list[tuple[int, ...]]:
         """Every vector of units per commitment option, each from 0 to the largest rented
