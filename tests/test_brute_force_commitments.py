@@ -21,8 +21,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from brute_force import TooLarge, brute_force
-from test_brute_force import _close, _describe, generate
+from test_brute_force import _close, _describe, fit, generate
 
 from placement import SolveOptions, evaluate, load_instance, solve
 
@@ -54,15 +53,8 @@ def with_commitments(seed: int, shrink: int) -> dict[str, Any]:
 
 @functools.cache
 def sized(seed: int):
-    for shrink in range(30):
-        inst = with_commitments(seed, shrink)
-        try:
-            best = brute_force(inst, limit=LIMIT)
-            base = brute_force(inst, pinned=True, limit=LIMIT)
-        except TooLarge:
-            continue
-        return inst, best, base
-    raise AssertionError(f"seed {seed}: could not shrink the instance enough")
+    """The seed's instance, shrunk until both enumerations fit: (inst, best, baseline)."""
+    return fit(with_commitments, seed, LIMIT)
 
 
 @pytest.mark.parametrize("seed", range(N_SEEDS))
