@@ -2,7 +2,8 @@
 link loads and cumulative cost by month. Used to write plans and to check them.
 
 A :class:`Schedule` is what a plan decides, nothing derived: per period the
-assignments, units in service and units bought.
+assignments, units (on demand plus committed serving, or owned), units bought, units
+committed and spot units.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from placement import costs
+from placement.candidates import ON_DEMAND, Market
 from placement.lookup import Lookup
 from placement.network import Routes
+from placement.schema import Period
 
 SiteHw = tuple[str, str]
 #: (site, hardware, commitment id)
@@ -26,18 +29,25 @@ class Assignment:
     site: str
     hardware: str
     variant: str
+    market: Market = ON_DEMAND  # the pool it runs in (v2)
 
 
 @dataclass
 class Schedule:
-    """Per period: assignments, units in service per (site, hardware) (rented on demand
-    plus committed units serving the period, or owned), units bought, and units committed
-    in the period per (site, hardware, commitment) (none: an empty list)."""
+    """Per period: assignments, units per (site, hardware) (rented on demand plus
+    committed units serving the period, or owned), units bought, units committed in the
+    period per (site, hardware, commitment) and spot units per (site, hardware) (v2; none:
+    empty lists)."""
 
     assignments: list[list[Assignment]]
     units: list[dict[SiteHw, int]]
     bought: list[dict[SiteHw, int]] = field(default_factory=list)
     commitments: list[dict[Commit, int]] = field(default_factory=list)
+    spot: list[dict[SiteHw, int]] = field(default_factory=list)
+
+    def spot_units(self, p: int) -> dict[SiteHw, int]:
+        """Spot units per (site, hardware) in period p."""
+        return self.spot[p] if p < len(self.spot) else {}
 
 
 def served_sites(schedule: Schedule, p: int) -> dict[str, set[str]]:
@@ -63,10 +73,51 @@ def moves(lk: Lookup, schedule: Schedule) -> list[list[str]]:
 
 
 def active_sites(schedule: Schedule, p: int) -> set[str]:
-    """Sites with any workload or any unit in period p."""
+    """Sites with any workload or any unit (any pool) in period p."""
     return {a.site for a in schedule.assignments[p]} | {
-        s for (s, _), n in schedule.units[p].items() if n > 0
+        s for (s, _), n in in_service(schedule, p).items() if n > 0
     }
+
+
+def in_service(schedule: Schedule, p: int) -> dict[SiteHw, int]:
+    """Units in service per (site, hardware) in period p, every pool: ``units`` (rented
+    on demand plus committed units serving p, or owned) plus spot. A new pool adds itself
+    here."""
+    out = dict(schedule.units[p])
+    for key, n in schedule.spot_units(p).items():
+        out[key] = out.get(key, 0) + n
+    return out
+
+
+def emissions(lk: Lookup, schedule: Schedule) -> list[float]:
+    """Each period's emissions, tCO2e: the units in service (every pool) x power_w / 1000
+    x 730 x m_p x pue x carbon_g_per_kwh(s, p) / 10^6, plus embodied_t per owned unit
+    bought in the period."""
+    out = []
+    for info in lk.periods:
+        p, total = info.index, 0.0
+        for (s, h), n in sorted(in_service(schedule, p).items()):
+            hw = lk.hardware[h]
+            g = lk.carbon_g_per_kwh(s, p)
+            total += costs.emissions_t(n, hw.power_w, info.months, lk.sites[s].pue, g)
+        for (_, h), b in sorted(schedule.bought[p].items()):
+            total += costs.embodied_t(b, lk.hardware[h].embodied_t)
+        out.append(total)
+    return out
+
+
+def over_carbon_cap(periods: Sequence[Period], tonnes: Sequence[float]) -> list[str]:
+    """The names of the periods (the instance's ``horizon.periods``) whose emissions
+    ``tonnes`` exceed their carbon_cap_t (a micro-tonne of rounding allowed)."""
+    return [
+        period.name
+        for period, t in zip(periods, tonnes, strict=True)
+        if period.carbon_cap_t is not None and t > period.carbon_cap_t + CARBON_TOLERANCE
+    ]
+
+
+#: Emissions are compared to a cap within a micro-tonne (float rounding).
+CARBON_TOLERANCE = 1e-6
 
 
 def activation_periods(lk: Lookup, schedule: Schedule) -> dict[str, int]:
@@ -89,9 +140,10 @@ def period_costs(lk: Lookup, routes: Routes, schedule: Schedule) -> list[dict[st
         c = dict.fromkeys(costs.COST_CATEGORIES, 0.0)
         serving = committed_serving(lk, schedule, p)
         c["committed"] = committed_payments(lk, schedule, p)
+        for (_, h), n in sorted(in_service(schedule, p).items()):
+            c["license"] += costs.license(n, lk.hardware[h].license_per_month, months)
         for (s, h), n in sorted(schedule.units[p].items()):
             hw, site = lk.hardware[h], lk.sites[s]
-            c["license"] += costs.license(n, hw.license_per_month, months)
             if hw.kind == "rented":
                 on_demand = n - serving.get((s, h), 0)
                 c["rented"] += costs.rented(on_demand, lk.price_per_hour(s, h, p), months)
@@ -121,6 +173,7 @@ def period_costs(lk: Lookup, routes: Routes, schedule: Schedule) -> list[dict[st
         c["activation"] = sum(lk.sites[s].activation_cost for s, q in activated.items() if q == p)
         c["migration"] = sum(lk.workloads[w].migration_cost for w in mv[p])
         out.append(c)
+    _spot_and_carbon(lk, schedule, out)
     return out
 
 
@@ -166,6 +219,19 @@ def annualized_npv(lk: Lookup, npv_value: float) -> float:
     """npv x CRF(r, T): the constant yearly payment with the same present value."""
     rate = lk.inst.horizon.discount_rate
     return npv_value * costs.capital_recovery_factor(rate, lk.horizon_months)
+
+
+def _spot_and_carbon(lk: Lookup, schedule: Schedule, out: list[dict[str, float]]) -> None:
+    """Categories ``spot`` (spot units x spot price x 730 x m_p) and ``carbon`` (the
+    period's emissions x carbon_price_per_t) of every period."""
+    tonnes = emissions(lk, schedule)
+    price = lk.inst.policy.carbon_price_per_t
+    for info in lk.periods:
+        p = info.index
+        for (s, h), n in sorted(schedule.spot_units(p).items()):
+            spot_price = lk.spot_price_per_hour(s, h, p)
+            out[p]["spot"] += costs.rented(n, spot_price or 0.0, info.months)
+        out[p]["carbon"] += costs.carbon(tonnes[p], price)
 
 
 def residual_value(lk: Lookup, schedule: Schedule) -> float:

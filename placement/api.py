@@ -11,7 +11,7 @@ from placement.assemble import assemble, checked
 from placement.budget import Clock
 from placement.data import prepare
 from placement.io import read_mapping
-from placement.pipeline import Outcome, Prepared, limited, solver_name
+from placement.pipeline import Outcome, Prepared, baseline_is_the_plan, limited, solver_name
 from placement.plan import BaselineResult, Plan
 from placement.result import Status, Termination
 from placement.schema import Instance
@@ -90,7 +90,7 @@ def _prepared(
     main = Prepared(data, options, interrupt=building)
     base = None
     if options.baseline:
-        pinned = any(w.current for w in inst.workloads)
+        pinned = not baseline_is_the_plan(inst)
         base = (
             Prepared(
                 data.pinned(),

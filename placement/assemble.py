@@ -62,6 +62,7 @@ def assemble(inst: Instance, options: SolveOptions, main: Outcome, base: Outcome
             periods=list(base.periods),
             annualized_npv=_money(base.annualized),
             committed_after_horizon=_money(base.after_horizon),
+            **_baseline_carbon(inst, base),
         )
     if main.cumulative is not None:
         cumulative = CumulativeCost(
@@ -92,7 +93,19 @@ def assemble(inst: Instance, options: SolveOptions, main: Outcome, base: Outcome
         baseline=baseline,
         cumulative_cost=cumulative,
         diagnosis=list(main.diagnosis),
+        emissions_t=_money(sum(main.emissions)) if main.result.has_solution else None,
     )
+
+
+def _baseline_carbon(inst: Instance, base: Outcome) -> dict[str, Any]:
+    """The baseline's ``emissions_t`` and ``over_carbon_cap`` (v2; the baseline is solved
+    without carbon caps), when it has a plan."""
+    if not base.result.has_solution:
+        return {}
+    return {
+        "emissions_t": money(sum(base.emissions)),
+        "over_carbon_cap": accounting.over_carbon_cap(inst.horizon.periods, base.emissions),
+    }
 
 
 def _money(x: float | None) -> float | None:

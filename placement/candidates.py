@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Final, Literal, NamedTuple
 
 import numpy as np
 
@@ -42,6 +42,10 @@ RULES = (
     "bandwidth",
 )
 EPS = 1e-9
+#: The pools of a rented offer (v2 "Spot capacity"): a placement is wholly in one of them.
+Market = Literal["on_demand", "spot"]
+ON_DEMAND: Final = "on_demand"
+SPOT: Final = "spot"
 #: ``feasible_candidates`` calls its ``interrupt`` every this many workloads.
 CHECK_EVERY = 256
 
@@ -60,6 +64,7 @@ class Candidate(NamedTuple):
     traffic_mbps: float
     links: tuple[str, ...]
     latency_ms: float
+    market: Market = ON_DEMAND  # the pool its load counts against
 
 
 class Serving(NamedTuple):
@@ -165,11 +170,43 @@ def static_failures(
     return out
 
 
+def markets(lk: Lookup, w: str, s: str, h: str) -> tuple[Market, ...]:
+    """The pools a placement of w at (s, h) may use: on demand, and spot when w is
+    interruptible and the offer has spot."""
+    return (ON_DEMAND, SPOT) if lk.spot_pool(s, h, w) else (ON_DEMAND,)
+
+
+def pool_room(lk: Lookup, s: str, h: str, p: int, market: Market) -> float:
+    """The most load (in units' worth of rated capacity) the pool ``market`` of (s, h)
+    can carry in p: mu x most units possible (on demand), or mu x (1 - interruption
+    overhead) x spot.max_units (spot)."""
+    mu = lk.inst.policy.max_utilization
+    if market == SPOT:
+        return mu * lk.spot_derate(s, h) * lk.spot_max_units(s, h)
+    return mu * lk.max_units(s, h, p)
+
+
 def period_failures(lk: Lookup, routes: Routes, c: Candidate) -> list[tuple[str, str]]:
-    """The per-period rules (capacity, bandwidth) that a statically feasible candidate breaks."""
+    """The per-period rules (capacity, bandwidth) that a statically feasible candidate
+    breaks; capacity in its own pool (``c.market``)."""
     out: list[tuple[str, str]] = []
     mu = lk.inst.policy.max_utilization
-    most = lk.max_units(c.site, c.hardware, c.period)
+    if c.market == SPOT:
+        room = pool_room(lk, c.site, c.hardware, c.period, SPOT)
+        if c.load > room + EPS:
+            most = lk.spot_max_units(c.site, c.hardware)
+            out.append(
+                (
+                    "capacity",
+                    f"{c.carried_rps:g} rps needs "
+                    f"{math.ceil(c.load / (mu * lk.spot_derate(c.site, c.hardware)) - EPS)} "
+                    f"spot units of '{c.hardware}' at max_utilization {mu:g} x (1 - "
+                    f"interruption_overhead); spot.max_units is {most:g}",
+                )
+            )
+        most = math.inf  # the on-demand pool is not this candidate's
+    else:
+        most = lk.max_units(c.site, c.hardware, c.period)
     if c.load > mu * most + EPS:
         out.append(
             (
@@ -188,9 +225,12 @@ def period_failures(lk: Lookup, routes: Routes, c: Candidate) -> list[tuple[str,
     return out
 
 
-def make_candidate(lk: Lookup, routes: Routes, w: str, s: str, h: str, v: str, p: int) -> Candidate:
-    """The candidate record of a statically feasible (w, s, h, v) in period p."""
-    return _every_period(lk, routes, w, s, h, v)[p]
+def make_candidate(
+    lk: Lookup, routes: Routes, w: str, s: str, h: str, v: str, p: int, market: Market = ON_DEMAND
+) -> Candidate:
+    """The candidate record of a statically feasible (w, s, h, v) in period p, in the pool
+    ``market``."""
+    return _every_period(lk, routes, w, s, h, v)[p]._replace(market=market)
 
 
 def _every_period(lk: Lookup, routes: Routes, w: str, s: str, h: str, v: str) -> list[Candidate]:
@@ -287,16 +327,25 @@ def feasible_candidates(
             traffic = costs.replica_traffic_mbps(demand, wl.replicas, wl.request_kb, wl.response_kb)
             row = per_period[p]
             most, widest = table.limits(lk, mu, p)
+            spot_most = table.spot_limits(lk, w, p) if wl.interruptible else None
             for i in survivors:
                 load = carried / rps[i]
-                if period_rules and (load > most[i] or traffic > widest[i]):
+                if period_rules and traffic > widest[i]:
                     continue
                 site, hw, variant = keys[i]
-                row.append(
-                    Candidate(
-                        w, site, hw, variant, p, carried, load, traffic, links[i], latency[i]
+                if not period_rules or load <= most[i]:
+                    row.append(
+                        Candidate(
+                            w, site, hw, variant, p, carried, load, traffic, links[i], latency[i]
+                        )
                     )
-                )
+                if spot_most is not None and spot_most[i] >= 0 and (
+                    not period_rules or load <= spot_most[i]
+                ):
+                    row.append(
+                        Candidate(w, site, hw, variant, p, carried, load, traffic, links[i],
+                                  latency[i], SPOT)
+                    )
         for row in per_period:
             out += row
     return out
@@ -330,6 +379,20 @@ class _Options:
             most = [mu * lk.max_units(s, h, p) + EPS for s, h, _ in self.keys]
             self._limits[p] = (most, [b + EPS for b in self.bandwidth])
         return self._limits[p]
+
+    def spot_limits(self, lk: Lookup, w: str, p: int) -> list[float]:
+        """Per option in period p: the most load the spot pool can carry for workload w
+        (``pool_room`` + EPS), or -1 where w may not use spot (``markets``)."""
+        key = -1 - p  # spot limits of p, beside ``limits``' entry p
+        if key not in self._limits:
+            self._limits[key] = (
+                [pool_room(lk, s, h, p, SPOT) + EPS if lk.offers[(s, h)].spot is not None
+                 else -1.0 for s, h, _ in self.keys],
+                [],
+            )
+        if not lk.workloads[w].interruptible:
+            return [-1.0] * len(self.keys)
+        return self._limits[key][0]
 
     @classmethod
     def of(
@@ -458,7 +521,11 @@ def exclusions(lk: Lookup, routes: Routes, workload: str) -> list[Exclusion]:
             continue
         for p in range(len(lk.periods)):
             c = make_candidate(lk, routes, workload, s, h, v, p)
-            out += [
-                Exclusion(workload, s, h, v, p, r, d) for r, d in period_failures(lk, routes, c)
-            ]
+            found = period_failures(lk, routes, c)
+            if SPOT in markets(lk, workload, s, h):
+                # excluded only if neither pool takes it (the spot pool can carry it)
+                spot = dict(period_failures(lk, routes, c._replace(market=SPOT)))
+                found = [(r, d if r not in spot else f"{d}; spot: {spot[r]}")
+                         for r, d in found if r in spot]
+            out += [Exclusion(workload, s, h, v, p, r, d) for r, d in found]
     return out

@@ -61,6 +61,23 @@ def energy(owned: float, power_w: float, months: float, pue: float, price_per_kw
     return kwh(owned, power_w, months, pue) * price_per_kwh
 
 
+def emissions_t(
+    units: float, power_w: float, months: float, pue: float, g_per_kwh: float
+) -> float:
+    """units x power_w / 1000 x 730 x months x pue x carbon_g_per_kwh / 10^6, tCO2e."""
+    return kwh(units, power_w, months, pue) * g_per_kwh / 1e6
+
+
+def embodied_t(bought: float, per_unit_t: float) -> float:
+    """bought x embodied_t, tCO2e: the making of the units bought in the period."""
+    return bought * per_unit_t
+
+
+def carbon(tonnes: float, price_per_t: float) -> float:
+    """emissions x carbon_price_per_t."""
+    return tonnes * price_per_t
+
+
 def egress(
     demand: float,
     replicas: int,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from placement.candidates import Candidate, feasible_candidates
+from placement.candidates import SPOT, Candidate, feasible_candidates
 from placement.lookup import Lookup
 from placement.network import Routes, compute_routes
 from placement.schema import Instance
@@ -28,20 +28,28 @@ class ProblemData:
     by_wsp: dict[tuple[str, str, int], list[int]] = field(default_factory=dict)
     by_link_p: dict[tuple[str, int], list[int]] = field(default_factory=dict)
     sites_by_wp: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    #: spot candidates by (s, h, p): their load counts against the spot pool (``by_shp``
+    #: holds the others)
+    by_spot: dict[tuple[str, str, int], list[int]] = field(default_factory=dict)
+    #: whether the periods' carbon caps bind (not in the baseline: v2 "Carbon")
+    carbon_caps: bool = True
 
     def __post_init__(self) -> None:
         by_wp: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
         by_shp: defaultdict[tuple[str, str, int], list[int]] = defaultdict(list)
         by_wsp: defaultdict[tuple[str, str, int], list[int]] = defaultdict(list)
         by_link_p: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
+        by_spot: defaultdict[tuple[str, str, int], list[int]] = defaultdict(list)
         for i, c in enumerate(self.cands):
             by_wp[(c.workload, c.period)].append(i)
-            by_shp[(c.site, c.hardware, c.period)].append(i)
+            pool = by_spot if c.market == SPOT else by_shp
+            pool[(c.site, c.hardware, c.period)].append(i)
             by_wsp[(c.workload, c.site, c.period)].append(i)
             for key in c.links:
                 by_link_p[(key, c.period)].append(i)
         self.by_wp, self.by_shp = dict(by_wp), dict(by_shp)
         self.by_wsp, self.by_link_p = dict(by_wsp), dict(by_link_p)
+        self.by_spot = dict(by_spot)
         sites: defaultdict[tuple[str, int], set[str]] = defaultdict(set)
         for w, s, p in self.by_wsp:
             sites[(w, p)].add(s)
@@ -59,6 +67,20 @@ class ProblemData:
     def rented_keys(self) -> list[tuple[str, str, int]]:
         """Rented (site, hardware, period) with at least one candidate."""
         return sorted(k for k in self.by_shp if not self.lk.is_owned(k[1]))
+
+    def spot_keys(self) -> list[tuple[str, str, int]]:
+        """(site, hardware, period) with at least one spot candidate."""
+        return sorted(self.by_spot)
+
+    def spot_upper(self, s: str, h: str, p: int) -> int:
+        """Upper bound on spot(s, h, p): spot.max_units, and (tight) the units that carry
+        every spot candidate there at once, at mu x (1 - interruption_overhead) each."""
+        cap = self.lk.spot_max_units(s, h)
+        if not self.tight and not math.isinf(cap):
+            return int(cap)
+        room = self.lk.inst.policy.max_utilization * self.lk.spot_derate(s, h)
+        total = sum(self.cands[i].load for i in self.by_spot.get((s, h, p), []))
+        return int(min(cap, math.ceil(total / room - 1e-9)))
 
     def units_needed_bound(self, s: str, h: str, p: int) -> int:
         """Units that carry every candidate there at once: no optimum rents or buys more."""
@@ -149,10 +171,12 @@ class ProblemData:
         for c in self.cands:
             cur = self.lk.workloads[c.workload].current
             if cur is None or any(
-                (c.site, c.hardware, c.variant) == (q.site, q.hardware, q.variant) for q in cur
+                (c.site, c.hardware, c.variant, c.market)
+                == (q.site, q.hardware, q.variant, q.market)
+                for q in cur
             ):
                 keep.append(c)
-        return ProblemData(self.lk, self.routes, keep, self.tight)
+        return ProblemData(self.lk, self.routes, keep, self.tight, carbon_caps=False)
 
 
 def prepare(

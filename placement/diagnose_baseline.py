@@ -19,6 +19,7 @@ from typing import Any
 
 from placement import costs
 from placement.candidates import (
+    SPOT,
     Candidate,
     make_candidate,
     period_failures,
@@ -80,7 +81,7 @@ def _workload(data: ProblemData, w: str) -> tuple[list[Breach], list[Candidate]]
         if static:
             continue
         for p in range(data.n_periods):
-            c = make_candidate(lk, routes, w, q.site, q.hardware, q.variant, p)
+            c = make_candidate(lk, routes, w, q.site, q.hardware, q.variant, p, q.market)
             alone = period_failures(lk, routes, c)
             out += [Breach(rule, where, lk.periods[p].name, detail, w) for rule, detail in alone]
             if not alone:
@@ -105,11 +106,12 @@ def _joint(data: ProblemData, pinned: list[Candidate]) -> list[Breach]:
     mu = lk.inst.policy.max_utilization
     load: defaultdict[tuple[str, str, int], float] = defaultdict(float)
     traffic: defaultdict[tuple[str, int], float] = defaultdict(float)
+    spot: defaultdict[tuple[str, str, int], float] = defaultdict(float)
     for c in pinned:
-        load[(c.site, c.hardware, c.period)] += c.load
+        (spot if c.market == SPOT else load)[(c.site, c.hardware, c.period)] += c.load
         for key in c.links:
             traffic[(key, c.period)] += c.traffic_mbps
-    out: list[Breach] = []
+    out: list[Breach] = _spot_pools(data, spot)
     need: dict[tuple[str, str, int], int] = {}
     for (s, h, p), total in sorted(load.items()):
         need[(s, h, p)] = n = math.ceil(total / mu - EPS)
@@ -129,6 +131,20 @@ def _joint(data: ProblemData, pinned: list[Candidate]) -> list[Breach]:
             out.append(Breach("bandwidth", f"link {key}", lk.periods[p].name,
                               f"the current placements send {mbps:.4g} Mbps over it > "
                               f"bandwidth {cap:g} Mbps"))
+    return out
+
+
+def _spot_pools(data: ProblemData, spot: dict[tuple[str, str, int], float]) -> list[Breach]:
+    """Spot pools too small for today's spot placements (units at mu x (1 - overhead))."""
+    lk = data.lk
+    out = []
+    for (s, h, p), total in sorted(spot.items()):
+        room = lk.inst.policy.max_utilization * lk.spot_derate(s, h)
+        n, most = math.ceil(total / room - EPS), lk.spot_max_units(s, h)
+        if n > most:
+            out.append(Breach("units", f"{s}/{h} spot", lk.periods[p].name,
+                              f"the current spot placements need {n} spot units at "
+                              f"{room:g} of rated load each; spot.max_units is {most:g}"))
     return out
 
 

@@ -8,8 +8,9 @@ cost category and link once); the status consistent with the plan (an ``optimal`
 within the gap it was solved with, ``options.gap``, and its bound; a plan with a solution
 lists periods; one without lists none); and every figure the plan states (costs, totals,
 residual value, NPV, objective, cumulative costs, carried rps, latencies, link loads,
-commitments and their payments, committed_after_horizon, annualized_npv, the
-baseline's) equal to the recomputed one.
+commitments and their payments, committed_after_horizon, annualized_npv, emissions,
+the baseline's, its over_carbon_cap) equal to the recomputed one; spot units within their
+pools and emissions within every carbon cap.
 
 An ``infeasible`` plan states no plan to check: the evaluator confirms the claim when a
 workload has too few candidates in a period (a proof), contradicts it with the greedy
@@ -26,10 +27,10 @@ from typing import Any
 
 from placement import accounting, costs
 from placement.accounting import Assignment, Schedule
-from placement.candidates import static_failures, workload_serving
+from placement.candidates import SPOT, static_failures, workload_serving
 from placement.lookup import Lookup
 from placement.network import Routes, compute_routes, round_trip_ms
-from placement.plan import Plan, PlanPeriod, parse_plan
+from placement.plan import BaselineResult, Plan, PlanPeriod, parse_plan
 from placement.result import Status, has_solution
 from placement.schema import Instance
 from placement.solve_claims import (
@@ -112,6 +113,7 @@ def evaluate(instance: Instance | Any, plan: Plan | dict[str, Any]) -> Evaluatio
     ev.costs, ev.residual_value, ev.npv = _check_schedule(
         lk, routes, plan.periods, schedule, "periods", out
     )
+    _check_carbon(lk, plan, schedule, out)
     if _money_differs(plan.residual_value, ev.residual_value):
         out.append(f"residual_value: {plan.residual_value} != recomputed {ev.residual_value:.2f}")
     if _money_differs(plan.npv, ev.npv):
@@ -149,7 +151,7 @@ def _schedule(lk: Lookup, periods: list[PlanPeriod], where: str, out: list[str])
         if abs(period.start_month - info.start) > 1e-9:
             out.append(f"{path}.start_month: {period.start_month} != the instance's "
                        f"{info.start:g}")
-    assignments, units, bought = [], [], []
+    assignments, units, bought, spot = [], [], [], []
     commitments: list[dict[accounting.Commit, int]] = []
     for i, period in enumerate(periods):
         rows = []
@@ -157,7 +159,9 @@ def _schedule(lk: Lookup, periods: list[PlanPeriod], where: str, out: list[str])
             [(a.workload, a.site, a.hardware, a.variant) for a in period.assignments],
             f"{where}[{i}].assignments", out,
         )
-        _no_repeats([(u.site, u.hardware) for u in period.units], f"{where}[{i}].units", out)
+        _no_repeats(
+            [(u.site, u.hardware, u.market) for u in period.units], f"{where}[{i}].units", out
+        )
         for j, a in enumerate(period.assignments):
             path = f"{where}[{i}].assignments[{j}]"
             if (
@@ -169,16 +173,21 @@ def _schedule(lk: Lookup, periods: list[PlanPeriod], where: str, out: list[str])
             elif (lk.workloads[a.workload].model, a.variant) not in lk.variants:
                 out.append(f"{path}: unknown variant '{a.variant}'")
             else:
-                rows.append(Assignment(a.workload, a.site, a.hardware, a.variant))
+                rows.append(Assignment(a.workload, a.site, a.hardware, a.variant, a.market))
         assignments.append(sorted(rows))
-        units.append({(u.site, u.hardware): u.units for u in period.units})
-        bought.append({(u.site, u.hardware): u.bought for u in period.units if u.bought})
+        own = [u for u in period.units if u.market != SPOT]
+        units.append({(u.site, u.hardware): u.units for u in own})
+        bought.append({(u.site, u.hardware): u.bought for u in own if u.bought})
+        spot.append({(u.site, u.hardware): u.units for u in period.units if u.market == SPOT})
         commitments.append(_commitments(lk, period, f"{where}[{i}].commitments", out))
+        for j, u in enumerate(period.units):
+            if u.market == SPOT and u.bought:
+                out.append(f"{where}[{i}].units[{j}]: spot units cannot be bought")
         for j, u in enumerate(period.units):
             if (u.site, u.hardware) not in lk.offers:
                 out.append(f"{where}[{i}].units[{j}]: no offer of '{u.hardware}' at '{u.site}'")
                 return None
-    return Schedule(assignments, units, bought, commitments)
+    return Schedule(assignments, units, bought, commitments, spot)
 
 
 def _commitments(
@@ -286,6 +295,29 @@ def _check_schedule(
     return per_period, residual, accounting.npv(lk, per_period, residual, after)
 
 
+def _check_carbon(lk: Lookup, plan: Plan, sch: Schedule, out: list[str]) -> None:
+    """The plan's emissions per period and in total, within every carbon_cap_t."""
+    tonnes = _check_emissions(lk, plan.periods, sch, "periods", out)
+    if _tonnes_differ(plan.emissions_t, sum(tonnes)):
+        out.append(f"emissions_t: {plan.emissions_t} != recomputed {sum(tonnes):.6f}")
+    for name in accounting.over_carbon_cap(lk.inst.horizon.periods, tonnes):
+        i = next(info.index for info in lk.periods if info.name == name)
+        out.append(
+            f"periods[{i}]: emissions {tonnes[i]:.6g} t exceed carbon_cap_t "
+            f"{lk.periods[i].spec.carbon_cap_t:g}"
+        )
+
+
+def _check_baseline_carbon(lk: Lookup, b: BaselineResult, sch: Schedule, out: list[str]) -> None:
+    """The baseline's emissions and ``over_carbon_cap`` (it is solved without caps)."""
+    tonnes = _check_emissions(lk, b.periods, sch, "baseline.periods", out)
+    if _tonnes_differ(b.emissions_t, sum(tonnes)):
+        out.append(f"baseline.emissions_t: {b.emissions_t} != recomputed {sum(tonnes):.6f}")
+    over = accounting.over_carbon_cap(lk.inst.horizon.periods, tonnes)
+    if (b.over_carbon_cap or []) != over:
+        out.append(f"baseline.over_carbon_cap: {b.over_carbon_cap} != recomputed {over}")
+
+
 def _check_assignments(
     lk: Lookup,
     routes: Routes,
@@ -297,7 +329,7 @@ def _check_assignments(
     mu = lk.inst.policy.max_utilization
     for info in lk.periods:
         p, path = info.index, f"{where}[{info.index}]"
-        used: dict[tuple[str, str], float] = {}
+        used: dict[tuple[str, str, str], float] = {}
         by_w: dict[str, list[Assignment]] = {}
         for a in sch.assignments[p]:
             by_w.setdefault(a.workload, []).append(a)
@@ -324,7 +356,14 @@ def _check_assignments(
             carried = costs.carried_load(lk.demand[a.workload][p], wl.replicas)
             profile = workload_serving(lk, a.workload, a.variant, a.hardware)
             assert profile is not None  # else static_failures names the rule `profile`
-            used[(a.site, a.hardware)] = used.get((a.site, a.hardware), 0.0) + carried / profile.rps
+            if a.market == SPOT and not lk.spot_pool(a.site, a.hardware, a.workload):
+                out.append(
+                    f"{path}: {a.workload} at {a.site}/{a.hardware} is on spot, but "
+                    + ("the offer has no spot" if lk.offers[(a.site, a.hardware)].spot is None
+                       else "the workload is not interruptible")
+                )
+            pool = (a.site, a.hardware, a.market)
+            used[pool] = used.get(pool, 0.0) + carried / profile.rps
             route = routes.get(wl.origin, lk.sites[a.site].node_id)
             latency = round_trip_ms(route.latency_ms if route else 0.0, profile.latency_ms)
             if abs(given.carried_rps - carried) > EPS or abs(given.latency_ms - latency) > EPS:
@@ -332,7 +371,17 @@ def _check_assignments(
                     f"{path}: {a.workload} at {a.site}: carried_rps/latency_ms "
                     f"{given.carried_rps}/{given.latency_ms} != {carried:.6g}/{latency:.6g}"
                 )
-        for (s, h), load in sorted(used.items()):
+        for (s, h, market), load in sorted(used.items()):
+            if market == SPOT:
+                units = sch.spot_units(p).get((s, h), 0)
+                room = mu * lk.spot_derate(s, h)
+                if load > units * room + EPS:
+                    out.append(
+                        f"{path}: {s}/{h} carries {load:.6g} units' worth on {units} spot "
+                        f"units at {room:g} of rated load each (max_utilization {mu:g} x "
+                        "(1 - interruption_overhead))"
+                    )
+                continue
             units = sch.units[p].get((s, h), 0)
             if load > units * mu + EPS:
                 out.append(
@@ -341,8 +390,8 @@ def _check_assignments(
                 )
 
 
-def _akey(a: Any) -> tuple[str, str, str, str]:
-    return (a.workload, a.site, a.hardware, a.variant)
+def _akey(a: Any) -> tuple[str, str, str, str, str]:
+    return (a.workload, a.site, a.hardware, a.variant, a.market)
 
 
 def _check_units(lk: Lookup, sch: Schedule, where: str, out: list[str]) -> None:
@@ -364,6 +413,7 @@ def _check_units(lk: Lookup, sch: Schedule, where: str, out: list[str]) -> None:
             owned += b
             if n != owned:
                 out.append(f"{path}: {s}/{h} lists {n} owned units; existing + bought = {owned}")
+    _check_spot_units(lk, sch, where, out)
     for s, site in sorted(lk.sites.items()):
         if site.power_kw is None:
             continue
@@ -385,6 +435,36 @@ def _check_units(lk: Lookup, sch: Schedule, where: str, out: list[str]) -> None:
         )
         if budget is not None and spend > budget + CENT:
             out.append(f"{where}[{info.index}]: capex {spend:.2f} exceeds capex_budget {budget:g}")
+
+
+def _check_spot_units(lk: Lookup, sch: Schedule, where: str, out: list[str]) -> None:
+    """Spot units only where the offer has spot, within spot.max_units."""
+    for info in lk.periods:
+        for (s, h), n in sorted(sch.spot_units(info.index).items()):
+            path = f"{where}[{info.index}]"
+            if (s, h) not in lk.offers or lk.offers[(s, h)].spot is None:
+                out.append(f"{path}: spot units of {h} at {s}, an offer without spot")
+            elif n < 0 or n > lk.spot_max_units(s, h):
+                out.append(f"{path}: {n} spot units of {h} at {s} outside [0, spot.max_units]")
+
+
+def _check_emissions(
+    lk: Lookup, periods: list[PlanPeriod], sch: Schedule, where: str, out: list[str]
+) -> list[float]:
+    """Each period's ``emissions_t`` equals the recomputed one (a plan may leave it out
+    only when it is 0); the recomputed emissions."""
+    tonnes = accounting.emissions(lk, sch)
+    for info in lk.periods:
+        given = periods[info.index].emissions_t
+        want = tonnes[info.index]
+        if _tonnes_differ(given, want):
+            out.append(f"{where}[{info.index}].emissions_t: {given} != recomputed {want:.6f}")
+    return tonnes
+
+
+def _tonnes_differ(given: float | None, want: float) -> bool:
+    """A stated total of emissions (None: left out, then it must be 0) differs."""
+    return abs((0.0 if given is None else given) - want) > EPS + 1e-9 * abs(want)
 
 
 def _check_totals(given: dict[str, float], per_period: list[dict[str, float]],
@@ -436,13 +516,16 @@ def _check_baseline(lk: Lookup, routes: Routes, plan: Plan, ev: Evaluation, tol:
         for w, wl in sorted(lk.workloads.items()):
             if wl.current is None:
                 continue
-            want = sorted(Assignment(w, c.site, c.hardware, c.variant) for c in wl.current)
+            want = sorted(
+                Assignment(w, c.site, c.hardware, c.variant, c.market) for c in wl.current
+            )
             got = [a for a in sch.assignments[info.index] if a.workload == w]
             if got != want:
                 out.append(f"baseline.periods[{info.index}]: '{w}' is not at its current placement")
     per_period, _, ev.baseline_npv = _check_schedule(
         lk, routes, b.periods, sch, "baseline.periods", out
     )
+    _check_baseline_carbon(lk, b, sch, out)
     if _money_differs(b.npv, ev.baseline_npv):
         out.append(f"baseline.npv: {b.npv} != recomputed {ev.baseline_npv:.2f}")
     if b.objective is not None and _money_differs(b.objective, ev.baseline_npv):

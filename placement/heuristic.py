@@ -32,7 +32,7 @@ from typing import Any
 
 from placement import accounting, costs
 from placement.accounting import Assignment, Schedule
-from placement.candidates import Candidate
+from placement.candidates import SPOT, Candidate
 from placement.data import ProblemData, prepare
 from placement.evaluate import evaluate
 from placement.plan import CumulativeCost, Plan
@@ -62,6 +62,7 @@ class _State:
         self.data, self.lk, self.p = data, lk, p
         self.mu = lk.inst.policy.max_utilization
         self.load: dict[tuple[str, str], float] = {}
+        self.spot_load: dict[tuple[str, str], float] = {}  # load on spot pools (v2)
         self.link: dict[str, float] = {}
         self.owned = dict(owned_before)
         self.bought: dict[tuple[str, str], int] = {}
@@ -74,6 +75,10 @@ class _State:
     def extra_units(self, c: Candidate, load: float) -> tuple[bool, int]:
         """Whether ``load`` more at (site, hardware) fits; owned units to buy for it."""
         lk, s, h = self.lk, c.site, c.hardware
+        if c.market == SPOT:
+            room = self.mu * lk.spot_derate(s, h)
+            need = math.ceil((self.spot_load.get((s, h), 0.0) + load) / room - EPS)
+            return need <= lk.spot_max_units(s, h), 0
         need = math.ceil((self.load.get((s, h), 0.0) + load) / self.mu - EPS)
         offer = lk.offers[(s, h)]
         cap = math.inf if offer.max_units is None else offer.max_units
@@ -111,23 +116,33 @@ class _State:
             self.bought[key] = self.bought.get(key, 0) + extra
             self.budget -= costs.capex(extra, self.lk.capex(c.hardware, self.p), site.capex_rebate)
             self.draw[c.site] = self.draw.get(c.site, 0.0) + costs.kw(extra, hw.power_w)
-        self.load[key] = self.load.get(key, 0.0) + c.load
+        pool = self.spot_load if c.market == SPOT else self.load
+        pool[key] = pool.get(key, 0.0) + c.load
         for k in c.links:
             self.link[k] = self.link.get(k, 0.0) + c.traffic_mbps
 
     def unplace(self, c: Candidate) -> None:
         """Take a placement's load back (units bought for it stay bought)."""
-        self.load[(c.site, c.hardware)] -= c.load
+        (self.spot_load if c.market == SPOT else self.load)[(c.site, c.hardware)] -= c.load
         for k in c.links:
             self.link[k] -= c.traffic_mbps
 
     def snapshot(self) -> tuple[dict[Any, Any], ...]:
         return (dict(self.load), dict(self.link), dict(self.owned), dict(self.bought),
-                dict(self.draw), {"budget": self.budget})
+                dict(self.draw), {"budget": self.budget}, dict(self.spot_load))
 
     def restore(self, snap: tuple[dict[Any, Any], ...]) -> None:
         self.load, self.link, self.owned, self.bought, self.draw = (dict(d) for d in snap[:5])
         self.budget = snap[5]["budget"]
+        self.spot_load = dict(snap[6])
+
+    def spot_units(self) -> dict[tuple[str, str], int]:
+        """Spot units that carry the spot load, at mu x (1 - interruption overhead) each."""
+        return {
+            k: math.ceil(v / (self.mu * self.lk.spot_derate(*k)) - EPS)
+            for k, v in self.spot_load.items()
+            if v > EPS
+        }
 
     def units(self) -> dict[tuple[str, str], int]:
         out = {
@@ -144,7 +159,11 @@ def monthly_cost(data: ProblemData, c: Candidate) -> float:
     lk = data.lk
     wl, site, hw = lk.workloads[c.workload], lk.sites[c.site], lk.hardware[c.hardware]
     units = c.load / lk.inst.policy.max_utilization
-    if hw.kind == "rented":
+    spot_price = lk.spot_price_per_hour(c.site, c.hardware, c.period)
+    if c.market == SPOT and spot_price is not None:
+        units /= lk.spot_derate(c.site, c.hardware)
+        unit = costs.rented(1, spot_price, 1)
+    elif hw.kind == "rented":
         unit = costs.rented(1, lk.price_per_hour(c.site, c.hardware, c.period), 1)
     else:
         capex = lk.capex(c.hardware, c.period)
@@ -201,6 +220,7 @@ def greedy_schedule(data: ProblemData) -> tuple[Schedule, list[str]]:
     assignments: list[list[Assignment]] = []
     units: list[dict[tuple[str, str], int]] = []
     bought: list[dict[tuple[str, str], int]] = []
+    spot: list[dict[tuple[str, str], int]] = []
     for info in lk.periods:
         p = info.index
         state = _State(data, p, owned)
@@ -279,12 +299,15 @@ def greedy_schedule(data: ProblemData) -> tuple[Schedule, list[str]]:
         rows: list[Assignment] = []
         for w in order:
             prev[w] = [c.site for c in chosen[w]]
-            rows += [Assignment(c.workload, c.site, c.hardware, c.variant) for c in chosen[w]]
+            rows += [
+                Assignment(c.workload, c.site, c.hardware, c.variant, c.market) for c in chosen[w]
+            ]
         assignments.append(sorted(rows))
         units.append(state.units())
+        spot.append(state.spot_units())
         bought.append({k: b for k, b in state.bought.items() if b > 0})
         owned = {k: state.owned.get(k, 0) for k in data.owned_offers}
-    return Schedule(assignments, units, bought), notes
+    return Schedule(assignments, units, bought, spot=spot), notes
 
 
 def start_candidates(data: ProblemData) -> list[int]:
@@ -295,14 +318,14 @@ def start_candidates(data: ProblemData) -> list[int]:
     """
     schedule, _notes = greedy_schedule(data)
     used = {
-        (a.workload, a.site, a.hardware, a.variant, p)
+        (a.workload, a.site, a.hardware, a.variant, a.market, p)
         for p, rows in enumerate(schedule.assignments)
         for a in rows
     }
     return [
         k
         for k, c in enumerate(data.cands)
-        if (c.workload, c.site, c.hardware, c.variant, c.period) in used
+        if (c.workload, c.site, c.hardware, c.variant, c.market, c.period) in used
     ]
 
 

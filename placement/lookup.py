@@ -140,6 +140,35 @@ class Lookup:
         """Months of the term of a commitment made in ``made`` past the horizon's end."""
         return max(0.0, self.periods[made].start + term_months - self.horizon_months)
 
+    # --- spot pools and carbon (docs/problem.md, "Spot capacity", "Carbon") -------------
+
+    def spot_pool(self, site: str, hardware: str, workload: str) -> bool:
+        """Whether ``workload`` may run on the spot pool of (site, hardware): it is
+        interruptible and the offer has spot."""
+        offer = self.offers.get((site, hardware))
+        has_spot = offer is not None and offer.spot is not None
+        return has_spot and self.workloads[workload].interruptible
+
+    def spot_max_units(self, site: str, hardware: str) -> float:
+        """The offer's spot.max_units (inf: no cap; 0: the offer has no spot)."""
+        spot = self.offers[(site, hardware)].spot
+        if spot is None:
+            return 0.0
+        return float("inf") if spot.max_units is None else float(spot.max_units)
+
+    def spot_derate(self, site: str, hardware: str) -> float:
+        """1 - spot.interruption_overhead: the share of max_utilization x rated load a spot
+        unit carries (1 where the offer has no spot)."""
+        spot = self.offers[(site, hardware)].spot
+        return 1.0 if spot is None else 1.0 - spot.interruption_overhead
+
+    def unit_emissions_t(self, site: str, hardware: str, period: int) -> float:
+        """Operational emissions of one unit of ``hardware`` in service at ``site`` for the
+        whole of ``period``, tCO2e (any pool: on demand, committed, spot or owned)."""
+        hw, months = self.hardware[hardware], self.periods[period].months
+        g = self.carbon_g_per_kwh(site, period)
+        return costs.emissions_t(1, hw.power_w, months, self.sites[site].pue, g)
+
     def is_owned(self, hardware: str) -> bool:
         return self.hardware[hardware].kind == "owned"
 

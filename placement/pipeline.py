@@ -52,6 +52,7 @@ class Outcome:
     periods: tuple[PlanPeriod, ...] = ()
     after_horizon: float | None = None  # committed_after_horizon
     annualized: float | None = None  # annualized_npv
+    emissions: tuple[float, ...] = ()  # tCO2e per period (v2)
 
 
 def solver_name(options: SolveOptions) -> str:
@@ -135,6 +136,7 @@ def account(data: ProblemData, result: SolveResult, diagnosis: Sequence[Diagnosi
         tuple(plan_periods(data, schedule, costs)),
         after,
         accounting.annualized_npv(lk, npv),
+        tuple(accounting.emissions(lk, schedule)),
     )
 
 
@@ -168,9 +170,18 @@ def limited(options: SolveOptions, seconds: float) -> SolveOptions:
     return options.model_copy(update={"time_limit": max(MIN_SOLVER_SECONDS, seconds)})
 
 
+def baseline_is_the_plan(inst: Instance) -> bool:
+    """Whether the stay-put baseline is the plan's own problem: no workload has
+    ``current`` and no period has a carbon cap (the baseline is solved without caps)."""
+    return not any(w.current for w in inst.workloads) and all(
+        p.carbon_cap_t is None for p in inst.horizon.periods
+    )
+
+
 def baseline_of(data: ProblemData, inst: Instance, options: SolveOptions) -> Outcome | None:
-    """The stay-put baseline's solve, or None when no workload has ``current`` (the
-    baseline is then the plan itself, as in ``placement.solve``)."""
-    if not any(w.current for w in inst.workloads):
+    """The stay-put baseline's solve, or None when it is the plan's own problem
+    (``baseline_is_the_plan``: the baseline is then the plan itself, as in
+    ``placement.solve``)."""
+    if baseline_is_the_plan(inst):
         return None
     return solve_data(data.pinned(), options, baseline=True)

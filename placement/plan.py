@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -21,6 +21,7 @@ from placement.validate import schema_problems
 
 PLAN_FORMAT = "placement-plan/1"
 Number = int | float
+Market = Literal["on_demand", "spot"]
 #: The largest magnitude a plan's number may have: sums and differences of a plan's figures
 #: (``placement diff``, totals) then stay finite.
 MAX_PLAN_NUMBER = 1e300
@@ -37,6 +38,7 @@ class PlanAssignment(_Out):
     variant: str
     carried_rps: float = Field(description="Load this replica must be able to carry, rps.")
     latency_ms: float = Field(description="2 x path latency + the profile's latency.")
+    market: Market = Field("on_demand", description="The pool it runs in (v2): spot or not.")
 
 
 class PlanUnits(_Out):
@@ -47,6 +49,9 @@ class PlanUnits(_Out):
         "period, or owned units."
     )
     bought: int = Field(0, description="Owned units bought this period (0 for rented).")
+    market: Market = Field(
+        "on_demand", description="spot: the offer's spot units (their own row); else the rest."
+    )
 
 
 class PlanCommitment(_Out):
@@ -68,6 +73,7 @@ class PlanPeriod(_Out):
     commitments: list[PlanCommitment] = Field(
         default_factory=list, description="Commitments made at the start of this period."
     )
+    emissions_t: float | None = Field(None, description="The period's emissions, tCO2e (v2).")
 
 
 class Diagnosis(_Out):
@@ -94,6 +100,10 @@ class BaselineResult(_Out):
     annualized_npv: float | None = Field(None, description="npv x CRF.")
     committed_after_horizon: float | None = Field(
         None, description="Payments of the baseline's commitments past the horizon's end."
+    )
+    emissions_t: float | None = Field(None, description="Total emissions, tCO2e (v2).")
+    over_carbon_cap: list[str] | None = Field(
+        None, description="Periods whose carbon_cap_t the baseline exceeds (v2)."
     )
 
 
@@ -134,6 +144,7 @@ class Plan(_Out):
     baseline: BaselineResult | None = None
     cumulative_cost: CumulativeCost | None = None
     diagnosis: list[Diagnosis] = Field(default_factory=list)
+    emissions_t: float | None = Field(None, description="Total emissions, tCO2e (v2).")
 
     @property
     def has_solution(self) -> bool:

@@ -69,6 +69,7 @@ class SolveResult:
     chosen: list[int] = field(default_factory=list)
     rent: dict[tuple[str, str, int], int] = field(default_factory=dict)
     buy: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    spot: dict[tuple[str, str, int], int] = field(default_factory=dict)  # spot units (v2)
     searched: bool = False  # the neighbourhood search ran before the MIP
     values: np.ndarray | None = None
     #: units committed, by (site, hardware, commitment, period made)

@@ -25,14 +25,17 @@ def number(x: float) -> int | float:
 
 
 def schedule_from(data: ProblemData, r: SolveResult) -> Schedule:
-    """Assignments from the chosen candidates; units in service (rented on demand plus the
-    committed units serving the period, or owned: existing + bought); commitments."""
+    """Assignments from the chosen candidates (with their pool); units (rented on demand
+    plus the committed units serving the period, or owned: existing + bought);
+    commitments; spot units."""
     lk = data.lk
     n = data.n_periods
     assignments: list[list[Assignment]] = [[] for _ in range(n)]
     for k in r.chosen:
         c = data.cands[k]
-        assignments[c.period].append(Assignment(c.workload, c.site, c.hardware, c.variant))
+        assignments[c.period].append(
+            Assignment(c.workload, c.site, c.hardware, c.variant, c.market)
+        )
     units: list[dict[tuple[str, str], int]] = [{} for _ in range(n)]
     bought: list[dict[tuple[str, str], int]] = [{} for _ in range(n)]
     for (s, h, p), u in r.rent.items():
@@ -46,8 +49,13 @@ def schedule_from(data: ProblemData, r: SolveResult) -> Schedule:
                 bought[p][(s, h)] = b
             if owned:
                 units[p][(s, h)] = owned
+    spot: list[dict[tuple[str, str], int]] = [{} for _ in range(n)]
+    for (s, h, p), u in r.spot.items():
+        spot[p][(s, h)] = u
     commitments = committed_of(data, r)
-    schedule = Schedule([sorted(a) for a in assignments], units, bought, commitments)
+    schedule = Schedule(
+        [sorted(a) for a in assignments], units, bought, commitments=commitments, spot=spot
+    )
     for p in range(n):
         for key, serving in accounting.committed_serving(lk, schedule, p).items():
             units[p][key] = units[p].get(key, 0) + serving
@@ -74,6 +82,7 @@ def plan_periods(
         per_period = accounting.period_costs(lk, routes, schedule)
     mv = accounting.moves(lk, schedule)
     loads = accounting.link_loads(lk, routes, schedule)
+    tonnes = accounting.emissions(lk, schedule)
     out = []
     for info in lk.periods:
         p = info.index
@@ -92,11 +101,16 @@ def plan_periods(
                     carried_rps=money(carried_load(lk.demand[a.workload][p], wl.replicas)),
                     latency_ms=money(round_trip_ms(route.latency_ms if route else 0.0,
                                                   profile.latency_ms)),
+                    market=a.market,
                 )
             )
         units = [
             PlanUnits(site=s, hardware=h, units=n, bought=schedule.bought[p].get((s, h), 0))
             for (s, h), n in sorted(schedule.units[p].items())
+            if n > 0
+        ] + [
+            PlanUnits(site=s, hardware=h, units=n, market="spot")
+            for (s, h), n in sorted(schedule.spot_units(p).items())
             if n > 0
         ]
         made = schedule.commitments[p] if schedule.commitments else {}
@@ -116,6 +130,7 @@ def plan_periods(
                 costs={k: money(v) for k, v in per_period[p].items()},
                 link_load_mbps={k: money(v) for k, v in loads[p].items()},
                 commitments=commitments,
+                emissions_t=money(tonnes[p]),
             )
         )
     return out

@@ -9,10 +9,11 @@ refuses it instead, each feature with its path.
 Modelled, hence accepted: per-period ``price_per_hour``, ``capex`` and ``energy_per_kwh``
 (every cost reads its period's value, through ``Lookup``); token-based profiles
 (``candidates.serving``); committed use (``commitments``) and licences
-(``license_per_month``); the ``registry`` placement rule when the model's updates and
-first copies cost nothing; and everything with no cost or constraint of its own
-(coordinates, ``input_tokens``, ``interruptible`` and ``egress_group`` alone, carbon
-intensities and embodied emissions with neither a carbon price nor a cap). Remove a
+(``license_per_month``); spot pools (``spot``, ``interruptible``, ``market``) and carbon
+(a price per tonne, caps per period; ``accounting.emissions``); the ``registry``
+placement rule when the model's updates and first copies cost nothing; and everything
+with no cost or constraint of its own (coordinates, ``input_tokens``, ``egress_group``
+alone, carbon intensities and embodied emissions without a price or a cap). Remove a
 feature from here in the change that models it, with its tests.
 """
 
@@ -41,9 +42,6 @@ def _charges_transfers(inst: Instance, model: Model, routes: Routes) -> bool:
 
 def _used(inst: Instance) -> Iterator[tuple[str, str]]:
     """(path, feature) for every unmodelled feature the instance uses."""
-    for i, o in enumerate(inst.offers):
-        if o.spot is not None:
-            yield f"offers[{i}].spot", "spot capacity (spot)"
     for i, s in enumerate(inst.sites):
         if s.egress_tiers is not None:
             yield f"sites[{i}].egress_tiers", "volume-tiered egress (egress_tiers)"
@@ -54,11 +52,6 @@ def _used(inst: Instance) -> Iterator[tuple[str, str]]:
                 f"models[{i}].registry",
                 "the cost of model updates and first copies from a registry",
             )
-    if inst.policy.carbon_price_per_t > 0:
-        yield "policy.carbon_price_per_t", "the carbon price (carbon_price_per_t)"
-    for i, p in enumerate(inst.horizon.periods):
-        if p.carbon_cap_t is not None:
-            yield f"horizon.periods[{i}].carbon_cap_t", "the carbon cap (carbon_cap_t)"
 
 
 def unsupported(inst: Instance) -> list[Problem]:

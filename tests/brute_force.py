@@ -35,7 +35,18 @@ period served only adds cost, units in service and activity), and the dynamic pr
 runs with it fixed: rented units in service = max(need, committed serving), on demand the
 rest; the commitments pay for the months of each period inside their term, and past the
 horizon at its end's discount factor. Licences: license_per_month x units in service
-(rented total, owned) x months.
+(rented total, spot, owned) x months.
+
+v2 spot pools and carbon (PROBLEM-v2.md sections 3 and 7): an interruptible workload's
+option at an offer with ``spot`` comes twice, on demand and on spot (the same site, so
+a replica uses one of them); spot units = the least integer carrying the spot load at
+max_utilization x (1 - interruption_overhead), within spot.max_units, at the spot price.
+A period's emissions are every unit in service (rented on demand and committed, spot,
+owned) x power_w / 1000 x 730 x months x pue x carbon_g_per_kwh / 1e6 plus embodied_t per
+owned unit bought; they cost carbon_price_per_t each and stay within the period's
+carbon_cap_t (not in the baseline, ``pinned``). Fewer units still never cost more nor
+emit more, so the least rented and spot units stay exhaustive. Committed units count
+against max_units with the on-demand ones, never against spot.max_units.
 
 Comparisons (capacity, latency, bandwidth, power, budget) allow ``EPS`` = 1e-9 for
 floating-point rounding (the random instances use coarse decimal values, so a
@@ -81,6 +92,7 @@ class Option:
     site: str
     hardware: str
     variant: str
+    market: str = "on_demand"
 
 
 @dataclass
@@ -91,8 +103,9 @@ class Assign:
     sites_by_w: tuple[frozenset[str], ...]
     sites: frozenset[str]
     owned_need: tuple[int, ...]
-    var_cost: float  # egress + transfer, undiscounted (rented: ``Problem.rented_part``)
+    var_cost: float  # spot + egress + transfer, undiscounted (rented: ``Problem.rented_part``)
     detail: dict[str, Any] = field(default_factory=dict)
+    emissions: float = 0.0  # t of the spot units (rented: ``Problem.rented_part``)
 
 
 @dataclass
@@ -120,11 +133,18 @@ class Problem:
                     "pilot": bool(p.get("pilot", False)),
                     "max_migrations": p.get("max_migrations"),
                     "capex_budget": p.get("capex_budget"),
+                    "carbon_cap": p.get("carbon_cap_t"),
                 }
             )
             t += float(p["months"])
         self.T = t
         self.mu = q(inst.get("policy", {}).get("max_utilization", 1.0))
+        self.carbon_price = float(inst.get("policy", {}).get("carbon_price_per_t", 0))
+        n_per = len(self.periods)
+
+        def each(x: Any) -> list[float]:
+            return [float(v) for v in x] if isinstance(x, list) else [float(x)] * n_per
+
 
         # undirected links: attributes by sorted node pair, neighbours by node
         self.links: dict[tuple[str, str], dict[str, Any]] = {}
@@ -154,6 +174,7 @@ class Problem:
                 "power_kw": s.get("power_kw"),
                 "rebate": q(s.get("capex_rebate", 0)),
                 "domain": s.get("failure_domain") or s["id"],
+                "carbon": each(s.get("carbon_g_per_kwh", 0)),
             }
         self.hw: dict[str, dict[str, Any]] = {}
         for h in inst["hardware"]:
@@ -166,6 +187,7 @@ class Problem:
                 "maint": float(h.get("maintenance_per_month", 0)),
                 "lead": float(h.get("lead_time_months", 0)),
                 "license": float(h.get("license_per_month", 0)),
+                "embodied": float(h.get("embodied_t", 0)),
             }
         self.offers: dict[tuple[str, str], dict[str, Any]] = {}
         for o in inst["offers"]:
@@ -177,6 +199,13 @@ class Problem:
                     (c["id"], float(c["term_months"]), float(c["price_per_hour"]))
                     for c in o.get("commitments") or []
                 ],
+                "spot": None
+                if o.get("spot") is None
+                else {
+                    "price": each(o["spot"]["price_per_hour"]),
+                    "max_units": o["spot"].get("max_units"),
+                    "keep": 1 - float(o["spot"].get("interruption_overhead", 0)),
+                },
             }
         self.owned = sorted(k for k in self.offers if self.hw[k[1]]["kind"] == "owned")
         # committed use (PROBLEM-v2 section 2): (site, hardware, id, period made, term, price)
@@ -224,9 +253,13 @@ class Problem:
                     "kinds": w.get("allowed_kinds") or list(ALL_KINDS),
                     "replicas": int(w.get("replicas", 1)),
                     "critical": w.get("criticality") == "high",
-                    "current": [(c["site"], c["hardware"], c["variant"]) for c in cur]
+                    "current": [
+                        (c["site"], c["hardware"], c["variant"], c.get("market", "on_demand"))
+                        for c in cur
+                    ]
                     if cur
                     else None,
+                    "interruptible": bool(w.get("interruptible", False)),
                     "migration": float(w.get("migration_cost", 0)),
                 }
             )
@@ -300,10 +333,24 @@ class Problem:
                     continue
                 if 2 * r.latency + prof["latency"] > w["slo"] + EPS:
                     continue
-                if self.pinned and w["current"] is not None and (s, h, v) not in w["current"]:
-                    continue
-                out.append(Option(i, s, h, v))
+                markets = ["on_demand"]
+                if w["interruptible"] and self.offers[(s, h)]["spot"] is not None:
+                    markets.append("spot")
+                for market in markets:
+                    if (
+                        self.pinned
+                        and w["current"] is not None
+                        and (s, h, v, market) not in w["current"]
+                    ):
+                        continue
+                    out.append(Option(i, s, h, v, market))
         return out
+
+    def unit_emissions(self, s: str, h: str, p: int) -> float:
+        """t of one unit of h in service at s for period p."""
+        site, months = self.sites[s], self.periods[p]["months"]
+        kwh = self.hw[h]["power_w"] / 1000 * HOURS_PER_MONTH * months * site["pue"]
+        return kwh * site["carbon"][p] / 1e6
 
     def choices(self, i: int) -> list[tuple[Option, ...]]:
         """Every set of `replicas` options on distinct sites in distinct failure domains."""
@@ -338,7 +385,8 @@ class Problem:
         path_cost = sum(self.links[k]["cost"] for k in r.links)
         transfer = avg * float(w["req"] + w["resp"]) * GB_PER_RPS_KB_MONTH * path_cost
         cost = (egress + transfer) * months
-        return (o.site, o.hardware), load, [(k, mbps) for k in r.links], cost
+        pool = (o.site, o.hardware) if o.market == "on_demand" else (o.site, o.hardware, "spot")
+        return pool, load, [(k, mbps) for k in r.links], cost
 
     def n_assignments(self) -> int:
         return math.prod(len(self.choices(i)) for i in range(len(self.workloads)))
@@ -346,6 +394,7 @@ class Problem:
     def assignments(self, p: int) -> list[Assign]:
         """Every assignment of period p that meets bandwidth and rented max_units (the
         constraints that depend on the assignment alone), with its rented units."""
+        months = self.periods[p]["months"]
         per_w = [self.choices(i) for i in range(len(self.workloads))]
         terms = {
             id(o): self.replica_terms(o, p) for combos in per_w for combo in combos for o in combo
@@ -367,13 +416,29 @@ class Problem:
                 for k, m in link.items()
             ):
                 continue
-            need = {k: math.ceil(v / self.mu - EPS) for k, v in load.items()}
+            spot_units = {
+                k[:2]: math.ceil(v / (self.mu * self.offers[k[:2]]["spot"]["keep"]) - EPS)
+                for k, v in load.items()
+                if len(k) == 3
+            }
+            need = {k: math.ceil(v / self.mu - EPS) for k, v in load.items() if len(k) == 2}
             rented_units = {k: n for k, n in need.items() if self.hw[k[1]]["kind"] == "rented"}
             if any(
                 self.offers[k]["max_units"] is not None and n > self.offers[k]["max_units"]
                 for k, n in rented_units.items()
             ):
                 continue
+            if any(
+                self.offers[k]["spot"]["max_units"] is not None
+                and n > self.offers[k]["spot"]["max_units"]
+                for k, n in spot_units.items()
+            ):
+                continue
+            emissions = 0.0
+            for k, n in spot_units.items():
+                cost += n * self.offers[k]["spot"]["price"][p] * HOURS_PER_MONTH * months
+                cost += n * self.hw[k[1]]["license"] * months
+                emissions += n * self.unit_emissions(*k, p)
             out.append(
                 Assign(
                     rows=rows,
@@ -381,7 +446,8 @@ class Problem:
                     sites=frozenset(o.site for combo in rows for o in combo),
                     owned_need=tuple(need.get(k, 0) for k in self.owned),
                     var_cost=cost,
-                    detail={"rented": rented_units, "need": need},
+                    detail={"rented": rented_units, "need": need, "spot": spot_units},
+                    emissions=emissions,
                 )
             )
         return out
@@ -462,10 +528,10 @@ class Problem:
 
     def rented_part(self, a: Assign, p: int, served: dict[tuple[str, str], int]):
         """Rented units in service = max(need, committed serving); on demand pays for the
-        rest; licences on every unit in service; the sites with units in service. None
-        when a total exceeds max_units."""
+        rest; licences on every unit in service; the sites with units in service; their
+        emissions. None when a total exceeds max_units."""
         months = self.periods[p]["months"]
-        cost, sites = 0.0, set()
+        cost, sites, emissions = 0.0, set(), 0.0
         need = a.detail["rented"]
         for k in sorted(set(need) | set(served)):
             total = max(need.get(k, 0), served.get(k, 0))
@@ -474,9 +540,10 @@ class Problem:
                 return None
             cost += (total - served.get(k, 0)) * self.offers[k]["price"] * HOURS_PER_MONTH * months
             cost += total * self.hw[k[1]]["license"] * months
+            emissions += total * self.unit_emissions(*k, p)
             if total > 0:
                 sites.add(k[0])
-        return cost, frozenset(sites)
+        return cost, frozenset(sites), emissions
 
     def _dp(self, per_p: list[list[Assign]], vec: tuple[int, ...], limit: int) -> Result | None:
         """The dynamic programme over the periods with the commitments ``vec`` fixed."""
@@ -521,7 +588,7 @@ class Problem:
                     part = self._owned_part(p, owned, bought)
                     if part is None:
                         continue
-                    owned_cost, residual, owned_sites = part
+                    owned_cost, residual, owned_sites, owned_emissions = part
                     for a, moved, migration in allowed:
                         self._work += 1
                         if self._work > limit:
@@ -530,6 +597,10 @@ class Problem:
                             continue
                         rented = self.rented_part(a, p, served[p])
                         if rented is None:
+                            continue
+                        tonnes = a.emissions + rented[2] + owned_emissions
+                        cap = per["carbon_cap"]
+                        if not self.pinned and cap is not None and tonnes > cap + 1e-9:
                             continue
                         active = a.sites | owned_sites | rented[1]
                         ck = (active, ever)
@@ -543,7 +614,9 @@ class Problem:
                                 )
                                 for s in active
                             )
-                        c = a.var_cost + rented[0] + owned_cost + site_cost[ck] + migration
+                        carbon = tonnes * self.carbon_price
+                        c = (a.var_cost + rented[0] + owned_cost + site_cost[ck] + migration
+                             + carbon)
                         v = value + disc * c - end_disc * residual
                         key = (a.sites_by_w, owned, ever | active)
                         if key not in new or v < new[key][0]:
@@ -568,6 +641,7 @@ class Problem:
                     "owned": dict(zip(self.owned, owned, strict=True)),
                     "bought": dict(zip(self.owned, bought, strict=True)),
                     "rented": a.detail["rented"],
+                    "spot": a.detail["spot"],
                     "moves": [self.workloads[i]["id"] for i in moved],
                     "cost": c,
                     "committed": {
@@ -614,6 +688,7 @@ class Problem:
         cost = 0.0
         residual = 0.0
         spend = 0.0
+        emissions = 0.0
         power: dict[str, float] = {}
         sites = set()
         for j, (s, h) in enumerate(self.owned):
@@ -639,6 +714,7 @@ class Problem:
                 * site["energy"]
             )
             residual += float(spent) * max(0.0, 1 - (self.T - t) / hw["life"])
+            emissions += n * self.unit_emissions(s, h, p) + b * hw["embodied"]
         for s, kw in power.items():
             cap = self.sites[s]["power_kw"]
             if cap is not None and kw > cap + EPS:
@@ -646,7 +722,7 @@ class Problem:
         budget = per["capex_budget"]
         if budget is not None and spend > budget + 1e-6:
             return None
-        return cost, residual, frozenset(sites)
+        return cost, residual, frozenset(sites), emissions
 
 
 def brute_force(inst: dict[str, Any], pinned: bool = False, limit: int = 200_000) -> Result | None:

@@ -134,5 +134,8 @@ def test_a_small_limit_on_a_generated_instance_reports_its_bound(search: str) ->
         if "bound" in result.message:
             assert result.bound is not None and result.gap is not None
         if result.status == "feasible":
-            assert result.bound is not None and result.gap is not None
-            assert result.bound <= (result.objective or 0) + 0.01
+            # HiGHS may stop before its root LP gives a bound (a loaded machine): then
+            # neither bound nor gap is claimed; when one is, both are, consistently
+            assert (result.bound is None) == (result.gap is None)
+            if result.bound is not None:
+                assert result.bound <= (result.objective or 0) + 0.01

@@ -29,6 +29,7 @@ from placement.analysis.risk import (
     schedule_of,
     stats,
 )
+from placement.analysis.risk.distributions import UNSAMPLED
 from placement.data import prepare
 from placement.errors import InstanceError
 from placement.lookup import Lookup
@@ -160,7 +161,8 @@ def test_multipliers_scale_costs_like_a_scaled_instance() -> None:
     assert prof.nominal == pytest.approx(plan.npv, abs=1e-6)
     rng = np.random.default_rng(0)
     for _ in range(3):
-        mults = {k: float(rng.uniform(0.5, 1.5)) for k in MULTIPLIER_KEYS}
+        mults = {k: float(rng.uniform(0.5, 1.5)) for k in MULTIPLIER_KEYS
+                 if k not in UNSAMPLED}  # the price trend is no category factor
         factors = category_factors({k: np.array([v]) for k, v in mults.items()})
         got = float(prof.npv(factors)[0])
         scaled = scale_instance(inst, mults)
@@ -199,8 +201,11 @@ def test_distributions_file_is_strict(tmp_path: Any) -> None:
 
 def test_every_category_has_its_multipliers() -> None:
     keys = {k for ks in CATEGORY_KEYS.values() for k in ks}
-    assert keys == set(MULTIPLIER_KEYS)
+    assert keys == set(MULTIPLIER_KEYS) - set(UNSAMPLED)
     assert CATEGORY_KEYS["egress"] == ("egress", "demand")
+    assert CATEGORY_KEYS["committed"] == ("committed",)
+    assert CATEGORY_KEYS["spot"] == ("spot",)
+    assert CATEGORY_KEYS["carbon"] == ("carbon_price",)
     assert CATEGORY_KEYS["residual"] == ("capex",)
 
 

@@ -217,12 +217,9 @@ def test_the_registry_routes_use_the_network_rules() -> None:
 # --- what the solver does not model yet ---------------------------------------------------
 
 EXPECTED_UNSUPPORTED = [
-    ("offers[0].spot", "spot capacity"),
     ("sites[0].egress_tiers", "volume-tiered egress"),
     ("sites[1].egress_tiers", "volume-tiered egress"),
     ("models[0].registry", "model updates"),
-    ("policy.carbon_price_per_t", "carbon price"),
-    ("horizon.periods[1].carbon_cap_t", "carbon cap"),
 ]
 
 
@@ -269,8 +266,8 @@ def test_prepare_and_evaluate_refuse_unmodelled_features() -> None:
         prepare(inst)
     assert [p.path for p in info.value.problems] == [path for path, _ in EXPECTED_UNSUPPORTED]
     assert str(info.value.problems[0]) == (
-        "offers[0] (cloud-a/gpu).spot: spot capacity (spot) is not modelled by "
-        "the solver yet")
+        "sites[0] (cloud-a).egress_tiers: volume-tiered egress (egress_tiers) is not "
+        "modelled by the solver yet")
     with pytest.raises(InstanceError):
         placement.solve(inst)
     plan = placement.solve(prep(islander=False)).to_dict()

@@ -3,7 +3,8 @@
 Every result has ``kind`` (its type) and ``instance`` (the instance's name). Money is in
 the instance's currency, NPVs discounted; multipliers are relative to today's figures
 (1.0 = as in the instance). Categories are the spec's cost categories plus ``demand``
-and ``labour`` (= site fixed costs), see ``MULTIPLIER_KEYS``.
+and ``labour`` (= site fixed costs), the v2 prices (``committed``, ``spot``,
+``carbon_price``) and a yearly ``price_trend``, see ``MULTIPLIER_KEYS``.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-#: What a scenario or a sensitivity may scale.
+#: What a scenario or a sensitivity may scale. New keys go at the END: risk draws key i
+#: from child i of one SeedSequence, so appending keeps every older key's draws.
 MULTIPLIER_KEYS = (
     "rented", "capex", "energy", "egress", "transfer", "demand", "labour",
     "maintenance", "activation", "migration",
+    # v2 (issue 16): committed-use and spot prices, the carbon price, a yearly price trend
+    "committed", "spot", "carbon_price", "price_trend",
 )
 
 
@@ -63,6 +67,9 @@ class SensitivityResult(_Result):
     base_npv: float
     delta: float = Field(description="The one-at-a-time swing, e.g. 0.2 for ±20%.")
     rows: list[TornadoRow]
+    skipped: dict[str, str] = Field(
+        default_factory=dict, description="Multiplier keys the default set left out, and "
+        "why (e.g. 'committed': 'no offer has commitments'; price_trend: only when named).")
 
 
 class ThresholdRow(_Result):

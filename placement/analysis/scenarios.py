@@ -73,6 +73,10 @@ MultiplierKey = Literal[
     "maintenance",
     "activation",
     "migration",
+    "committed",
+    "spot",
+    "carbon_price",
+    "price_trend",
 ]
 assert get_args(MultiplierKey) == MULTIPLIER_KEYS
 Multiplier = Annotated[float, Field(ge=0, allow_inf_nan=False)]

@@ -10,6 +10,14 @@ alternative optima (ties) are not changes. The base case is solved first, then t
 
 A point with no plan (infeasible, time limit, error) has ``npv_* = None`` and counts as
 a change of the recommendation (there is none to keep).
+
+The default parameters are every multiplier key except the v2 keys that change nothing in
+the instance (``multipliers.no_effect``: no commitments, no spot, a carbon price of 0 or
+nothing that emits, one period or no rented price to trend) and ``price_trend``, which is
+varied only when named (a trend of 1 ± delta a year compounds over the horizon, so its
+bar is not comparable with the levels'); they are listed in ``SensitivityResult.skipped``
+with the reason, so a v1 instance keeps its rows and its solve count. A key that changes
+nothing, named explicitly, is refused (``effective_parameters``).
 """
 
 from __future__ import annotations
@@ -18,14 +26,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from placement.analysis.executor import Progress
-from placement.analysis.multipliers import scale_instance
+from placement.analysis.multipliers import V2_KEYS, no_effect, scale_instance
 from placement.analysis.results import MULTIPLIER_KEYS, SensitivityResult, TornadoRow
 from placement.analysis.scenarios import Point, solve_with_reference, sweep_options
 from placement.errors import InstanceError, PlacementError, Problem
 from placement.schema import Instance
 from placement.schema.options import SolveOptions
 
-__all__ = ["BaseCaseError", "check_parameters", "run_sensitivity"]
+__all__ = ["BaseCaseError", "check_parameters", "effective_parameters", "run_sensitivity"]
 
 
 class BaseCaseError(PlacementError):
@@ -51,6 +59,36 @@ def check_parameters(parameters: Sequence[str] | None) -> list[str]:
     return params
 
 
+#: Keys varied only when named, and why (they are not levels, so ±delta is not comparable).
+NAMED_ONLY = {
+    "price_trend": "a yearly trend, varied only when named: 1 ± delta a year compounds "
+    "over the horizon, unlike a level's ± delta",
+}
+
+
+def effective_parameters(
+    inst: Instance, parameters: Sequence[str] | None
+) -> tuple[list[str], dict[str, str]]:
+    """The parameters to vary on ``inst`` and the default ones left out ({key: why}).
+
+    Default (None): every multiplier key but the v2 keys that change nothing in the
+    instance (``no_effect``) and ``price_trend`` (``NAMED_ONLY``). Named parameters:
+    InstanceError for an unknown one, or for a v2 key that changes nothing (its swing
+    would be 0 by construction).
+    """
+    params = check_parameters(parameters)
+    reasons = {k: r for k in V2_KEYS if k in params and (r := no_effect(inst, k)) is not None}
+    if parameters is None:
+        left_out = {**reasons, **{k: why for k, why in NAMED_ONLY.items() if k not in reasons}}
+        return [p for p in params if p not in left_out], left_out
+    if reasons:
+        raise InstanceError([
+            Problem("parameters", f"'{k}' changes nothing in {inst.name}: {r}")
+            for k, r in reasons.items()
+        ])
+    return params, {}
+
+
 def changed(base: Point, point: Point) -> bool:
     """Whether the recommendation at ``point`` differs from the base case's: no plan, or
     keeping the base placements costs more than the point's optimum (``Point.changed``;
@@ -73,10 +111,11 @@ def run_sensitivity(
     progress: Progress | None = None,
 ) -> SensitivityResult:
     """Tornado data: NPV at (1 - delta) and (1 + delta) of each parameter, rows sorted by
-    swing (largest first). Raises BaseCaseError if the instance itself has no plan."""
+    swing (largest first); default parameters: see ``effective_parameters``. Raises
+    BaseCaseError if the instance itself has no plan."""
     if not 0 < delta <= 1:
         raise InstanceError([Problem("delta", f"must be in (0, 1], got {delta!r}")])
-    params = check_parameters(parameters)
+    params, skipped = effective_parameters(inst, parameters)
     opts = sweep_options(options)
     low, high = 1.0 - delta, 1.0 + delta
     tasks: list[tuple[dict[str, Any], dict[str, Any]]] = []
@@ -106,7 +145,8 @@ def run_sensitivity(
             )
         )
     rows.sort(key=lambda r: (-_swing(r), MULTIPLIER_KEYS.index(r.parameter)))
-    return SensitivityResult(instance=inst.name, base_npv=base.npv, delta=delta, rows=rows)
+    return SensitivityResult(instance=inst.name, base_npv=base.npv, delta=delta, rows=rows,
+                             skipped=skipped)
 
 
 def _no_plan(point: Point, at: str) -> str:

@@ -33,7 +33,7 @@ from typing import Literal
 from placement.analysis.executor import Progress, run_all
 from placement.analysis.limits import MAX_HIGH, MAX_ROUNDS, MIN_TOLERANCE
 from placement.analysis.multipliers import scale_instance
-from placement.analysis.results import ThresholdRow, ThresholdsResult
+from placement.analysis.results import MULTIPLIER_KEYS, ThresholdRow, ThresholdsResult
 from placement.analysis.scenarios import (
     Placement5,
     Point,
@@ -43,7 +43,7 @@ from placement.analysis.scenarios import (
     solve_point,
     sweep_options,
 )
-from placement.analysis.sensitivity import BaseCaseError, changed, check_parameters
+from placement.analysis.sensitivity import BaseCaseError, changed, effective_parameters
 from placement.errors import InstanceError, Problem
 from placement.schema import Instance
 from placement.schema.options import SolveOptions
@@ -62,7 +62,14 @@ LABELS: dict[str, tuple[str, bool]] = {
     "maintenance": ("maintenance costs", True),
     "activation": ("site activation costs", True),
     "migration": ("migration costs", True),
+    "committed": ("committed-use prices", True),
+    "spot": ("spot prices", True),
+    "carbon_price": ("the carbon price", False),
+    "price_trend": ("the yearly price trend (on-demand and spot)", False),
 }
+assert set(LABELS) == set(MULTIPLIER_KEYS)
+#: What a multiplier is relative to, per key (default: today's figures).
+RELATIVE_TO = {"price_trend": "a year (1 = flat)"}
 
 
 @dataclass
@@ -105,8 +112,10 @@ def run_thresholds(
 ) -> ThresholdsResult:
     """For each parameter, the multipliers below and above 1.0 at which the recommended
     placement changes (see the module doc). Raises BaseCaseError if the instance itself
-    has no plan, InstanceError for a bad parameter, range or tolerance."""
-    params = check_parameters([parameters] if isinstance(parameters, str) else parameters)
+    has no plan, InstanceError for a bad parameter (also a v2 key that changes nothing in
+    the instance, ``multipliers.no_effect``), range or tolerance."""
+    params, _ = effective_parameters(
+        inst, [parameters] if isinstance(parameters, str) else parameters)
     lo, hi = search_range
     problems = []
     if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo < 1 < hi <= MAX_HIGH):
@@ -173,11 +182,12 @@ def run_thresholds(
 
 def _row(s: _Search, base: Point, tolerance: float, digits: int, inst: Instance) -> ThresholdRow:
     what, plural = LABELS[s.parameter]
+    of = RELATIVE_TO.get(s.parameter, "today's")
     searched = (s.end, 1.0) if s.direction == "down" else (1.0, s.end)
     if s.diff is None or s.diff_point is None:
         change = (
             f"the recommendation does not change with {what} between "
-            f"{searched[0]:g}x and {searched[1]:g}x today's (checked at {s.end:g}x)"
+            f"{searched[0]:g}x and {searched[1]:g}x {of} (checked at {s.end:g}x)"
         )
         threshold = None
     else:
@@ -189,7 +199,7 @@ def _row(s: _Search, base: Point, tolerance: float, digits: int, inst: Instance)
         )
         change = (
             f"the recommendation changes once {what} {verb} {threshold:.{digits}f}x "
-            f"today's: {describe_change(base, s.diff_point, inst)}"
+            f"{of}: {describe_change(base, s.diff_point, inst)}"
         )
     return ThresholdRow(
         parameter=s.parameter,

@@ -107,7 +107,8 @@ def plan_summary(console: Console, plan: Plan, instance: Instance | None = None)
         t = _assignments_table(f"{period.name}: months {period.start_month}–"
                                f"{period.start_month + period.months}", period, slos)
         units = ", ".join(
-            f"{u.site}/{u.hardware}: {u.units}" + (f" (buy {u.bought})" if u.bought else "")
+            f"{u.site}/{u.hardware}{' spot' if u.market == 'spot' else ''}: {u.units}"
+            + (f" (buy {u.bought})" if u.bought else "")
             for u in period.units
         )
         console.print(t)

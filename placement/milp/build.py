@@ -10,9 +10,11 @@ from placement.milp.constraints.assignment import add_assignment, add_failure_do
 from placement.milp.constraints.bandwidth import add_bandwidth
 from placement.milp.constraints.budget import add_capex_budget
 from placement.milp.constraints.capacity import add_capacity
+from placement.milp.constraints.carbon import add_carbon_cap
 from placement.milp.constraints.commitment import add_commitment_cap
 from placement.milp.constraints.migration import add_max_migrations, add_moves
 from placement.milp.constraints.ownership import add_ownership, add_power
+from placement.milp.constraints.spot import add_spot_activity, add_spot_capacity
 from placement.milp.objective import set_objective
 from placement.milp.variables import Milp, create_variables
 
@@ -29,6 +31,9 @@ FAMILIES: tuple[Callable[[Milp], None], ...] = (
     add_max_migrations,
     add_capex_budget,
     add_commitment_cap,
+    add_spot_capacity,
+    add_spot_activity,
+    add_carbon_cap,
 )
 
 

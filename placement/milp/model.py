@@ -35,19 +35,26 @@ Key = Hashable
 
 
 @dataclass
-class _Columns:
-    block: list[str] = field(default_factory=list)
+class _Bounded:
+    """Bounds, one lower and one upper per column (or per row); infinite where none."""
+
     lower: list[float] = field(default_factory=list)
     upper: list[float] = field(default_factory=list)
+
+
+@dataclass
+class _Columns(_Bounded):
+    block: list[str] = field(default_factory=list)
     integer: list[bool] = field(default_factory=list)
 
 
 @dataclass
-class _Rows:
+class _Rows(_Bounded):
+    """Rows in the order added: row r's entries are ``col``/``coef`` over
+    ``start[r]:start[r + 1]``."""
+
     family: list[str] = field(default_factory=list)
     key: list[Key] = field(default_factory=list)
-    lower: list[float] = field(default_factory=list)
-    upper: list[float] = field(default_factory=list)
     start: list[int] = field(default_factory=lambda: [0])
     col: list[int] = field(default_factory=list)
     coef: list[float] = field(default_factory=list)

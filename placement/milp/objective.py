@@ -6,14 +6,19 @@ minimise  sum_p d_p x [ sum_k flow_k x_k                       (egress + transfe
                        + sum_{s,h owned} buy(s,h,p) x capex x (1 - rebate)
                        + sum_s active(s,p) x fixed x m_p + first(s,p) x activation
                        + sum_w move(w,p) x migration_cost
-                       + sum_{s,h} units(s,h,p) x license_per_month x m_p ]
+                       + sum_{s,h} spot(s,h,p) x spot price x 730 x m_p      (v2 spot)
+                       + sum_{s,h} in_service(s,h,p) x license_per_month x m_p
+                       + carbon_price_per_t x E(p) ]                         (v2 carbon)
           + sum_{s,h,j,p} commit(s,h,j,p) x price_j x 730
                 x [ sum_{q>=p} d_q x |[t_q, t_q + m_q) ∩ [t_p, t_p + term_j)|
                     + d_T x max(0, t_p + term_j - T) ]
           - d_T x sum_{s,h,p} buy(s,h,p) x capex x (1 - rebate) x max(0, 1 - (T - t_p) / life)
 
-with d_p = (1 + r)^(-t_p / 12) and d_T the factor at the horizon's end; units(s,h,p) the
-units in service (rented on demand, committed units serving p, owned). Every
+with d_p = (1 + r)^(-t_p / 12), d_T the factor at the horizon's end, in_service(s,h,p)
+the units in service in every pool (``Milp.service_terms``: rented on demand, committed
+units serving p, spot, owned) and E(p) the period's emissions (``Milp.emissions_terms``:
+units in service in every pool x power_w / 1000 x 730 x m_p x pue x carbon_g_per_kwh /
+10^6, plus embodied_t per owned unit bought). Every
 coefficient comes from ``placement.costs``; owned existing units give a constant.
 """
 
@@ -118,6 +123,8 @@ def npv_terms(m: Milp) -> dict[str, Linear]:
         t["migration"].add(var, lk.workloads[w].migration_cost * lk.periods[p].discount)
     _commitment_terms(m, t)
     _license_terms(m, t)
+    _spot_terms(m, t)
+    _carbon_terms(m, t)
     return t
 
 
@@ -139,31 +146,44 @@ def _commitment_terms(m: Milp, t: dict[str, Linear]) -> None:
 
 
 def _license_terms(m: Milp, t: dict[str, Linear]) -> None:
-    """``license``: license_per_month x m_p x d_p per unit in service: rented on demand,
-    committed units serving p, owned units (existing ones a constant)."""
-    data, lk = m.data, m.data.lk
-    for (_, h, p), var in m.rent.items():
-        per_month = lk.hardware[h].license_per_month
-        if per_month > 0:
-            info = lk.periods[p]
-            t["license"].add(var, costs.license(1, per_month, info.months) * info.discount)
-    for (s, h, j, p), var in m.commit.items():
-        per_month = lk.hardware[h].license_per_month
-        if per_month > 0:
-            term = lk.commitment(s, h, j).term_months
-            for q in lk.served_periods(term, p):
-                info = lk.periods[q]
-                t["license"].add(var, costs.license(1, per_month, info.months) * info.discount)
-    for s, h in data.owned_offers:
+    """``license``: license_per_month x m_p x d_p per unit in service, every pool
+    (``Milp.service_terms``: rented on demand, committed units serving p, spot, owned;
+    existing owned units a constant)."""
+    lk = m.data.lk
+    for s, h in sorted(lk.offers):
         per_month = lk.hardware[h].license_per_month
         if per_month <= 0:
             continue
         for info in lk.periods:
             unit = costs.license(1, per_month, info.months) * info.discount
-            buys, existing = m.units_terms(s, h, info.index)
+            terms, existing = m.service_terms(s, h, info.index)
             t["license"].constant += existing * unit
-            for var, _ in buys:
-                t["license"].add(var, unit)
+            for col, coef in terms:
+                t["license"].add(col, coef * unit)
+
+
+def _spot_terms(m: Milp, t: dict[str, Linear]) -> None:
+    """Category ``spot``: spot(s,h,p) x spot price(s,h,p) x 730 x m_p, discounted."""
+    lk = m.data.lk
+    for (s, h, p), var in m.spot.items():
+        price = lk.spot_price_per_hour(s, h, p)
+        assert price is not None  # a spot column only where the offer has spot
+        info = lk.periods[p]
+        t["spot"].add(var, costs.rented(1, price, info.months) * info.discount)
+
+
+def _carbon_terms(m: Milp, t: dict[str, Linear]) -> None:
+    """Category ``carbon``: E(p) x carbon_price_per_t, discounted (``emissions_terms``)."""
+    lk = m.data.lk
+    price = lk.inst.policy.carbon_price_per_t
+    if price <= 0:
+        return
+    for info in lk.periods:
+        terms, constant = m.emissions_terms(info.index)
+        per_t = costs.carbon(1, price) * info.discount
+        for col, coef in terms:
+            t["carbon"].add(col, coef * per_t)
+        t["carbon"].constant += constant * per_t
 
 
 def npv(m: Milp, weights: dict[str, float] | None = None) -> Linear:

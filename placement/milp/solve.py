@@ -57,4 +57,5 @@ def read_values(m: Milp, r: SolveResult, values: np.ndarray) -> SolveResult:
     r.rent = {k: n for k, j in m.rent.items() if (n := round(values[j]))}
     r.buy = {k: n for k, j in m.buy.items() if (n := round(values[j]))}
     r.commit = {k: n for k, j in m.commit.items() if (n := round(values[j]))}
+    r.spot = {k: n for k, j in m.spot.items() if (n := round(values[j]))}
     return r

@@ -5,6 +5,8 @@ the least value the constraints allow, so that HiGHS gets a whole solution to ch
 instead of a partial one to complete in a sub-MIP:
 
 - rent(s,h,p) = ceil(L(s,h,p) / mu), L the load of the chosen candidates at (s,h,p);
+- spot(s,h,p) = ceil(L^spot(s,h,p) / (mu (1 - o))), L^spot the load of the chosen spot
+  candidates there;
 - owned(s,h,p) = max(existing, max_{q<=p} ceil(L(s,h,q) / mu)) (never sold), bought the
   difference with the period before (put in the first period a purchase is possible);
 - active(s,p) = 1 when a chosen candidate runs at s or s rents or owns a unit in p;
@@ -23,6 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from placement.candidates import SPOT
 from placement.milp.variables import Milp
 
 
@@ -39,9 +42,10 @@ def complete_start(m: Milp, chosen: Sequence[int]) -> np.ndarray:
     load: defaultdict[tuple[str, str, int], float] = defaultdict(float)
     served: defaultdict[tuple[str, int], set[str]] = defaultdict(set)
     busy: set[tuple[str, int]] = set()
+    spot: defaultdict[tuple[str, str, int], float] = defaultdict(float)
     for k in used:
         c = data.cands[k]
-        load[(c.site, c.hardware, c.period)] += c.load
+        (spot if c.market == SPOT else load)[(c.site, c.hardware, c.period)] += c.load
         served[(c.workload, c.period)].add(c.site)
         busy.add((c.site, c.period))
 
@@ -51,6 +55,10 @@ def complete_start(m: Milp, chosen: Sequence[int]) -> np.ndarray:
     for (s, h, p), col in m.rent.items():
         values[col] = float(need(s, h, p))
         if need(s, h, p) > 0:
+            busy.add((s, p))
+    for (s, h, p), col in m.spot.items():
+        values[col] = float(math.ceil(spot[(s, h, p)] / (mu * lk.spot_derate(s, h)) - 1e-9))
+        if values[col] > 0:
             busy.add((s, p))
     for s, h in data.owned_offers:
         owned = lk.offers[(s, h)].existing_units

@@ -14,17 +14,22 @@ this column order:
   DROPS_MAX_CANDIDATES candidates): site s served w in p-1 and does not in p
   (``constraints/migration.py``);
 - ``commit[s,h,j,p]`` integer: units of commitment j of the rented offer (s, h) made at
-  the start of p (only where it serves a period q with a candidate at (s, h): t_q + m_q
-  <= t_p + term_j; bounded by the most units those periods could use).
+  the start of p (only where it serves a period q with an on-demand candidate at (s, h):
+  t_q + m_q <= t_p + term_j; bounded by the most units those periods could use);
+- ``spot[s,h,p]`` integer in [0, spot.max_units]: spot units (v2), only where a spot
+  candidate exists (an interruptible workload at an offer with spot).
 
-Units in service: units(s,h,p) = rent[s,h,p] + sum_{(j,p') serving p} commit[s,h,j,p']
-(rented), or owned(s,h,p) (owned).
+units(s,h,p) (``units_terms``): rent[s,h,p] + sum_{(j,p') serving p} commit[s,h,j,p']
+(rented: on demand plus committed units serving p; what the on-demand capacity and
+max_units count), or owned(s,h,p) (owned). Units in service at (s,h,p), every pool
+(``service_terms``): units(s,h,p) + spot[s,h,p] (what emits and pays licences).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from placement import costs
 from placement.data import ProblemData
 from placement.milp.model import Model, Terms
 
@@ -34,7 +39,7 @@ from placement.milp.model import Model, Terms
 DROPS_MAX_CANDIDATES = 200_000
 
 #: The domain's blocks, in column order.
-BLOCKS = ("x", "rent", "buy", "active", "first", "move", "drop", "commit")
+BLOCKS = ("x", "rent", "buy", "active", "first", "move", "drop", "commit", "spot")
 
 
 class Milp(Model):
@@ -80,6 +85,10 @@ class Milp(Model):
         return self.blocks["commit"]
 
     @property
+    def spot(self) -> dict[tuple[str, str, int], int]:
+        return self.blocks["spot"]
+
+    @property
     def n_variables(self) -> int:
         """The columns of the domain's blocks (an analysis's extra columns not counted)."""
         return sum(len(self.blocks[b]) for b in BLOCKS)
@@ -90,8 +99,9 @@ class Milp(Model):
         return [(x[k], 1.0) for k in self.data.by_wsp.get((w, s, p), [])]
 
     def units_terms(self, s: str, h: str, p: int) -> tuple[Terms, float]:
-        """units(s,h,p) in service as (terms, constant): rent[s,h,p] plus the commitments
-        serving p (rented), or existing_units + sum_{q<=p} buy[s,h,q] (owned)."""
+        """units(s,h,p) of the on-demand pool as (terms, constant): rent[s,h,p] plus the
+        commitments serving p (rented; what the on-demand candidates' capacity and
+        max_units count), or existing_units + sum_{q<=p} buy[s,h,q] (owned)."""
         if self.data.lk.is_owned(h):
             existing = float(self.data.lk.offers[(s, h)].existing_units)
             buys = [(self.buy[(s, h, q)], 1.0) for q in range(p + 1) if (s, h, q) in self.buy]
@@ -99,6 +109,33 @@ class Milp(Model):
         col = self.rent.get((s, h, p))
         committed = [(self.commit[key], 1.0) for key in self.data.commits_serving(s, h, p)]
         return ([] if col is None else [(col, 1.0)]) + committed, 0.0
+
+    def service_terms(self, s: str, h: str, p: int) -> tuple[Terms, float]:
+        """Units in service at (s,h,p) in every pool, as (terms, constant): rented on
+        demand, committed units serving p and owned units (``units_terms``) plus spot
+        units. What emits and pays licences, and what a new pool adds itself to."""
+        terms, constant = self.units_terms(s, h, p)
+        col = self.spot.get((s, h, p))
+        return (terms if col is None else [*terms, (col, 1.0)]), constant
+
+    def emissions_terms(self, p: int) -> tuple[Terms, float]:
+        """E(p), the period's emissions in tCO2e, as (terms, constant):
+        sum_{(s,h) offered} e(s,h,p) x in_service(s,h,p) + sum_{(s,h) owned} embodied_t(h)
+        x buy[s,h,p], with e(s,h,p) = power_w(h) / 1000 x 730 x m_p x pue(s) x
+        carbon_g_per_kwh(s,p) / 10^6 (``Lookup.unit_emissions_t``)."""
+        lk = self.data.lk
+        terms: Terms = []
+        constant = 0.0
+        for s, h in sorted(lk.offers):
+            e = lk.unit_emissions_t(s, h, p)
+            if e > 0:
+                units, existing = self.service_terms(s, h, p)
+                terms += [(col, coef * e) for col, coef in units]
+                constant += existing * e
+            made = lk.hardware[h].embodied_t
+            if made > 0 and (s, h, p) in self.buy:
+                terms.append((self.buy[(s, h, p)], costs.embodied_t(1, made)))
+        return terms, constant
 
 
 def create_variables(data: ProblemData, name: str = "placement") -> Milp:
@@ -119,6 +156,8 @@ def create_variables(data: ProblemData, name: str = "placement") -> Milp:
     _add_move_columns(m)
     for s, h, j, p in data.commit_keys:
         m.add_col("commit", (s, h, j, p), 0, data.commit_var_upper(s, h, j, p), integer=True)
+    for s, h, p in data.spot_keys():
+        m.add_col("spot", (s, h, p), 0, data.spot_upper(s, h, p), integer=True)
     return m
 
 

@@ -121,10 +121,11 @@ def check_consistent(plan: Plan, inst: Instance | None,
 def unit_series(plan: Plan) -> dict[str, list[int]]:
     """Units per period of each "site / hardware" (0 where it has none)."""
     series: dict[str, list[int]] = {}
-    keys = sorted({(u.site, u.hardware) for p in plan.periods for u in p.units})
-    for s, h in keys:
-        series[f"{s} / {h}"] = [
-            next((u.units for u in p.units if (u.site, u.hardware) == (s, h)), 0)
+    keys = sorted({(u.site, u.hardware, u.market) for p in plan.periods for u in p.units})
+    for s, h, market in keys:
+        series[f"{s} / {h}" + (" (spot)" if market == "spot" else "")] = [
+            next((u.units for u in p.units if (u.site, u.hardware, u.market) == (s, h, market)),
+                 0)
             for p in plan.periods
         ]
     return series

@@ -4,6 +4,12 @@ Each key of ``MULTIPLIER_KEYS`` has a distribution (or none: fixed at 1). A dist
 is triangular, lognormal or fixed (``Triangular``, ``Lognormal``, ``Fixed``); a file
 (``DistributionsFile``, YAML or JSON) maps keys to distributions and replaces the default
 set (``DEFAULT_DISTRIBUTIONS``) as a whole. What each key scales: ``sampling``.
+
+``price_trend`` takes no distribution: risk re-prices a fixed plan by cost category
+(``sampling.CATEGORY_KEYS``), and a trend is a different factor in every period, which
+that view cannot express; one given is refused with its path (``UNSAMPLED``). The other
+v2 keys (``committed``, ``spot``, ``carbon_price``) may be given one; the default set
+has none for them (they stay at 1).
 """
 
 from __future__ import annotations
@@ -77,7 +83,7 @@ class Fixed(StrictModel):
 Distribution = Annotated[Triangular | Lognormal | Fixed, Field(discriminator="type")]
 MultiplierKey = Literal[
     "rented", "capex", "energy", "egress", "transfer", "demand", "labour",
-    "maintenance", "activation", "migration",
+    "maintenance", "activation", "migration", "committed", "spot", "carbon_price", "price_trend",
 ]
 assert set(MultiplierKey.__args__) == set(MULTIPLIER_KEYS)  # type: ignore[attr-defined]
 
@@ -105,6 +111,18 @@ DEFAULT_DISTRIBUTIONS: dict[str, Triangular | Lognormal | Fixed] = {
 
 Dists = Mapping[str, Triangular | Lognormal | Fixed]
 
+#: Keys risk does not sample, and why (a distribution for one is refused).
+UNSAMPLED = {
+    "price_trend": "risk does not sample the price trend: it re-prices a fixed plan by cost "
+    "category, and a trend is a different factor in each period (use scenarios, "
+    "sensitivity or thresholds for it)",
+}
+
+
+def unsampled_problems(keys: Any, where: str) -> list[Problem]:
+    """A problem for each key of ``keys`` that risk does not sample (``UNSAMPLED``)."""
+    return [Problem(f"{where}.{k}", UNSAMPLED[k]) for k in keys if k in UNSAMPLED]
+
 
 def parse_distributions(data: Any, where: str = "distributions") -> dict[str, Any]:
     """A distributions mapping (the file's content) → {key: distribution}; raises
@@ -116,6 +134,9 @@ def parse_distributions(data: Any, where: str = "distributions") -> dict[str, An
             [Problem(f"{where}: {p.path}" if p.path else where, p.message)
              for p in schema_problems(exc)]
         ) from None
+    problems = unsampled_problems(doc.distributions, f"{where}: distributions")
+    if problems:
+        raise InstanceError(problems)
     return {str(k): v for k, v in doc.distributions.items()}
 
 
@@ -131,9 +152,10 @@ def coerce_distributions(dists: Mapping[str, Any] | None) -> dict[str, Any]:
         return dict(DEFAULT_DISTRIBUTIONS)
     if all(isinstance(d, Triangular | Lognormal | Fixed) for d in dists.values()):
         unknown = sorted(set(dists) - set(MULTIPLIER_KEYS))
-        if unknown:
-            raise InstanceError([Problem(f"distributions.{k}", "unknown multiplier key")
-                                 for k in unknown])
+        problems = [Problem(f"distributions.{k}", "unknown multiplier key") for k in unknown]
+        problems += unsampled_problems(dists, "distributions")
+        if problems:
+            raise InstanceError(problems)
         return dict(dists)
     return parse_distributions({"distributions": dict(dists)})
 

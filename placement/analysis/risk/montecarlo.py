@@ -43,13 +43,14 @@ from placement.analysis.shortfall import (
 from placement.api import load_instance
 from placement.api import solve as solve_instance
 from placement.assemble import plan_of
+from placement.candidates import SPOT
 from placement.data import prepare
 from placement.errors import InstanceError, PlacementError, PlanFormatError, Problem
 from placement.evaluate import evaluate
 from placement.lookup import Lookup
 from placement.milp.objective import NPV_CATEGORIES
 from placement.network import Routes, compute_routes
-from placement.pipeline import baseline_of
+from placement.pipeline import baseline_is_the_plan, baseline_of
 from placement.plan import Plan, PlanPeriod, parse_plan
 from placement.result import has_solution
 from placement.schema import Instance
@@ -78,13 +79,15 @@ class CostProfile:
 
 
 def schedule_of(periods: Sequence[PlanPeriod]) -> Schedule:
-    """The decisions of a plan's periods (assignments, units, bought, commitments)."""
+    """The decisions of a plan's periods (assignments with their pool, units, bought,
+    commitments, spot units: the rows with market spot)."""
     return Schedule(
-        [sorted(Assignment(a.workload, a.site, a.hardware, a.variant) for a in p.assignments)
-         for p in periods],
-        [{(u.site, u.hardware): u.units for u in p.units} for p in periods],
+        [sorted(Assignment(a.workload, a.site, a.hardware, a.variant, a.market)
+                for a in p.assignments) for p in periods],
+        [{(u.site, u.hardware): u.units for u in p.units if u.market != SPOT} for p in periods],
         [{(u.site, u.hardware): u.bought for u in p.units if u.bought} for p in periods],
         [{(c.site, c.hardware, c.commitment): c.units for c in p.commitments} for p in periods],
+        [{(u.site, u.hardware): u.units for u in p.units if u.market == SPOT} for p in periods],
     )
 
 
@@ -160,7 +163,7 @@ def _baseline_schedule(
             return schedule_of(b.periods), ""
         if not has_solution(b.status):
             return None, f"the baseline is {b.status}: no comparison"
-    if not any(w.current for w in inst.workloads):
+    if baseline_is_the_plan(inst):
         return schedule_of(plan.periods), ""
     data = prepare(inst, options.formulation)
     base = baseline_of(data, inst, options)

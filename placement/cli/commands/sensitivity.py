@@ -31,7 +31,8 @@ from placement.errors import InstanceError
 from placement.schema.options import DEFAULT_GAP
 
 ParametersOpt = Annotated[str | None, typer.Option(
-    help=f"Comma-separated multipliers to vary (default: all of {','.join(MULTIPLIER_KEYS)}).")]
+    help=f"Comma-separated multipliers to vary: {','.join(MULTIPLIER_KEYS)} (default: all but "
+    "price_trend, and committed, spot, carbon_price only where they change something).")]
 
 
 @overload
@@ -113,7 +114,12 @@ def sensitivity(
     params = parse_parameters(parameters)
     options = solve_options(solver, time_limit, gap, threads)
     inst = load_input(instance, overrides)
-    n = 2 * len(params or MULTIPLIER_KEYS) + 1
+    from placement.analysis.sensitivity import effective_parameters
+
+    try:
+        n = 2 * len(effective_parameters(inst, params)[0]) + 1
+    except InstanceError:
+        n = 0  # refused by run_sensitivity below, with its problems
     res = run_sweep(f"{n} solves", lambda update: run_sensitivity(
         inst, delta=delta, parameters=params, options=options, workers=workers,
         scheduler=scheduler, progress=update))
@@ -126,5 +132,8 @@ def sensitivity(
                 out.print(f"[red]✗[/] {r.parameter}: {escape(r.message)}", highlight=False)
         out.print("NPV columns: change from the base NPV; placement: whether the recommended "
                   "(workload, period, site, hardware, variant) set changes.", style="dim")
+        if res.skipped:
+            out.print("Not varied: " + "; ".join(
+                f"{k} ({why})" for k, why in res.skipped.items()), style="dim", highlight=False)
     write_result(res, output, as_json)
 

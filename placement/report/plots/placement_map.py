@@ -1,5 +1,11 @@
 """The placement map: per period, the network with its sites coloured by kind and sized by
-units, and the workloads labelled at their sites (moves of the period in red)."""
+units, and the workloads labelled at their sites (moves of the period in red).
+
+With ``network.locations`` the map is geographic: every located node at its longitude and
+latitude (an equirectangular projection, the axes in degrees, their ratio corrected for
+the mean latitude), a node without a location placed by the spring layout among its
+located neighbours, which stay fixed. Without locations the whole network is a spring
+layout with a fixed seed."""
 
 from __future__ import annotations
 
@@ -22,18 +28,42 @@ from placement.schema import Instance
 LAYOUT_SEED = 7
 
 
+def geographic(inst: Instance) -> dict[str, tuple[float, float]]:
+    """(longitude, latitude) of each node with a location (none without
+    ``network.locations``)."""
+    located = inst.network.locations or {}
+    return {node: (loc.lon, loc.lat) for node, loc in sorted(located.items())}
+
+
 def _layout(inst: Instance) -> dict[str, tuple[float, float]]:
-    """Positions of the network nodes: networkx's spring layout with a fixed seed, on a
-    graph built in sorted order (so the same instance always gives the same picture)."""
+    """Positions of the network nodes: the located ones at (longitude, latitude), the
+    others by networkx's spring layout with a fixed seed, on a graph built in sorted order
+    (so the same instance always gives the same picture)."""
     g = nx.Graph()
     nodes = sorted({s.node_id for s in inst.sites} | {w.origin for w in inst.workloads}
                    | {x for lk in inst.network.links for x in (lk.a, lk.b)})
     g.add_nodes_from(nodes)
     g.add_edges_from(sorted(tuple(sorted((lk.a, lk.b))) for lk in inst.network.links))
+    fixed = {n: p for n, p in geographic(inst).items() if n in g}
+    if len(fixed) == len(nodes):
+        return fixed
     if len(nodes) == 1:
         return {nodes[0]: (0.0, 0.0)}
-    pos = nx.spring_layout(g, seed=LAYOUT_SEED, k=1.6 / math.sqrt(len(nodes)), iterations=200)
+    if fixed:
+        spread = max(max(abs(a - b) for a, b in zip(p, q, strict=True))
+                     for p in fixed.values() for q in fixed.values()) or 1.0
+        start = {n: fixed.get(n, _centre(fixed)) for n in nodes}
+        pos = nx.spring_layout(g, pos=start, fixed=sorted(fixed), seed=LAYOUT_SEED,
+                               k=spread / math.sqrt(len(nodes)), iterations=200)
+    else:
+        pos = nx.spring_layout(g, seed=LAYOUT_SEED, k=1.6 / math.sqrt(len(nodes)),
+                               iterations=200)
     return {n: (round(float(p[0]), 6), round(float(p[1]), 6)) for n, p in pos.items()}
+
+
+def _centre(points: Mapping[str, tuple[float, float]]) -> tuple[float, float]:
+    xs, ys = zip(*points.values(), strict=True)
+    return sum(xs) / len(xs), sum(ys) / len(ys)
 
 
 @dataclass(frozen=True)
@@ -120,7 +150,14 @@ class _Map:
                         if period.moves else ": no moves"))
         ax.set_xlim(min(xs) - 0.18 * span, max(xs) + 0.18 * span)
         ax.set_ylim(min(ys) - 0.22 * span, max(ys) + 0.12 * span)
-        ax.set_axis_off()
+        if not geographic(self.inst):
+            ax.set_axis_off()
+            return
+        ax.set_xlabel("longitude, °", fontsize=7)
+        ax.set_ylabel("latitude, °", fontsize=7)
+        ax.tick_params(labelsize=6.5)
+        mean_lat = sum(ys) / len(ys)
+        ax.set_aspect(1.0 / max(0.2, math.cos(math.radians(mean_lat))), adjustable="datalim")
 
 
 def _legend_handles() -> list[Artist]:
