@@ -55,10 +55,10 @@ SUB_GAP = 1e-4
 class Layout:
     """Which site and workload each column belongs to (numbers, -1 for none).
 
-    ``x_site``/``x_workload``: of the x columns; ``site``: of the rent, buy, active and
-    first columns; ``workload``: of the move columns; ``x_assign_row``: the assignment row
-    of each x column (-1 for other columns); ``capacity_row``: which rows are the
-    capacity rows ``cap`` (a bool per row)."""
+    ``x_site``/``x_workload``: of the x columns; ``site``: of the rent, buy, active,
+    first, commit and spot columns; ``workload``: of the move columns; ``x_assign_row``:
+    the assignment row of each x column (-1 for other columns); ``capacity_row``: which
+    rows are capacity rows (``cap``, ``spot_cap``; a bool per row)."""
 
     x_site: np.ndarray
     x_workload: np.ndarray
@@ -82,7 +82,7 @@ class Layout:
             c = m.data.cands[k]
             x_site[j], x_workload[j] = sites[c.site], workloads[c.workload]
             x_assign_row[j] = m.row("assign", (c.workload, c.period))
-        for block in (m.rent, m.buy, m.active, m.first, m.spot):
+        for block in (m.rent, m.buy, m.active, m.first, m.commit, m.spot):
             for key, j in block.items():
                 site[j] = sites[key[0]]
         for block in (m.move, m.drop):
