@@ -41,14 +41,15 @@ def run_case(size: str, seed: int, args: argparse.Namespace) -> dict[str, Any]:
     from placement.generate import generate
     from placement.milp import lns
     from placement.milp.build import build
-    from placement.milp.decomposition import Decomposition, lp_duals
+    from placement.milp.decomposition import Decomposition
+    from placement.milp.lns import lp_duals
 
     plan = best_known(size, seed)
     assert plan is not None, f"no plan for {size}#{seed} in latest.json"
     m = build(prepare(load_instance(generate(*SIZES[size], seed))))
     arrays = m.arrays()
     began = time.perf_counter()
-    dec = Decomposition(arrays, lns.Layout.of(m))
+    dec = Decomposition.by_site(arrays, lns.Layout.of(m))
     split_seconds = time.perf_counter() - began
     began = time.perf_counter()
     solved = lp_duals(arrays, 600.0)

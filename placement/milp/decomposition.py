@@ -41,9 +41,16 @@ one with reduced cost <= 0 that no row needs below its upper bound at its upper 
 (dominance: some optimum has it there). At the LP's duals most ``x`` price out positive,
 and the sub-MIPs shrink to the candidates worth having.
 
-At the LP relaxation's optimal duals (``lp_duals``) L(y) >= the LP's optimum: relaxing
+At the LP relaxation's optimal duals (``lns.lp_duals``) L(y) >= the LP's optimum: relaxing
 the linking rows of the LP at its optimal duals gives the LP's optimum, and the site
 problems with integrality can only be larger.
+
+The same bound holds for any split of the columns into blocks (``Decomposition(arrays,
+owner, n)``): ``by_workload`` puts each workload's x, move and drop in its block and
+relaxes the site rows instead (units priced at their bounds). Measured at the LP's duals
+it gives the LP's bound again (+0.01% at M#2, +0 on small instances): a workload's plan
+over its sites and periods is near-integral already; the site split is the one that gains
+(docs/performance.md, "The Lagrangian bound").
 
 **The multipliers** (``subgradient``): from the LP duals, projected subgradient steps with
 Polyak's step length ``theta (target - L(y)) / |g|^2``, the target the best known plan's
@@ -73,6 +80,24 @@ SUB_GAP = 1e-6
 #: Evaluations without a better bound before the step factor theta is halved; its start.
 PATIENCE = 3
 THETA = 0.1
+#: Sub-MIP statuses whose dual bound counts (solved, or stopped by a limit), and those
+#: that mean the block has no finite minimum.
+_STOPPED = frozenset(
+    {
+        highspy.HighsModelStatus.kOptimal,
+        highspy.HighsModelStatus.kTimeLimit,
+        highspy.HighsModelStatus.kIterationLimit,
+        highspy.HighsModelStatus.kSolutionLimit,
+        highspy.HighsModelStatus.kInterrupt,
+    }
+)
+_NO_SOLUTION = frozenset(
+    {
+        highspy.HighsModelStatus.kInfeasible,
+        highspy.HighsModelStatus.kUnbounded,
+        highspy.HighsModelStatus.kUnboundedOrInfeasible,
+    }
+)
 #: Stop when theta falls below this (the steps no longer move the bound).
 MIN_THETA = 1e-4
 
@@ -119,31 +144,43 @@ class BoundResult:
 class Decomposition:
     """The linking rows and the per-site blocks of a model (module docstring)."""
 
-    def __init__(self, arrays: ColumnArrays, layout: Layout) -> None:
+    def __init__(self, arrays: ColumnArrays, owner: np.ndarray, n_blocks: int) -> None:
+        """``owner``: the block of each column (-1: none, priced at its bounds)."""
         self.arrays = arrays
-        col_site = np.where(layout.x_site >= 0, layout.x_site, layout.site)
-        if len(col_site) < arrays.n_cols:  # columns added after the layout: no site
-            col_site = np.concatenate(
-                (col_site, np.full(arrays.n_cols - len(col_site), -1, np.int64))
-            )
-        self.col_site = col_site[: arrays.n_cols]
-        owner = self.col_site[arrays.entry_column]
+        if len(owner) < arrays.n_cols:  # columns added after the layout: no block
+            owner = np.concatenate((owner, np.full(arrays.n_cols - len(owner), -1, np.int64)))
+        self.col_site = np.asarray(owner[: arrays.n_cols], np.int64)
+        entry_owner = self.col_site[arrays.entry_column]
         n = arrays.n_rows
         big = np.iinfo(np.int64).max
         least = np.full(n, big, np.int64)
         most = np.full(n, -1, np.int64)
-        np.minimum.at(least, arrays.index, owner)
-        np.maximum.at(most, arrays.index, owner)
-        # a row is a site's when all its columns are that site's (no column of no site:
+        np.minimum.at(least, arrays.index, entry_owner)
+        np.maximum.at(most, arrays.index, entry_owner)
+        # a row is a block's when all its columns are that block's (no column of none:
         # then least >= 0); an empty row (least = big) is neither: a constant, true or
         # false whatever x is (if false, the MILP has no solution and any bound holds)
         own = (least >= 0) & (least == most)
         empty = least == big
         self.row_site = np.where(own, least, -1)
         self.linking = np.flatnonzero(~own & ~empty)
-        self.n_sites = layout.n_sites
+        self.n_sites = n_blocks
         self.free_cols = np.flatnonzero(self.col_site < 0)
-        self.blocks = tuple(self._block(s) for s in range(layout.n_sites))
+        self.blocks = tuple(self._block(s) for s in range(n_blocks))
+
+    @classmethod
+    def by_site(cls, arrays: ColumnArrays, layout: Layout) -> Decomposition:
+        """Blocks by site (module docstring): x, rent, buy, active and first by their
+        site; move, drop and any other column in none."""
+        owner = np.where(layout.x_site >= 0, layout.x_site, layout.site)
+        return cls(arrays, owner, layout.n_sites)
+
+    @classmethod
+    def by_workload(cls, arrays: ColumnArrays, layout: Layout) -> Decomposition:
+        """Blocks by workload (module docstring): x, move and drop by their workload;
+        rent, buy, active, first and any other column in none, priced at their bounds."""
+        owner = np.where(layout.x_workload >= 0, layout.x_workload, layout.workload)
+        return cls(arrays, owner, int(owner.max(initial=-1)) + 1)
 
     def _block(self, s: int) -> Block:
         a = self.arrays
@@ -196,7 +233,7 @@ class Decomposition:
     def evaluate(
         self,
         y: np.ndarray,
-        threads: int | None = 1,
+        threads: int | None = None,
         sub_nodes: int | None = None,
         sub_seconds: float | None = None,
     ) -> Evaluation:
@@ -214,9 +251,7 @@ class Decomposition:
         x = np.where(rc > 0, a.lower, a.upper)
         x = np.where(rc == 0, np.where(np.isfinite(a.lower), a.lower, 0.0), x)
         free = self.free_cols
-        with np.errstate(invalid="ignore"):
-            terms = np.where(rc[free] == 0, 0.0, rc[free] * x[free])
-        value += float(terms.sum())
+        value += _at_bounds(rc[free], a.lower[free], a.upper[free])
         exact = True
         for block in self.blocks:
             site_value, site_x, solved = _solve_block(
@@ -241,7 +276,7 @@ class Decomposition:
         target: float,
         iterations: int,
         deadline: float | None = None,
-        threads: int | None = 1,
+        threads: int | None = None,
         sub_nodes: int | None = None,
         on_bound: Callable[[float], None] | None = None,
         sub_seconds: float | None = None,
@@ -263,6 +298,8 @@ class Decomposition:
             best.values.append(ev.value)
             best.seconds.append(ev.seconds)
             base = ev
+            if best_ev is not None and not np.isfinite(ev.value):
+                stale = PATIENCE  # a step too far (an unbounded sub-problem): shorten it
             if best_ev is None or ev.value > best_ev.value:
                 best_ev, stale = ev, 0
                 best.bound, best.y = ev.value, ev.y
@@ -270,7 +307,7 @@ class Decomposition:
                     on_bound(ev.value)
             else:
                 stale += 1
-                if stale >= PATIENCE:  # smaller steps, from the best prices
+                if stale >= PATIENCE and best_ev is not None:  # smaller steps, from the best prices
                     theta, stale, base = theta / 2, 0, best_ev
                     if theta < MIN_THETA:
                         break
@@ -280,6 +317,13 @@ class Decomposition:
             step = theta * max(target - base.value, 1e-9 * max(1.0, abs(target))) / norm
             y = self.project(base.y + step * base.subgradient)
         return best
+
+
+def _at_bounds(c: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
+    """min c x over lower <= x <= upper (-inf if unbounded)."""
+    at = np.where(c > 0, lower, upper)
+    with np.errstate(invalid="ignore"):
+        return float(np.where(c == 0, 0.0, c * at).sum())
 
 
 def _finite(v: np.ndarray) -> np.ndarray:
@@ -332,11 +376,9 @@ def _solve_block(
     offset = float(parts["offset"])
     if len(parts["row_lower"]) == 0:  # no rows left: each column at its best bound
         c = parts["col_cost"]
-        at = np.where(c > 0, parts["col_lower"], parts["col_upper"])
-        with np.errstate(invalid="ignore"):
-            terms = np.where(c == 0, 0.0, c * at)
-        x[free] = np.where(c == 0, parts["col_lower"], at)
-        return offset + float(terms.sum()), x, True
+        x[free] = np.where(c > 0, parts["col_lower"], parts["col_upper"])
+        x[free] = np.where(c == 0, parts["col_lower"], x[free])
+        return offset + _at_bounds(c, parts["col_lower"], parts["col_upper"]), x, True
     h = quiet_highs(threads)
     h.setOptionValue("mip_rel_gap", SUB_GAP)
     if sub_nodes is not None:
@@ -347,36 +389,19 @@ def _solve_block(
     h.run()
     status = h.getModelStatus()
     info = h.getInfo()
+    if status in _NO_SOLUTION:
+        return -np.inf, x, False
     if status == highspy.HighsModelStatus.kOptimal and not parts["integer"].any():
         lower_bound = float(info.objective_function_value)
-    else:
+    elif status in _STOPPED:
         lower_bound = float(info.mip_dual_bound)
-    if status in (
-        highspy.HighsModelStatus.kInfeasible,
-        highspy.HighsModelStatus.kUnbounded,
-        highspy.HighsModelStatus.kUnboundedOrInfeasible,
-    ) or not np.isfinite(lower_bound):
-        return -np.inf, x, False
+    else:  # a run that failed (e.g. "Not Set") proves nothing
+        lower_bound = -np.inf
+    if not np.isfinite(lower_bound):  # no dual bound (stopped before its root LP, or
+        # failed): the columns' bounds alone
+        lower_bound = offset + _at_bounds(parts["col_cost"], parts["col_lower"], parts["col_upper"])
     if info.primal_solution_status == 2:
         x[free] = np.asarray(h.getSolution().col_value, np.float64)
     solved = status == highspy.HighsModelStatus.kOptimal
     return lower_bound, x, solved
 
-
-def lp_duals(
-    arrays: ColumnArrays, seconds: float, threads: int | None = 1
-) -> tuple[float, np.ndarray] | None:
-    """The LP relaxation's optimum and its row duals (one per row of the full model; 0 on
-    the rows the relaxation leaves out as implied by the bounds), by interior point with
-    crossover; None if not solved within ``seconds``."""
-    h = quiet_highs(threads)
-    h.passModel(arrays.relaxation())
-    h.setOptionValue("solver", "ipm")
-    h.setOptionValue("time_limit", max(0.01, seconds))
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None
-    y = np.zeros(arrays.n_rows)
-    everything = np.ones(arrays.n_cols, bool)
-    y[arrays.kept_rows(everything, np.zeros(arrays.n_cols))] = h.getSolution().row_dual
-    return float(h.getInfo().objective_function_value), y
