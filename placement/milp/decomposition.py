@@ -38,8 +38,10 @@ Before a sub-MIP is solved, a column whose reduced cost is >= 0 and which no sit
 needs above its lower bound (only positive coefficients in rows with an upper bound only,
 negative ones in rows with a lower bound only: an ``x``) is fixed at its lower bound, and
 one with reduced cost <= 0 that no row needs below its upper bound at its upper bound
-(dominance: some optimum has it there). At the LP's duals most ``x`` price out positive,
-and the sub-MIPs shrink to the candidates worth having.
+(dominance: some optimum has it there). At the LP's duals this fixes few columns (M#1,
+site 0: 35 of 415): the assignment rows' prices make most ``x`` attractive, the units'
+cost being inside the block. A sub-MIP run that fails (no status that proves a bound)
+counts as the block's columns at their best bounds, a valid if weak bound.
 
 At the LP relaxation's optimal duals (``lns.lp_duals``) L(y) >= the LP's optimum: relaxing
 the linking rows of the LP at its optimal duals gives the LP's optimum, and the site
