@@ -279,9 +279,9 @@ def test_a_v1_instance_gets_v2_defaults_and_keeps_its_values() -> None:
 
 
 def test_the_draft_v2_estate_validates() -> None:
-    """instances/drafts/hybrid-genai-v2.yaml, written against the v2 text before this
+    """instances/hybrid-genai-v2.yaml, written against the v2 text before this
     schema existed, is a valid v2 instance."""
-    inst = load_instance(ROOT / "instances" / "drafts" / "hybrid-genai-v2.yaml")
+    inst = load_instance(ROOT / "instances" / "hybrid-genai-v2.yaml")
     assert any(o.commitments for o in inst.offers)
     assert any(p.tokens_per_s is not None for p in inst.profiles)
 
