@@ -28,6 +28,7 @@ from placement.milp.progress import (
     watch_progress,
 )
 from placement.milp.strategy import MIN_MIP_SECONDS, Bound, Strategy
+from placement.milp.threads import use_threads
 from placement.milp.variables import Milp
 from placement.result import SolveResult, Status, Termination
 from placement.schema.options import SolveOptions
@@ -96,7 +97,7 @@ def new_highs(options: SolveOptions) -> highspy.Highs:
             os.dup2(saved, 1)
             os.close(saved)
         _BANNER_ABSORBED[0] = True
-    _use_threads(options.threads)
+    use_threads(options.threads)
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("mip_rel_gap", options.gap)
@@ -106,17 +107,6 @@ def new_highs(options: SolveOptions) -> highspy.Highs:
     if options.time_limit is not None:
         h.setOptionValue("time_limit", float(options.time_limit))
     return h
-
-
-_SCHEDULER_THREADS: list[int | None] = [None]
-
-
-def _use_threads(threads: int | None) -> None:
-    """HiGHS sizes one global thread scheduler per process at its first run; a later run
-    asking for another size fails ("Not Set") unless the scheduler is reset first."""
-    if threads != _SCHEDULER_THREADS[0]:
-        highspy.Highs.resetGlobalScheduler(True)
-        _SCHEDULER_THREADS[0] = threads
 
 
 @dataclass

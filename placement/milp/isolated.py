@@ -29,6 +29,8 @@ from typing import IO, Any
 import highspy
 import numpy as np
 
+from placement.milp.threads import use_threads
+
 #: How late a child's answer may be before the child is killed.
 GRACE_SECONDS = 1.0
 #: The child's command: this module's ``_serve``.
@@ -80,6 +82,7 @@ def solve_here(
 ) -> SubResult:
     """Solve the MIP ``parts`` in this process from the solution ``start``, with HiGHS
     ``options`` and a time limit of ``seconds``."""
+    use_threads(options.get("threads"))
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     for name, value in options.items():

@@ -41,6 +41,7 @@ import numpy as np
 
 from placement.milp.arrays import ColumnArrays as ColumnArrays
 from placement.milp.isolated import SubMipProcess, solve_here
+from placement.milp.threads import use_threads
 from placement.milp.variables import Milp
 
 #: Tolerance on rows, bounds and integrality when checking that a plan is a solution.
@@ -144,6 +145,7 @@ class SearchStats:
 
 
 def quiet_highs(threads: int | None) -> highspy.Highs:
+    use_threads(threads)
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     if threads is not None:
