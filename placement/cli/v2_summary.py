@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from rich.markup import escape
 
 from placement.plan import Plan
+from placement.report.tables.cells import tonnes
 from placement.report.v2plan import (
     CarbonPeriod,
     CommitmentBuy,
@@ -19,11 +20,6 @@ from placement.report.v2plan import (
     committed_after_horizon,
 )
 from placement.schema import Instance
-
-
-def tonnes(x: float) -> str:
-    """tCO2e: 4 significant digits below 1,000 t, whole tonnes from there."""
-    return f"{x:,.4g} t" if abs(x) < 1000 else f"{x:,.0f} t"
 
 
 def _commitment(c: CommitmentBuy) -> str:

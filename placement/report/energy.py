@@ -63,7 +63,7 @@ class _Tally:
             notes.append("power_w not given for " + ", ".join(sorted(self.unknown[kind]))
                          + (" (left out)" if self.kwh[kind] else ""))
         if self.it_only[kind]:
-            notes.append("rented units: IT power only (provider PUE not given)")
+            notes.append("rented units at sites of PUE 1: IT power only (provider PUE not given)")
         if self.requests[kind] == 0:
             notes.append("no requests served")
         return "; ".join(notes)
