@@ -62,7 +62,21 @@ def assumption_notes(model: ReportModel) -> list[str]:
     ]
 
 
+_CO2E_NOTE = (
+    "CO2e per 1,000 requests: that energy × the site's carbon_g_per_kwh in the period, plus "
+    "the embodied_t of owned units bought, the same emissions as the plan's emissions_t "
+    "(summed over the site kinds, they are its total).")
+
+
 def method_notes(model: ReportModel) -> list[str]:
+    notes = _method_notes()
+    if model.emits:
+        notes.insert(notes.index(next(n for n in notes if n.startswith("Energy per"))) + 1,
+                     _CO2E_NOTE)
+    return notes
+
+
+def _method_notes() -> list[str]:
     return [
         "Costs per period are undiscounted; NPVs discount each period's costs by "
         "(1 + r)^(−start month / 12) and credit the residual value of owned units bought "
@@ -79,10 +93,6 @@ def method_notes(model: ReportModel) -> list[str]:
         "figure. Requests served = per replica, demand ÷ replicas × load_factor × the "
         "period's seconds. Units draw power for the whole period, idle or not, so the figure "
         "is an upper bound on the energy of the serving itself.",
-        "CO2e per 1,000 requests (when the instance gives a carbon intensity or embodied "
-        "emissions): that energy × the site's carbon_g_per_kwh in the period, plus the "
-        "embodied_t of owned units bought, the same emissions as the plan's emissions_t "
-        "(summed over the site kinds, they are its total).",
         "Utilisation of a site's hardware = Σ carried load ÷ the profile's rated rps, over "
         "the units; carried load is the load a replica must be able to carry (the whole "
         "demand for one replica, demand ÷ (replicas − 1) otherwise, so that one site may fail).",
