@@ -2,7 +2,8 @@
 link loads and cumulative cost by month. Used to write plans and to check them.
 
 A :class:`Schedule` is what a plan decides, nothing derived: per period the
-assignments, units in service and units bought.
+assignments, units (on demand plus committed serving, or owned), units bought, units
+committed and spot units.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from placement.network import Routes
 from placement.schema import Period
 
 SiteHw = tuple[str, str]
+#: (site, hardware, commitment id)
+Commit = tuple[str, str, str]
 
 
 @dataclass(frozen=True, order=True)
@@ -31,12 +34,15 @@ class Assignment:
 
 @dataclass
 class Schedule:
-    """Per period: assignments, units in service per (site, hardware), units bought, and
-    spot units per (site, hardware) (v2; empty: none)."""
+    """Per period: assignments, units per (site, hardware) (rented on demand plus
+    committed units serving the period, or owned), units bought, units committed in the
+    period per (site, hardware, commitment) and spot units per (site, hardware) (v2; none:
+    empty lists)."""
 
     assignments: list[list[Assignment]]
     units: list[dict[SiteHw, int]]
     bought: list[dict[SiteHw, int]] = field(default_factory=list)
+    commitments: list[dict[Commit, int]] = field(default_factory=list)
     spot: list[dict[SiteHw, int]] = field(default_factory=list)
 
     def spot_units(self, p: int) -> dict[SiteHw, int]:
@@ -74,8 +80,9 @@ def active_sites(schedule: Schedule, p: int) -> set[str]:
 
 
 def in_service(schedule: Schedule, p: int) -> dict[SiteHw, int]:
-    """Units in service per (site, hardware) in period p, every pool: on demand (or
-    owned) plus spot. A new pool adds itself here."""
+    """Units in service per (site, hardware) in period p, every pool: ``units`` (rented
+    on demand plus committed units serving p, or owned) plus spot. A new pool adds itself
+    here."""
     out = dict(schedule.units[p])
     for key, n in schedule.spot_units(p).items():
         out[key] = out.get(key, 0) + n
@@ -133,10 +140,15 @@ def period_costs(lk: Lookup, routes: Routes, schedule: Schedule) -> list[dict[st
     for info in lk.periods:
         p, months = info.index, info.months
         c = dict.fromkeys(costs.COST_CATEGORIES, 0.0)
+        serving = committed_serving(lk, schedule, p)
+        c["committed"] = committed_payments(lk, schedule, p)
+        for (_, h), n in sorted(in_service(schedule, p).items()):
+            c["license"] += costs.license(n, lk.hardware[h].license_per_month, months)
         for (s, h), n in sorted(schedule.units[p].items()):
             hw, site = lk.hardware[h], lk.sites[s]
             if hw.kind == "rented":
-                c["rented"] += costs.rented(n, lk.price_per_hour(s, h, p), months)
+                on_demand = n - serving.get((s, h), 0)
+                c["rented"] += costs.rented(on_demand, lk.price_per_hour(s, h, p), months)
             else:
                 c["maintenance"] += costs.maintenance(n, hw.maintenance_per_month, months)
                 energy_price = lk.energy_per_kwh(s, p)
@@ -167,6 +179,50 @@ def period_costs(lk: Lookup, routes: Routes, schedule: Schedule) -> list[dict[st
         out.append(c)
     _spot_and_carbon(lk, schedule, out)
     return out
+
+
+def _commitments_made(lk: Lookup, schedule: Schedule) -> list[tuple[int, Commit, int, float]]:
+    """(period made, (site, hardware, commitment), units, term months) of every commitment."""
+    return [
+        (made, key, n, lk.commitment(*key).term_months)
+        for made, rows in enumerate(schedule.commitments)
+        for key, n in sorted(rows.items())
+        if n
+    ]
+
+
+def committed_serving(lk: Lookup, schedule: Schedule, p: int) -> dict[SiteHw, int]:
+    """Committed units serving period p at each (site, hardware): those of commitments
+    made in some p' <= p whose term covers p wholly (t_p + m_p <= t_p' + term)."""
+    out: dict[SiteHw, int] = {}
+    for made, (s, h, _), n, term in _commitments_made(lk, schedule):
+        if lk.serves(term, made, p):
+            out[(s, h)] = out.get((s, h), 0) + n
+    return out
+
+
+def committed_payments(lk: Lookup, schedule: Schedule, p: int) -> float:
+    """Undiscounted cost ``committed`` of period p: every commitment made in p' <= p pays
+    units x price_per_hour x 730 x (months of p within [t_p', t_p' + term)), serving or not."""
+    return sum(
+        costs.committed(n, lk.commitment(*key).price_per_hour, lk.paid_months(term, made, p))
+        for made, key, n, term in _commitments_made(lk, schedule)
+    )
+
+
+def committed_after_horizon(lk: Lookup, schedule: Schedule) -> float:
+    """Undiscounted payments of the commitments' months past the horizon's end:
+    units x price_per_hour x 730 x max(0, t_p + term - T) (``committed_after_horizon``)."""
+    return sum(
+        costs.committed(n, lk.commitment(*key).price_per_hour, lk.months_after_horizon(term, made))
+        for made, key, n, term in _commitments_made(lk, schedule)
+    )
+
+
+def annualized_npv(lk: Lookup, npv_value: float) -> float:
+    """npv x CRF(r, T): the constant yearly payment with the same present value."""
+    rate = lk.inst.horizon.discount_rate
+    return npv_value * costs.capital_recovery_factor(rate, lk.horizon_months)
 
 
 def _spot_and_carbon(lk: Lookup, schedule: Schedule, out: list[dict[str, float]]) -> None:
@@ -257,10 +313,12 @@ def residual_value(lk: Lookup, schedule: Schedule) -> float:
     return total
 
 
-def npv(lk: Lookup, per_period: list[dict[str, float]], residual: float) -> float:
-    """sum_p d_p x (costs of p) - d_T x residual value."""
+def npv(
+    lk: Lookup, per_period: list[dict[str, float]], residual: float, after_horizon: float = 0.0
+) -> float:
+    """sum_p d_p x (costs of p) - d_T x residual value + d_T x committed_after_horizon."""
     spent = sum(info.discount * sum(per_period[info.index].values()) for info in lk.periods)
-    return spent - lk.end_discount * residual
+    return spent - lk.end_discount * residual + lk.end_discount * after_horizon
 
 
 def link_loads(lk: Lookup, routes: Routes, schedule: Schedule) -> list[dict[str, float]]:
@@ -282,9 +340,10 @@ def link_loads(lk: Lookup, routes: Routes, schedule: Schedule) -> list[dict[str,
 def cumulative_by_month(lk: Lookup, per_period: list[dict[str, float]]) -> list[float]:
     """Undiscounted cumulative cost at the end of months 1..ceil(T).
 
-    One-time costs (capex, activation, migration) fall in the month containing the
+    One-time costs (capex, activation, migration, deploy) fall in the month containing the
     period's start; recurring costs are spread evenly over the period's time (a
-    fractional month gets its share). Residual value is left out.
+    fractional month gets its share). Residual value and the commitments' payments past
+    the horizon (``committed_after_horizon``) are left out.
     """
     n = math.ceil(lk.horizon_months - 1e-9)
     monthly = [0.0] * n

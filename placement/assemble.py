@@ -60,6 +60,8 @@ def assemble(inst: Instance, options: SolveOptions, main: Outcome, base: Outcome
             solve_seconds=round(b.seconds, 3),
             message=b.message,
             periods=list(base.periods),
+            annualized_npv=_money(base.annualized),
+            committed_after_horizon=_money(base.after_horizon),
             **_baseline_carbon(inst, base),
         )
     if main.cumulative is not None:
@@ -85,6 +87,8 @@ def assemble(inst: Instance, options: SolveOptions, main: Outcome, base: Outcome
         periods=list(main.periods),
         residual_value=_money(main.residual),
         npv=_money(main.npv),
+        annualized_npv=_money(main.annualized),
+        committed_after_horizon=_money(main.after_horizon),
         totals=totals,
         baseline=baseline,
         cumulative_cost=cumulative,

@@ -134,6 +134,38 @@ def residual(
     return capex(bought, unit_capex, rebate) * residual_fraction(age_months, lifetime_months)
 
 
+
+def term_overlap(term_start: float, term_months: float, start: float, months: float) -> float:
+    """Months of [start, start + months) within a term [term_start, term_start + term_months)."""
+    return max(0.0, min(start + months, term_start + term_months) - max(start, term_start))
+
+
+def term_serves(term_start: float, term_months: float, start: float, months: float) -> bool:
+    """A commitment made at term_start serves a period [start, start + months) when the
+    period lies wholly inside its term: start >= term_start and start + months <=
+    term_start + term_months (1e-9 months of slack for rounding)."""
+    return start >= term_start - 1e-9 and start + months <= term_start + term_months + 1e-9
+
+
+def committed(units: float, price_per_hour: float, months: float) -> float:
+    """units x price_per_hour x 730 x months: a commitment's payment for ``months`` of its
+    term (paid whether its units serve or not)."""
+    return units * price_per_hour * HOURS_PER_MONTH * months
+
+
+def license(units: float, per_month: float, months: float) -> float:
+    """units in service x license_per_month x months (every pool, rented and owned)."""
+    return units * per_month * months
+
+
+def capital_recovery_factor(rate: float, horizon_months: float) -> float:
+    """CRF = r / (1 - (1 + r)^(-T/12)), r the annual rate, T the horizon in months
+    (12 / T when r = 0): the constant yearly payment per unit of present value."""
+    if rate == 0:
+        return 12.0 / horizon_months
+    return float(rate / (1.0 - (1.0 + rate) ** (-horizon_months / 12.0)))
+
+
 COST_CATEGORIES = (
     "rented",
     "capex",

@@ -6,12 +6,12 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from placement.candidates import SPOT, Candidate, feasible_candidates
 from placement.lookup import Lookup
 from placement.network import Routes, compute_routes
 from placement.schema import Instance
-from placement.v2_support import refuse_unsupported
 
 
 @dataclass
@@ -106,6 +106,64 @@ class ProblemData:
         """Bound of a units variable: tight as ``units_upper``; plain, the offer's cap."""
         return self.units_upper(s, h, p) if self.tight else self.lk.offers[(s, h)].max_units
 
+    # --- committed use ------------------------------------------------------------------
+
+    @cached_property
+    def commit_keys(self) -> list[tuple[str, str, str, int]]:
+        """(site, hardware, commitment, period made) of every commitment worth a column:
+        it serves some period q with a candidate at (site, hardware) and ``commit_upper``
+        > 0. A commitment serving no such period only costs (prices >= 0), so no optimum
+        makes it."""
+        out = []
+        for (s, h), terms in self.lk.commitments.items():
+            for j, c in sorted(terms.items()):
+                for p in range(self.n_periods):
+                    if self.commit_upper(s, h, c.term_months, p) > 0:
+                        out.append((s, h, j, p))
+        return out
+
+    def commit_upper(self, s: str, h: str, term_months: float, p: int) -> int:
+        """Upper bound on the units of a commitment of ``term_months`` made in p: the most
+        any period q it serves could use, max_q units_upper(s,h,q) (0 without candidates in
+        those periods). Valid: a commitment larger than the need of every period it serves
+        can shrink by one unit and every served period still has its need in service, at
+        no more cost, with fewer units against max_units and activity."""
+        served = self.lk.served_periods(term_months, p)
+        return max(
+            (self.units_upper(s, h, q) for q in served if (s, h, q) in self.by_shp), default=0
+        )
+
+    def commit_var_upper(self, s: str, h: str, j: str, p: int) -> int | None:
+        """Bound of a ``commit`` column: tight, ``commit_upper``; plain, the offer's cap."""
+        if not self.tight:
+            return self.lk.offers[(s, h)].max_units
+        return self.commit_upper(s, h, self.lk.commitment(s, h, j).term_months, p)
+
+    @cached_property
+    def _serving(self) -> dict[tuple[str, str, int], list[tuple[str, str, str, int]]]:
+        out: defaultdict[tuple[str, str, int], list[tuple[str, str, str, int]]]
+        out = defaultdict(list)
+        for s, h, j, p in self.commit_keys:
+            for q in self.lk.served_periods(self.lk.commitment(s, h, j).term_months, p):
+                out[(s, h, q)].append((s, h, j, p))
+        return dict(out)
+
+    def commits_serving(self, s: str, h: str, q: int) -> list[tuple[str, str, str, int]]:
+        """The commitment keys at (s, h) whose units serve period q."""
+        return self._serving.get((s, h, q), [])
+
+    def in_service_upper(self, s: str, h: str, p: int) -> int:
+        """Upper bound on units in service at (s,h,p): ``units_upper`` plus, with
+        commitments, the bounds of the commitments serving p (capped by max_units)."""
+        ub = self.units_upper(s, h, p)
+        serving = self.commits_serving(s, h, p)
+        if not serving:
+            return ub
+        term = self.lk.commitment
+        ub += sum(self.commit_upper(s, h, term(s, h, j).term_months, q) for _, _, j, q in serving)
+        cap = self.lk.offers[(s, h)].max_units
+        return ub if cap is None else min(ub, cap)
+
     def pinned(self) -> ProblemData:
         """The baseline's data: workloads with `current` keep exactly those placements."""
         keep = []
@@ -133,10 +191,8 @@ def prepare(
     unit bounds from the offers only, no valid inequalities, no dominated variants dropped.
     ``presolve=False`` keeps every feasible candidate of the tight formulation (``explain``
     counts feasible placements, not the ones the optimiser needs). ``interrupt``: see
-    ``feasible_candidates``. Raises :class:`InstanceError` when the instance uses a v2
-    feature the solver does not model yet (``v2_support.unsupported``).
+    ``feasible_candidates``.
     """
-    refuse_unsupported(inst)
     lk = Lookup(inst)
     routes = compute_routes(inst)
     tight = formulation == "tight"

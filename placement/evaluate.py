@@ -7,8 +7,10 @@ every list shaped as the instance says (the instance's periods in order with the
 cost category and link once); the status consistent with the plan (an ``optimal`` plan
 within the gap it was solved with, ``options.gap``, and its bound; a plan with a solution
 lists periods; one without lists none); and every figure the plan states (costs, totals,
-residual value, NPV, objective, cumulative costs, carried rps, latencies, link loads, the
-baseline's) equal to the recomputed one.
+residual value, NPV, objective, cumulative costs, carried rps, latencies, link loads,
+commitments and their payments, committed_after_horizon, annualized_npv, emissions,
+the baseline's, its over_carbon_cap) equal to the recomputed one; spot units within their
+pools and emissions within every carbon cap.
 
 An ``infeasible`` plan states no plan to check: the evaluator confirms the claim when a
 workload has too few candidates in a period (a proof), contradicts it with the greedy
@@ -38,7 +40,6 @@ from placement.solve_claims import (
     judge_infeasible,
     solved_gap,
 )
-from placement.v2_support import refuse_unsupported
 
 EPS = 1e-6
 
@@ -67,6 +68,8 @@ class Evaluation:
     residual_value: float | None = None
     npv: float | None = None
     baseline_npv: float | None = None
+    committed_after_horizon: float | None = None
+    annualized_npv: float | None = None
     cumulative_plan: list[float] = field(default_factory=list)
     cumulative_baseline: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -78,12 +81,10 @@ class Evaluation:
 
 def evaluate(instance: Instance | Any, plan: Plan | dict[str, Any]) -> Evaluation:
     """Check ``plan`` against ``instance``; raises PlanFormatError if it is not a plan
-    (including a number that is NaN, infinite or out of range, with its path), and
-    InstanceError if the instance uses a v2 feature not modelled yet (``v2_support``)."""
+    (including a number that is NaN, infinite or out of range, with its path)."""
     from placement.api import load_instance
 
     inst = load_instance(instance)
-    refuse_unsupported(inst)
     plan = parse_plan(plan)
     lk, routes = Lookup(inst), compute_routes(inst)
     ev = Evaluation()
@@ -114,6 +115,10 @@ def evaluate(instance: Instance | Any, plan: Plan | dict[str, Any]) -> Evaluatio
         out.append(f"residual_value: {plan.residual_value} != recomputed {ev.residual_value:.2f}")
     if _money_differs(plan.npv, ev.npv):
         out.append(f"npv: {plan.npv} != recomputed {ev.npv:.2f}")
+    ev.committed_after_horizon = accounting.committed_after_horizon(lk, schedule)
+    ev.annualized_npv = accounting.annualized_npv(lk, ev.npv)
+    _check_v2_totals("", plan.committed_after_horizon, plan.annualized_npv,
+                     ev.committed_after_horizon, ev.annualized_npv, out)
     if plan.objective is not None and _money_differs(plan.objective, ev.npv):
         out.append(f"objective: {plan.objective} != recomputed npv {ev.npv:.2f}")
     _check_totals(plan.totals, ev.costs, out)
@@ -144,6 +149,7 @@ def _schedule(lk: Lookup, periods: list[PlanPeriod], where: str, out: list[str])
             out.append(f"{path}.start_month: {period.start_month} != the instance's "
                        f"{info.start:g}")
     assignments, units, bought, spot = [], [], [], []
+    commitments: list[dict[accounting.Commit, int]] = []
     for i, period in enumerate(periods):
         rows = []
         _no_repeats(
@@ -170,6 +176,7 @@ def _schedule(lk: Lookup, periods: list[PlanPeriod], where: str, out: list[str])
         units.append({(u.site, u.hardware): u.units for u in own})
         bought.append({(u.site, u.hardware): u.bought for u in own if u.bought})
         spot.append({(u.site, u.hardware): u.units for u in period.units if u.market == SPOT})
+        commitments.append(_commitments(lk, period, f"{where}[{i}].commitments", out))
         for j, u in enumerate(period.units):
             if u.market == SPOT and u.bought:
                 out.append(f"{where}[{i}].units[{j}]: spot units cannot be bought")
@@ -177,7 +184,54 @@ def _schedule(lk: Lookup, periods: list[PlanPeriod], where: str, out: list[str])
             if (u.site, u.hardware) not in lk.offers:
                 out.append(f"{where}[{i}].units[{j}]: no offer of '{u.hardware}' at '{u.site}'")
                 return None
-    return Schedule(assignments, units, bought, spot)
+    return Schedule(assignments, units, bought, commitments, spot)
+
+
+def _commitments(
+    lk: Lookup, period: PlanPeriod, where: str, out: list[str]
+) -> dict[accounting.Commit, int]:
+    """A period's commitments by (site, hardware, commitment): each of a commitment on
+    offer at a rented offer, listed once, with units >= 0 (a bad row is left out)."""
+    rows = period.commitments
+    _no_repeats([(c.site, c.hardware, c.commitment) for c in rows], where, out)
+    made: dict[accounting.Commit, int] = {}
+    for j, c in enumerate(rows):
+        if c.commitment not in lk.commitments.get((c.site, c.hardware), {}):
+            out.append(f"{where}[{j}]: no commitment '{c.commitment}' on offer of "
+                       f"'{c.hardware}' at '{c.site}'")
+        elif c.units < 0:
+            out.append(f"{where}[{j}]: negative units {c.units}")
+        else:
+            made[(c.site, c.hardware, c.commitment)] = c.units
+    return made
+
+
+def _check_commitments(lk: Lookup, sch: Schedule, where: str, out: list[str]) -> None:
+    """Units in service at a rented offer include the committed units serving the period
+    (units[].units = on demand + committed), so they are at least those."""
+    for info in lk.periods:
+        p = info.index
+        for (s, h), serving in sorted(accounting.committed_serving(lk, sch, p).items()):
+            n = sch.units[p].get((s, h), 0)
+            if n < serving:
+                out.append(f"{where}[{p}]: {s}/{h} lists {n} units in service, fewer than the "
+                           f"{serving} committed units serving the period")
+
+
+def _check_v2_totals(
+    where: str,
+    after: float | None,
+    annualized: float | None,
+    want_after: float,
+    want_annualized: float,
+    out: list[str],
+) -> None:
+    """``committed_after_horizon`` (left out: 0, as a plan without commitments says) and
+    ``annualized_npv`` (left out: not checked; a plan written before v2)."""
+    if _money_differs(0.0 if after is None else after, want_after):
+        out.append(f"{where}committed_after_horizon: {after} != recomputed {want_after:.2f}")
+    if annualized is not None and _money_differs(annualized, want_annualized):
+        out.append(f"{where}annualized_npv: {annualized} != recomputed {want_annualized:.2f}")
 
 
 def _no_repeats(keys: list[tuple[str, ...]], where: str, out: list[str]) -> None:
@@ -201,6 +255,7 @@ def _check_schedule(
     """Every constraint family, then every cost; returns (costs, residual, npv)."""
     _check_assignments(lk, routes, periods, sch, where, out)
     _check_units(lk, sch, where, out)
+    _check_commitments(lk, sch, where, out)
     mv = accounting.moves(lk, sch)
     loads = accounting.link_loads(lk, routes, sch)
     per_period = accounting.period_costs(lk, routes, sch)
@@ -233,7 +288,8 @@ def _check_schedule(
                     f"{path}.costs.{cat}: {given_cost} != recomputed {per_period[p][cat]:.2f}"
                 )
     residual = accounting.residual_value(lk, sch)
-    return per_period, residual, accounting.npv(lk, per_period, residual)
+    after = accounting.committed_after_horizon(lk, sch)
+    return per_period, residual, accounting.npv(lk, per_period, residual, after)
 
 
 def _check_carbon(lk: Lookup, plan: Plan, sch: Schedule, out: list[str]) -> None:
@@ -471,6 +527,9 @@ def _check_baseline(lk: Lookup, routes: Routes, plan: Plan, ev: Evaluation, tol:
         out.append(f"baseline.npv: {b.npv} != recomputed {ev.baseline_npv:.2f}")
     if b.objective is not None and _money_differs(b.objective, ev.baseline_npv):
         out.append(f"baseline.objective: {b.objective} != recomputed npv {ev.baseline_npv:.2f}")
+    _check_v2_totals("baseline.", b.committed_after_horizon, b.annualized_npv,
+                     accounting.committed_after_horizon(lk, sch),
+                     accounting.annualized_npv(lk, ev.baseline_npv), out)
     assert ev.npv is not None
     if _money_differs(b.savings, ev.baseline_npv - ev.npv):
         out.append(f"baseline.savings: {b.savings} != {ev.baseline_npv - ev.npv:.2f}")

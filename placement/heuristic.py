@@ -263,7 +263,7 @@ def greedy_schedule(data: ProblemData) -> tuple[Schedule, list[str]]:
         spot.append(period.state.spot_units())
         bought.append({k: b for k, b in period.state.bought.items() if b > 0})
         owned = {k: period.state.owned.get(k, 0) for k in data.owned_offers}
-    return Schedule(assignments, units, bought, spot), notes
+    return Schedule(assignments, units, bought, spot=spot), notes
 
 
 def _start_period(data: ProblemData, info: PeriodInfo, owned: dict[tuple[str, str], int]

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from placement import costs
 from placement.schema import (
+    Commitment,
     Hardware,
     Instance,
     Model,
@@ -102,6 +103,42 @@ class Lookup:
     def carbon_g_per_kwh(self, site: str, period: int) -> float:
         """The site's grid carbon intensity in ``period``, gCO2e/kWh."""
         return value_at(self.sites[site].carbon_g_per_kwh, period)
+
+    # --- committed use (docs/problem.md, "Committed use") -----------------------------------
+
+    @cached_property
+    def commitments(self) -> dict[tuple[str, str], dict[str, Commitment]]:
+        """The commitments on offer at each rented (site, hardware), by id (offers without
+        commitments left out)."""
+        return {
+            key: {c.id: c for c in o.commitments}
+            for key, o in sorted(self.offers.items())
+            if o.commitments and not self.is_owned(key[1])
+        }
+
+    def commitment(self, site: str, hardware: str, commitment: str) -> Commitment:
+        return self.commitments[(site, hardware)][commitment]
+
+    def serves(self, term_months: float, made: int, period: int) -> bool:
+        """A commitment of ``term_months`` made in period ``made`` serves ``period``: it
+        lies wholly inside the term (t_q + m_q <= t_p + term)."""
+        info, start = self.periods[period], self.periods[made].start
+        return period >= made and costs.term_serves(start, term_months, info.start, info.months)
+
+    def served_periods(self, term_months: float, made: int) -> list[int]:
+        """The periods a commitment of ``term_months`` made in ``made`` serves."""
+        return [q for q in range(made, len(self.periods)) if self.serves(term_months, made, q)]
+
+    def paid_months(self, term_months: float, made: int, period: int) -> float:
+        """Months of ``period`` inside the term of a commitment made in ``made`` (0 before)."""
+        if period < made:
+            return 0.0
+        info = self.periods[period]
+        return costs.term_overlap(self.periods[made].start, term_months, info.start, info.months)
+
+    def months_after_horizon(self, term_months: float, made: int) -> float:
+        """Months of the term of a commitment made in ``made`` past the horizon's end."""
+        return max(0.0, self.periods[made].start + term_months - self.horizon_months)
 
     # --- spot pools and carbon (docs/problem.md, "Spot capacity", "Carbon") -------------
 

@@ -39,7 +39,8 @@ MIN_SOLVER_SECONDS = budget.MIN_SOLVER_SECONDS
 class Outcome:
     """One solve of a ProblemData: the solver's result, the diagnosis, and, when there is
     a plan, its schedule and accounting (costs per period, residual value, NPV,
-    cumulative cost by month, the plan's periods). Picklable: no solver objects."""
+    cumulative cost by month, the plan's periods, committed_after_horizon,
+    annualized_npv). Picklable: no solver objects."""
 
     result: SolveResult
     diagnosis: tuple[Diagnosis, ...] = ()
@@ -49,6 +50,8 @@ class Outcome:
     npv: float | None = None
     cumulative: tuple[float, ...] | None = None
     periods: tuple[PlanPeriod, ...] = ()
+    after_horizon: float | None = None  # committed_after_horizon
+    annualized: float | None = None  # annualized_npv
     emissions: tuple[float, ...] = ()  # tCO2e per period (v2)
 
 
@@ -120,15 +123,19 @@ def account(data: ProblemData, result: SolveResult, diagnosis: Sequence[Diagnosi
     lk = data.lk
     costs = accounting.period_costs(lk, data.routes, schedule)
     residual = accounting.residual_value(lk, schedule)
+    after = accounting.committed_after_horizon(lk, schedule)
+    npv = accounting.npv(lk, costs, residual, after)
     return Outcome(
         result,
         tuple(diagnosis),
         schedule,
         tuple(costs),
         residual,
-        accounting.npv(lk, costs, residual),
+        npv,
         tuple(accounting.cumulative_by_month(lk, costs)),
         tuple(plan_periods(data, schedule, costs)),
+        after,
+        accounting.annualized_npv(lk, npv),
         tuple(accounting.emissions(lk, schedule)),
     )
 

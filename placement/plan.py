@@ -2,7 +2,8 @@
 
 Extras beyond the spec (never changing a spec field's meaning): ``format``,
 ``currency``, ``termination``, ``message``, ``options``, ``totals``,
-``baseline.{objective,bound,gap,solver,solve_seconds,message,periods}``, ``diagnosis``.
+``baseline.{objective,bound,gap,solver,solve_seconds,message,periods,
+committed_after_horizon}``, ``diagnosis``.
 """
 
 from __future__ import annotations
@@ -43,11 +44,21 @@ class PlanAssignment(_Out):
 class PlanUnits(_Out):
     site: str
     hardware: str
-    units: int = Field(description="Rented units, or owned units in service.")
+    units: int = Field(
+        description="Units in service: rented on demand plus committed units serving the "
+        "period, or owned units."
+    )
     bought: int = Field(0, description="Owned units bought this period (0 for rented).")
     market: Market = Field(
         "on_demand", description="spot: the offer's spot units (their own row); else the rest."
     )
+
+
+class PlanCommitment(_Out):
+    site: str
+    hardware: str
+    commitment: str = Field(description="The commitment's id on the offer.")
+    units: int = Field(description="Units committed at the start of this period.")
 
 
 class PlanPeriod(_Out):
@@ -59,6 +70,9 @@ class PlanPeriod(_Out):
     moves: list[str]
     costs: dict[str, float] = Field(description="Undiscounted costs of the period by category.")
     link_load_mbps: dict[str, float]
+    commitments: list[PlanCommitment] = Field(
+        default_factory=list, description="Commitments made at the start of this period."
+    )
     emissions_t: float | None = Field(None, description="The period's emissions, tCO2e (v2).")
 
 
@@ -83,6 +97,10 @@ class BaselineResult(_Out):
     solve_seconds: float | None = None
     message: str = ""
     periods: list[PlanPeriod] = Field(default_factory=list)
+    annualized_npv: float | None = Field(None, description="npv x CRF.")
+    committed_after_horizon: float | None = Field(
+        None, description="Payments of the baseline's commitments past the horizon's end."
+    )
     emissions_t: float | None = Field(None, description="Total emissions, tCO2e (v2).")
     over_carbon_cap: list[str] | None = Field(
         None, description="Periods whose carbon_cap_t the baseline exceeds (v2)."
@@ -112,6 +130,14 @@ class Plan(_Out):
     periods: list[PlanPeriod] = Field(default_factory=list)
     residual_value: float | None = None
     npv: float | None = None
+    annualized_npv: float | None = Field(
+        None, description="npv x CRF, CRF = r / (1 - (1 + r)^(-T/12)) (12 / T when r = 0)."
+    )
+    committed_after_horizon: float | None = Field(
+        None,
+        description="Undiscounted payments of commitments for months past the horizon's end "
+        "(counted in the NPV at the horizon's end's discount factor).",
+    )
     totals: dict[str, float] = Field(
         default_factory=dict, description="Undiscounted, per category."
     )

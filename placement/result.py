@@ -72,6 +72,8 @@ class SolveResult:
     spot: dict[tuple[str, str, int], int] = field(default_factory=dict)  # spot units (v2)
     searched: bool = False  # the neighbourhood search ran before the MIP
     values: np.ndarray | None = None
+    #: units committed, by (site, hardware, commitment, period made)
+    commit: dict[tuple[str, str, str, int], int] = field(default_factory=dict)
 
     @property
     def has_solution(self) -> bool:

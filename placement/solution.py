@@ -8,7 +8,7 @@ from placement.candidates import workload_serving
 from placement.costs import carried_load
 from placement.data import ProblemData
 from placement.network import round_trip_ms
-from placement.plan import PlanAssignment, PlanPeriod, PlanUnits
+from placement.plan import PlanAssignment, PlanCommitment, PlanPeriod, PlanUnits
 from placement.result import SolveResult
 
 MONEY_DIGITS = 6
@@ -25,7 +25,9 @@ def number(x: float) -> int | float:
 
 
 def schedule_from(data: ProblemData, r: SolveResult) -> Schedule:
-    """Assignments from the chosen candidates; units rented or owned (existing + bought)."""
+    """Assignments from the chosen candidates (with their pool); units (rented on demand
+    plus the committed units serving the period, or owned: existing + bought);
+    commitments; spot units."""
     lk = data.lk
     n = data.n_periods
     assignments: list[list[Assignment]] = [[] for _ in range(n)]
@@ -50,7 +52,22 @@ def schedule_from(data: ProblemData, r: SolveResult) -> Schedule:
     spot: list[dict[tuple[str, str], int]] = [{} for _ in range(n)]
     for (s, h, p), u in r.spot.items():
         spot[p][(s, h)] = u
-    return Schedule([sorted(a) for a in assignments], units, bought, spot)
+    commitments = committed_of(data, r)
+    schedule = Schedule(
+        [sorted(a) for a in assignments], units, bought, commitments=commitments, spot=spot
+    )
+    for p in range(n):
+        for key, serving in accounting.committed_serving(lk, schedule, p).items():
+            units[p][key] = units[p].get(key, 0) + serving
+    return schedule
+
+
+def committed_of(data: ProblemData, r: SolveResult) -> list[dict[tuple[str, str, str], int]]:
+    """Units committed per period made, by (site, hardware, commitment)."""
+    out: list[dict[tuple[str, str, str], int]] = [{} for _ in range(data.n_periods)]
+    for (s, h, j, p), n in sorted(r.commit.items()):
+        out[p][(s, h, j)] = n
+    return out
 
 
 def plan_periods(
@@ -96,6 +113,12 @@ def plan_periods(
             for (s, h), n in sorted(schedule.spot_units(p).items())
             if n > 0
         ]
+        made = schedule.commitments[p] if schedule.commitments else {}
+        commitments = [
+            PlanCommitment(site=s, hardware=h, commitment=j, units=n)
+            for (s, h, j), n in sorted(made.items())
+            if n > 0
+        ]
         out.append(
             PlanPeriod(
                 name=info.name,
@@ -106,6 +129,7 @@ def plan_periods(
                 moves=mv[p],
                 costs={k: money(v) for k, v in per_period[p].items()},
                 link_load_mbps={k: money(v) for k, v in loads[p].items()},
+                commitments=commitments,
                 emissions_t=money(tonnes[p]),
             )
         )

@@ -28,15 +28,25 @@ some earlier period, for the one-time activation cost); those three form the sta
 Every combination of the per-period choices is still evaluated, only equal futures
 are shared.
 
+v2 (PROBLEM-v2.md sections 2, 5, 9): committed use and licences. Every vector of
+committed units per (offer, commitment, period made) is enumerated, each from 0 to the
+largest need at its offer in the periods it serves (committing beyond the need of every
+period served only adds cost, units in service and activity), and the dynamic programme
+runs with it fixed: rented units in service = max(need, committed serving), on demand the
+rest; the commitments pay for the months of each period inside their term, and past the
+horizon at its end's discount factor. Licences: license_per_month x units in service
+(rented total, spot, owned) x months.
+
 v2 spot pools and carbon (PROBLEM-v2.md sections 3 and 7): an interruptible workload's
 option at an offer with ``spot`` comes twice, on demand and on spot (the same site, so
 a replica uses one of them); spot units = the least integer carrying the spot load at
 max_utilization x (1 - interruption_overhead), within spot.max_units, at the spot price.
-A period's emissions are every unit in service (rented, spot, owned) x power_w / 1000 x
-730 x months x pue x carbon_g_per_kwh / 1e6 plus embodied_t per owned unit bought; they
-cost carbon_price_per_t each and stay within the period's carbon_cap_t (not in the
-baseline, ``pinned``). Fewer units still never cost more nor emit more, so the least
-rented and spot units stay exhaustive.
+A period's emissions are every unit in service (rented on demand and committed, spot,
+owned) x power_w / 1000 x 730 x months x pue x carbon_g_per_kwh / 1e6 plus embodied_t per
+owned unit bought; they cost carbon_price_per_t each and stay within the period's
+carbon_cap_t (not in the baseline, ``pinned``). Fewer units still never cost more nor
+emit more, so the least rented and spot units stay exhaustive. Committed units count
+against max_units with the on-demand ones, never against spot.max_units.
 
 v2 (PROBLEM-v2.md sections 4 and 6), also from the spec alone: volume-tiered egress (the
 period's cost of an egress group is months x the marginal tier bill of the monthly
@@ -103,16 +113,18 @@ class Assign:
     sites_by_w: tuple[frozenset[str], ...]
     sites: frozenset[str]
     owned_need: tuple[int, ...]
-    var_cost: float  # rented + spot + egress + transfer + tiered egress + updates, undiscounted
+    var_cost: float  # spot + egress + transfer + tiered egress + updates, undiscounted
+    # (rented: ``Problem.rented_part``)
     hosted: frozenset = frozenset()  # (site, model, variant) hosted in the period
     detail: dict[str, Any] = field(default_factory=dict)
-    emissions: float = 0.0  # t of the rented and spot units
+    emissions: float = 0.0  # t of the spot units (rented: ``Problem.rented_part``)
 
 
 @dataclass
 class Result:
     npv: float
     history: list[dict[str, Any]]
+    committed_after_horizon: float = 0.0
 
 
 class Problem:
@@ -188,6 +200,7 @@ class Problem:
                 "power_w": q(h.get("power_w", 0)),
                 "maint": float(h.get("maintenance_per_month", 0)),
                 "lead": float(h.get("lead_time_months", 0)),
+                "license": float(h.get("license_per_month", 0)),
                 "embodied": float(h.get("embodied_t", 0)),
             }
         self.offers: dict[tuple[str, str], dict[str, Any]] = {}
@@ -196,6 +209,10 @@ class Problem:
                 "price": float(o.get("price_per_hour") or 0),
                 "max_units": o.get("max_units"),
                 "existing": int(o.get("existing_units", 0) or 0),
+                "commitments": [
+                    (c["id"], float(c["term_months"]), float(c["price_per_hour"]))
+                    for c in o.get("commitments") or []
+                ],
                 "spot": None
                 if o.get("spot") is None
                 else {
@@ -205,6 +222,14 @@ class Problem:
                 },
             }
         self.owned = sorted(k for k in self.offers if self.hw[k[1]]["kind"] == "owned")
+        # committed use (PROBLEM-v2 section 2): (site, hardware, id, period made, term, price)
+        self.commit_options = [
+            (s, h, j, p, term, price)
+            for (s, h), off in sorted(self.offers.items())
+            if self.hw[h]["kind"] == "rented"
+            for j, term, price in off["commitments"]
+            for p in range(len(self.periods))
+        ]
         self.variants: dict[tuple[str, str], dict[str, float]] = {}
         for m in inst["models"]:
             for v in m["variants"]:
@@ -438,8 +463,8 @@ class Problem:
     def assignments(self, p: int) -> list[Assign]:
         """Every assignment of period p that meets bandwidth and rented max_units (the
         constraints that depend on the assignment alone), with its rented units."""
-        per_w = [self.choices(i) for i in range(len(self.workloads))]
         months = self.periods[p]["months"]
+        per_w = [self.choices(i) for i in range(len(self.workloads))]
         terms = {
             id(o): self.replica_terms(o, p) for combos in per_w for combo in combos for o in combo
         }
@@ -479,11 +504,9 @@ class Problem:
             ):
                 continue
             emissions = 0.0
-            for k, n in rented_units.items():
-                cost += n * self.offers[k]["price"] * HOURS_PER_MONTH * months
-                emissions += n * self.unit_emissions(*k, p)
             for k, n in spot_units.items():
                 cost += n * self.offers[k]["spot"]["price"][p] * HOURS_PER_MONTH * months
+                cost += n * self.hw[k[1]]["license"] * months
                 emissions += n * self.unit_emissions(*k, p)
             cost += self.tiered_egress(rows, p)
             hosted = frozenset(
@@ -516,11 +539,100 @@ class Problem:
 
     def solve(self, limit: int = 200_000) -> Result | None:
         """Least-NPV plan, or None when no plan meets every constraint. Raises TooLarge
-        when the enumeration would take more than about ``limit`` steps."""
+        when the enumeration would take more than about ``limit`` steps.
+
+        Commitments: every vector of committed units (``commit_vectors``) is tried, each
+        with the exact dynamic programme over the periods; the least NPV wins."""
         n = len(self.periods)
         if n * self.n_assignments() * 4 > limit:
             raise TooLarge(f"{n} x {self.n_assignments()} assignments")
         per_p = [self.assignments(p) for p in range(n)]
+        best: Result | None = None
+        self._work = 0
+        for vec in self.commit_vectors(per_p, limit // max(1, n * self.n_assignments())):
+            r = self._dp(per_p, vec, limit)
+            if r is not None and (best is None or r.npv < best.npv - 1e-9):
+                best = r
+        return best
+
+    # ------------------------------------------------------------------ committed use
+
+    def serves(self, made: int, term: float, q: int) -> bool:
+        """t_q + m_q <= t_p + term, q >= p (PROBLEM-v2 section 2)."""
+        per = self.periods[q]
+        end = self.periods[made]["start"] + term
+        return q >= made and per["start"] + per["months"] <= end + EPS
+
+    def commit_vectors(self, per_p: list[list[Assign]], limit: int) -> list[tuple[int, ...]]:
+        """Every vector of units per commitment option, each from 0 to the largest rented
+        need at its offer over the periods it serves (capped by max_units): committing
+        beyond the need of every period served only adds cost and units in service."""
+        ranges = []
+        for s, h, _, p, term, _ in self.commit_options:
+            need = max(
+                (a.detail["need"].get((s, h), 0)
+                 for q in range(len(self.periods)) if self.serves(p, term, q)
+                 for a in per_p[q]),
+                default=0,
+            )
+            cap = self.offers[(s, h)]["max_units"]
+            ranges.append(range((need if cap is None else min(cap, need)) + 1))
+        if math.prod(len(r) for r in ranges) > limit:
+            raise TooLarge(f"{math.prod(len(r) for r in ranges)} vectors of commitments")
+        return list(itertools.product(*ranges))
+
+    def commit_cost(self, vec: tuple[int, ...]) -> tuple[float, float, list[float]]:
+        """(discounted cost of the commitments, undiscounted payments past the horizon,
+        undiscounted payments per period): units x price x 730 x months of the term in
+        each period, and past T."""
+        per_period = [0.0] * len(self.periods)
+        after = 0.0
+        for n, (_, _, _, p, term, price) in zip(vec, self.commit_options, strict=True):
+            t0 = self.periods[p]["start"]
+            for q, per in enumerate(self.periods):
+                if q < p:
+                    continue
+                lo, hi = max(per["start"], t0), min(per["start"] + per["months"], t0 + term)
+                per_period[q] += n * price * HOURS_PER_MONTH * max(0.0, hi - lo)
+            after += n * price * HOURS_PER_MONTH * max(0.0, t0 + term - self.T)
+        total = sum(
+            c * (1 + self.rate) ** (-per["start"] / 12)
+            for c, per in zip(per_period, self.periods, strict=True)
+        ) + after * (1 + self.rate) ** (-self.T / 12)
+        return total, after, per_period
+
+    def serving(self, vec: tuple[int, ...], q: int) -> dict[tuple[str, str], int]:
+        """Committed units serving period q at each (site, hardware)."""
+        out: dict[tuple[str, str], int] = {}
+        for n, (s, h, _, p, term, _) in zip(vec, self.commit_options, strict=True):
+            if n and self.serves(p, term, q):
+                out[(s, h)] = out.get((s, h), 0) + n
+        return out
+
+    def rented_part(self, a: Assign, p: int, served: dict[tuple[str, str], int]):
+        """Rented units in service = max(need, committed serving); on demand pays for the
+        rest; licences on every unit in service; the sites with units in service; their
+        emissions. None when a total exceeds max_units."""
+        months = self.periods[p]["months"]
+        cost, sites, emissions = 0.0, set(), 0.0
+        need = a.detail["rented"]
+        for k in sorted(set(need) | set(served)):
+            total = max(need.get(k, 0), served.get(k, 0))
+            cap = self.offers[k]["max_units"]
+            if cap is not None and total > cap:
+                return None
+            cost += (total - served.get(k, 0)) * self.offers[k]["price"] * HOURS_PER_MONTH * months
+            cost += total * self.hw[k[1]]["license"] * months
+            emissions += total * self.unit_emissions(*k, p)
+            if total > 0:
+                sites.add(k[0])
+        return cost, frozenset(sites), emissions
+
+    def _dp(self, per_p: list[list[Assign]], vec: tuple[int, ...], limit: int) -> Result | None:
+        """The dynamic programme over the periods with the commitments ``vec`` fixed."""
+        n = len(self.periods)
+        fixed, after, paid = self.commit_cost(vec)
+        served = [self.serving(vec, p) for p in range(n)]
         ub = [
             max([a.owned_need[j] for ap in per_p for a in ap], default=0)
             for j in range(len(self.owned))
@@ -541,10 +653,9 @@ class Problem:
             (c[0], w["model"], c[2]) for w in self.workloads for c in (w["current"] or [])
         )
         states: dict[tuple, tuple] = {
-            (prev_sites, existing, frozenset(), at_start): (0.0, None, None)
+            (prev_sites, existing, frozenset(), at_start): (fixed, None, None)
         }
         layers = []
-        work = 0
         for p, per in enumerate(self.periods):
             months, t = per["months"], per["start"]
             disc = (1 + self.rate) ** (-t / 12)
@@ -567,16 +678,19 @@ class Problem:
                         continue
                     owned_cost, residual, owned_sites, owned_emissions = part
                     for a, moved, migration in allowed:
-                        work += 1
-                        if work > limit:
+                        self._work += 1
+                        if self._work > limit:
                             raise TooLarge(f"more than {limit} steps")
                         if any(nd > ow for nd, ow in zip(a.owned_need, owned, strict=True)):
                             continue
-                        tonnes = a.emissions + owned_emissions
+                        rented = self.rented_part(a, p, served[p])
+                        if rented is None:
+                            continue
+                        tonnes = a.emissions + rented[2] + owned_emissions
                         cap = per["carbon_cap"]
                         if not self.pinned and cap is not None and tonnes > cap + 1e-9:
                             continue
-                        active = a.sites | owned_sites
+                        active = a.sites | owned_sites | rented[1]
                         ck = (active, ever)
                         if ck not in site_cost:
                             site_cost[ck] = sum(
@@ -589,7 +703,8 @@ class Problem:
                                 for s in active
                             )
                         carbon = tonnes * self.carbon_price
-                        c = a.var_cost + owned_cost + site_cost[ck] + migration + carbon
+                        c = (a.var_cost + rented[0] + owned_cost + site_cost[ck] + migration
+                             + carbon)
                         c += sum(
                             self.variants[(m, v)]["size"] * self.copy_price(m, s)
                             for s, m, v in a.hosted - phosted
@@ -621,10 +736,15 @@ class Problem:
                     "spot": a.detail["spot"],
                     "moves": [self.workloads[i]["id"] for i in moved],
                     "cost": c,
+                    "committed": {
+                        o[:3]: k for k, o in zip(vec, self.commit_options, strict=True)
+                        if k and o[3] == p
+                    },
+                    "committed_cost": paid[p],
                 }
             )
             key = prev
-        return Result(best, history[::-1])
+        return Result(best, history[::-1], after)
 
     def _moves_allowed(self, p: int, psites: tuple, assigns: list[Assign]) -> list[tuple]:
         """(assignment, workloads that move, their migration cost) for every assignment of
@@ -675,6 +795,7 @@ class Problem:
             spend += spent
             cost += float(spent)
             cost += n * hw["maint"] * months
+            cost += n * hw["license"] * months
             cost += (
                 n
                 * float(hw["power_w"])

@@ -269,24 +269,24 @@ def generate(seed: int, shrink: int = 0) -> dict[str, Any]:
     return inst
 
 
-@functools.cache
-def sized(seed: int):
-    """The seed's instance, shrunk until both enumerations fit: (inst, best, baseline)."""
-    return shrunk(seed, generate)
-
-
-def shrunk(seed: int, make):
-    """``make(seed, shrink)``'s instance, shrunk until both enumerations fit:
-    (inst, best, baseline)."""
+def fit(make, seed: int, limit: int = LIMIT):
+    """``make(seed, shrink)``'s instance, shrunk until both enumerations fit within
+    ``limit``: (inst, best, baseline)."""
     for shrink in range(30):
         inst = make(seed, shrink)
         try:
-            best = brute_force(inst, limit=LIMIT)
-            base = brute_force(inst, pinned=True, limit=LIMIT)
+            best = brute_force(inst, limit=limit)
+            base = brute_force(inst, pinned=True, limit=limit)
         except TooLarge:
             continue
         return inst, best, base
     raise AssertionError(f"seed {seed}: could not shrink the instance enough")
+
+
+@functools.cache
+def sized(seed: int):
+    """The seed's instance, shrunk until both enumerations fit: (inst, best, baseline)."""
+    return fit(generate, seed)
 
 
 def _close(a: float, b: float) -> bool:

@@ -20,7 +20,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_brute_force import _close, _describe, generate, shrunk
+from test_brute_force import _close, _describe, fit, generate
 
 from placement import SolveOptions, evaluate, load_instance, solve
 
@@ -73,7 +73,7 @@ def add_spot_and_carbon(inst: dict[str, Any], seed: int) -> dict[str, Any]:
 
 @functools.cache
 def sized(seed: int) -> tuple[dict[str, Any], Any, Any]:
-    return shrunk(seed, lambda seed, shrink: add_spot_and_carbon(generate(seed, shrink), seed))
+    return fit(lambda seed, shrink: add_spot_and_carbon(generate(seed, shrink), seed), seed)
 
 
 def agrees(inst: dict[str, Any], best: Any, options: SolveOptions) -> Any:

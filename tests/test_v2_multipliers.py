@@ -1,8 +1,8 @@
 """The v2 multipliers (issue 16 item 4): committed, spot, carbon_price, price_trend.
 
-The solver does not model commitments, spot or a carbon price yet (placement.v2_support),
-so those keys are tested on the instance transformation, with values by hand; the price
-trend acts on v1 fields too and is also solved end to end.
+The keys are tested on the instance transformation, with values by hand; the price trend
+acts on v1 fields too and is also solved end to end (commitments end to end:
+tests/test_commit_spot_carbon.py).
 """
 
 from __future__ import annotations

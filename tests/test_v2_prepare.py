@@ -6,8 +6,7 @@
   derived figure, and the rule ``profile`` for a workload without ``output_tokens``;
 - the rule ``registry``: a site its model's registry cannot reach cannot host it while the
   model has updates;
-- ``v2_support.unsupported``: what the solver does not model yet is refused, with its
-  path, by ``prepare``, ``evaluate`` and ``placement solve`` (exit code 3).
+- the instance using every v2 field solves, and its plan passes ``placement check``.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ import pytest
 import yaml
 
 import placement
-from placement import InstanceError, evaluate, load_instance
+from placement import evaluate, load_instance
 from placement.candidates import (
     exclusions,
     feasible_candidates,
@@ -31,12 +30,10 @@ from placement.candidates import (
     static_failures,
     workload_serving,
 )
-from placement.data import prepare
 from placement.lookup import Lookup
 from placement.network import compute_routes
 from placement.schema import Instance, Profile
 from placement.schema.base import every_period, value_at
-from placement.v2_support import unsupported
 
 HERE = Path(__file__).resolve().parent
 PREP: dict[str, Any] = yaml.safe_load((HERE / "instances" / "v2-prep.yaml").read_text("utf-8"))
@@ -214,78 +211,23 @@ def test_the_registry_routes_use_the_network_rules() -> None:
     assert routes.get("hub", "island-node") is None
 
 
-# --- what the solver does not model yet ---------------------------------------------------
-
-EXPECTED_UNSUPPORTED = [
-    ("offers[0].commitments", "committed use"),
-    ("hardware[0].license_per_month", "licence"),
-]
+# --- every v2 field is modelled ------------------------------------------------------------
 
 
-def test_unsupported_lists_each_unmodelled_feature_with_its_path() -> None:
-    found = unsupported(load_instance(ALL_FIELDS))
-    assert [p.path for p in found] == [path for path, _ in EXPECTED_UNSUPPORTED]
-    for p, (_, what) in zip(found, EXPECTED_UNSUPPORTED, strict=True):
-        assert what in p.message and p.message.endswith("is not modelled by the solver yet")
-
-
-def test_what_step_two_implements_passes() -> None:
-    """Per-period prices, token profiles, the registry rule with free transfers, carbon
-    intensities and embodied emissions without a price or cap, coordinates."""
-    assert unsupported(prep()) == []
-    data = yaml.safe_load(ALL_FIELDS.read_text("utf-8"))
-    for offer in data["offers"]:
-        offer.pop("commitments", None)
-        offer.pop("spot", None)
-    for site in data["sites"]:
-        site.pop("egress_tiers", None)
-    data["hardware"][0].pop("license_per_month")
-    data["models"][0].pop("registry_egress_per_gb")
-    data["network"]["links"][0]["cost_per_gb"] = 0
-    data["policy"].pop("carbon_price_per_t")
-    data["horizon"]["periods"][1].pop("carbon_cap_t")
-    data["workloads"][1]["current"]["market"] = "on_demand"
-    assert unsupported(load_instance(data)) == []
-
-
-def test_registry_transfers_and_egress_tiers_are_modelled() -> None:
-    """Model updates, first copies and tiered egress are modelled (tests/test_v2_transfers.py)."""
-    assert unsupported(prep(registry_egress_per_gb=0.01)) == []
-    assert unsupported(prep(registry_egress_per_gb=0.01, updates_per_month=0)) == []
-    data = copy.deepcopy(PREP)
-    data["network"]["links"][2]["cost_per_gb"] = 0.02  # users-hub: on the way to every site
-    data["sites"][0]["egress_tiers"] = [{"up_to_gb": 10, "per_gb": 0.1}, {"per_gb": 0.05}]
-    assert unsupported(load_instance(data)) == []
-
-
-def test_prepare_and_evaluate_refuse_unmodelled_features() -> None:
+def test_the_instance_with_every_v2_field_solves_and_checks(tmp_path: Path) -> None:
     inst = load_instance(ALL_FIELDS)
-    with pytest.raises(InstanceError) as info:
-        prepare(inst)
-    assert [p.path for p in info.value.problems] == [path for path, _ in EXPECTED_UNSUPPORTED]
-    assert str(info.value.problems[0]) == (
-        "offers[0] (cloud-a/gpu).commitments: committed use (commitments) is not modelled by "
-        "the solver yet")
-    with pytest.raises(InstanceError):
-        placement.solve(inst)
-    plan = placement.solve(prep(islander=False)).to_dict()
-    plan["instance"] = inst.name
-    with pytest.raises(InstanceError, match="not modelled by the solver yet"):
-        evaluate(inst, plan)
-
-
-def test_placement_solve_exits_3_on_an_unmodelled_feature(tmp_path: Path) -> None:
+    plan = placement.solve(inst)
+    assert plan.status == "optimal", plan.message
+    assert evaluate(inst, plan.to_dict()).violations == []
     exe = Path(sys.executable).parent / "placement"
     script = str(exe) if exe.exists() else shutil.which("placement")
     if script is None:
         pytest.skip("the placement console script is not installed")
-    proc = subprocess.run([script, "solve", str(ALL_FIELDS), "-o", "plan.json"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert proc.returncode == 3, proc.stderr
-    assert f"Invalid instance ({len(EXPECTED_UNSUPPORTED)} problems)" in proc.stderr
-    assert "hardware[0] (gpu).license_per_month: the licence cost" in proc.stderr
-    assert "Traceback" not in proc.stderr and "Internal error" not in proc.stderr
-    assert not (tmp_path / "plan.json").exists()
-    proc = subprocess.run([script, "validate", str(ALL_FIELDS)], capture_output=True,
-                          text=True, timeout=120, check=False)
+    proc = subprocess.run([script, "solve", str(ALL_FIELDS), "-q", "-o", "plan.json"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
+    proc = subprocess.run([script, "check", str(ALL_FIELDS), str(tmp_path / "plan.json")],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+

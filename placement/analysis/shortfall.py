@@ -18,7 +18,7 @@ import numpy as np
 
 from placement import accounting
 from placement.accounting import Schedule
-from placement.candidates import workload_serving
+from placement.candidates import SPOT, workload_serving
 from placement.costs import carried_load
 from placement.lookup import Lookup
 from placement.network import Routes
@@ -26,19 +26,27 @@ from placement.network import Routes
 
 def unit_headroom(lk: Lookup, schedule: Schedule) -> float | None:
     """The largest uniform demand multiplier the plan's units carry at max_utilization in
-    every period; None when no unit carries load."""
+    every period, each pool on its own (spot units carry mu x (1 - interruption
+    overhead) each); None when no unit carries load."""
     mu = lk.inst.policy.max_utilization
     ratios = []
     for p, rows in enumerate(schedule.assignments):
-        used: dict[tuple[str, str], float] = {}
+        used: dict[tuple[str, str, str], float] = {}
         for a in rows:
             wl = lk.workloads[a.workload]
             serves = workload_serving(lk, a.workload, a.variant, a.hardware)
             assert serves is not None  # a plan's assignment
             load = carried_load(lk.demand[a.workload][p], wl.replicas) / serves.rps
-            used[(a.site, a.hardware)] = used.get((a.site, a.hardware), 0.0) + load
-        ratios += [mu * schedule.units[p].get(key, 0) / load
-                   for key, load in used.items() if load > 0]
+            key = (a.site, a.hardware, a.market)
+            used[key] = used.get(key, 0.0) + load
+        for (s, h, market), load in used.items():
+            if load <= 0:
+                continue
+            if market == SPOT:
+                room = mu * lk.spot_derate(s, h) * schedule.spot_units(p).get((s, h), 0)
+            else:
+                room = mu * schedule.units[p].get((s, h), 0)
+            ratios.append(room / load)
     return min(ratios) if ratios else None
 
 

@@ -11,6 +11,7 @@ from placement.milp.constraints.bandwidth import add_bandwidth
 from placement.milp.constraints.budget import add_capex_budget
 from placement.milp.constraints.capacity import add_capacity
 from placement.milp.constraints.carbon import add_carbon_cap
+from placement.milp.constraints.commitment import add_commitment_cap
 from placement.milp.constraints.egress_tiers import add_egress_tiers
 from placement.milp.constraints.migration import add_max_migrations, add_moves
 from placement.milp.constraints.ownership import add_ownership, add_power
@@ -31,6 +32,7 @@ FAMILIES: tuple[Callable[[Milp], None], ...] = (
     add_moves,
     add_max_migrations,
     add_capex_budget,
+    add_commitment_cap,
     add_spot_capacity,
     add_spot_activity,
     add_carbon_cap,

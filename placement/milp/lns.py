@@ -55,10 +55,10 @@ SUB_GAP = 1e-4
 class Layout:
     """Which site and workload each column belongs to (numbers, -1 for none).
 
-    ``x_site``/``x_workload``: of the x columns; ``site``: of the rent, buy, active and
-    first columns; ``workload``: of the move columns; ``x_assign_row``: the assignment row
-    of each x column (-1 for other columns); ``capacity_row``: which rows are the
-    capacity rows ``cap`` (a bool per row)."""
+    ``x_site``/``x_workload``: of the x columns; ``site``: of the rent, buy, active,
+    first, commit and spot columns; ``workload``: of the move columns; ``x_assign_row``:
+    the assignment row of each x column (-1 for other columns); ``capacity_row``: which
+    rows are capacity rows (``cap``, ``spot_cap``; a bool per row)."""
 
     x_site: np.ndarray
     x_workload: np.ndarray
@@ -82,7 +82,7 @@ class Layout:
             c = m.data.cands[k]
             x_site[j], x_workload[j] = sites[c.site], workloads[c.workload]
             x_assign_row[j] = m.row("assign", (c.workload, c.period))
-        for block in (m.rent, m.buy, m.active, m.first, m.spot):
+        for block in (m.rent, m.buy, m.active, m.first, m.commit, m.spot):
             for key, j in block.items():
                 site[j] = sites[key[0]]
         for block in (m.move, m.drop):
@@ -154,6 +154,16 @@ def quiet_highs(threads: int | None) -> highspy.Highs:
 def lp_bound(arrays: ColumnArrays, seconds: float, threads: int | None = None) -> float | None:
     """The LP relaxation's optimum (a lower bound on the MILP's), by interior point with
     crossover, or None if it is not solved within ``seconds``."""
+    solved = lp_duals(arrays, seconds, threads)
+    return None if solved is None else solved[0]
+
+
+def lp_duals(
+    arrays: ColumnArrays, seconds: float, threads: int | None = None
+) -> tuple[float, np.ndarray] | None:
+    """The LP relaxation's optimum and its row duals (one per row of the full model; 0 on
+    the rows the relaxation leaves out as implied by the bounds), by interior point with
+    crossover; None if not solved within ``seconds``."""
     h = quiet_highs(threads)
     h.passModel(arrays.relaxation())
     h.setOptionValue("solver", "ipm")
@@ -161,7 +171,10 @@ def lp_bound(arrays: ColumnArrays, seconds: float, threads: int | None = None) -
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
-    return float(h.getInfo().objective_function_value)
+    y = np.zeros(arrays.n_rows)
+    everything = np.ones(arrays.n_cols, bool)
+    y[arrays.kept_rows(everything, np.zeros(arrays.n_cols))] = h.getSolution().row_dual
+    return float(h.getInfo().objective_function_value), y
 
 
 def search(

@@ -7,20 +7,25 @@ minimise  sum_p d_p x [ sum_k flow_k x_k                       (egress + transfe
                        + sum_s active(s,p) x fixed x m_p + first(s,p) x activation
                        + sum_w move(w,p) x migration_cost
                        + sum_{s,h} spot(s,h,p) x spot price x 730 x m_p      (v2 spot)
+                       + sum_{s,h} in_service(s,h,p) x license_per_month x m_p
                        + carbon_price_per_t x E(p)                          (v2 carbon)
                        + m_p x sum_{g,i} c_i x tier(g,p,i)          (tiered egress)
                        + sum_{s,mo,v} host(s,mo,v,p) x u_mo x size_v x m_p x price(mo,s)
                        + sum_{s,mo,v} first_copy(s,mo,v,p) x size_v x price(mo,s) ]
+          + sum_{s,h,j,p} commit(s,h,j,p) x price_j x 730
+                x [ sum_{q>=p} d_q x |[t_q, t_q + m_q) ∩ [t_p, t_p + term_j)|
+                    + d_T x max(0, t_p + term_j - T) ]
           - d_T x sum_{s,h,p} buy(s,h,p) x capex x (1 - rebate) x max(0, 1 - (T - t_p) / life)
 
-with d_p = (1 + r)^(-t_p / 12), d_T the factor at the horizon's end and E(p) the
-period's emissions (``Milp.emissions_terms``: units in service in every pool x
-power_w / 1000 x 730 x m_p x pue x carbon_g_per_kwh / 10^6, plus embodied_t per owned
-unit bought). Every coefficient comes from ``placement.costs``; owned existing units give
-a constant. A tiered egress group with one kept segment (``transfer_sets``) pays c_1 x
-vol_k x m_p on each x_k of its sites instead of tier columns (egress_per_gb is 0 at tiered
-sites); u_mo is updates_per_month and price(mo,s) ``transfers.copy_price_per_gb``
-(registry egress + the path's cost_per_gb).
+with d_p = (1 + r)^(-t_p / 12), d_T the factor at the horizon's end, in_service(s,h,p)
+the units in service in every pool (``Milp.service_terms``: rented on demand, committed
+units serving p, spot, owned) and E(p) the period's emissions (``Milp.emissions_terms``:
+units in service in every pool x power_w / 1000 x 730 x m_p x pue x carbon_g_per_kwh /
+10^6, plus embodied_t per owned unit bought). Every coefficient comes from
+``placement.costs``; owned existing units give a constant. A tiered egress group with one
+kept segment (``transfer_sets``) pays c_1 x vol_k x m_p on each x_k of its sites instead
+of tier columns (egress_per_gb is 0 at tiered sites); u_mo is updates_per_month and
+price(mo,s) ``transfers.copy_price_per_gb`` (registry egress + the path's cost_per_gb).
 """
 
 from __future__ import annotations
@@ -123,11 +128,47 @@ def npv_terms(m: Milp) -> dict[str, Linear]:
         t["activation"].add(var, lk.sites[s].activation_cost * lk.periods[p].discount)
     for (w, p), var in m.move.items():
         t["migration"].add(var, lk.workloads[w].migration_cost * lk.periods[p].discount)
+    _commitment_terms(m, t)
+    _license_terms(m, t)
     _spot_terms(m, t)
     _carbon_terms(m, t)
     _tiered_egress_terms(m, t["egress"])
     _transfer_terms(m, t["updates"], t["deploy"])
     return t
+
+
+def _commitment_terms(m: Milp, t: dict[str, Linear]) -> None:
+    """``committed``: each unit of commitment j made in p pays price_j x 730 x (months of q
+    in its term) in every q >= p, discounted by d_q, and the months past the horizon's
+    end discounted by d_T (``committed_after_horizon``)."""
+    lk = m.data.lk
+    for (s, h, j, p), var in m.commit.items():
+        c = lk.commitment(s, h, j)
+        value = sum(
+            costs.committed(1, c.price_per_hour, lk.paid_months(c.term_months, p, q.index))
+            * q.discount
+            for q in lk.periods[p:]
+        )
+        after = lk.months_after_horizon(c.term_months, p)
+        value += costs.committed(1, c.price_per_hour, after) * lk.end_discount
+        t["committed"].add(var, value)
+
+
+def _license_terms(m: Milp, t: dict[str, Linear]) -> None:
+    """``license``: license_per_month x m_p x d_p per unit in service, every pool
+    (``Milp.service_terms``: rented on demand, committed units serving p, spot, owned;
+    existing owned units a constant)."""
+    lk = m.data.lk
+    for s, h in sorted(lk.offers):
+        per_month = lk.hardware[h].license_per_month
+        if per_month <= 0:
+            continue
+        for info in lk.periods:
+            unit = costs.license(1, per_month, info.months) * info.discount
+            terms, existing = m.service_terms(s, h, info.index)
+            t["license"].constant += existing * unit
+            for col, coef in terms:
+                t["license"].add(col, coef * unit)
 
 
 def _spot_terms(m: Milp, t: dict[str, Linear]) -> None:

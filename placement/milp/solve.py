@@ -51,10 +51,11 @@ def solve_milp(
 
 def read_values(m: Milp, r: SolveResult, values: np.ndarray) -> SolveResult:
     """``r`` with every column's value, the chosen candidates (binaries read by threshold)
-    and the units rented and bought (integers rounded)."""
+    and the units rented, bought and committed (integers rounded)."""
     r.values = values
     r.chosen = sorted(k for k, j in m.x.items() if values[j] > 0.5)
     r.rent = {k: n for k, j in m.rent.items() if (n := round(values[j]))}
     r.buy = {k: n for k, j in m.buy.items() if (n := round(values[j]))}
+    r.commit = {k: n for k, j in m.commit.items() if (n := round(values[j]))}
     r.spot = {k: n for k, j in m.spot.items() if (n := round(values[j]))}
     return r

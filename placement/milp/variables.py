@@ -13,10 +13,11 @@ this column order:
 - ``drop[w,s,p]`` in [0,1] (tight formulation, p > 0, where ``move[w,p]`` exists, up to
   DROPS_MAX_CANDIDATES candidates): site s served w in p-1 and does not in p
   (``constraints/migration.py``);
+- ``commit[s,h,j,p]`` integer: units of commitment j of the rented offer (s, h) made at
+  the start of p (only where it serves a period q with an on-demand candidate at (s, h):
+  t_q + m_q <= t_p + term_j; bounded by the most units those periods could use);
 - ``spot[s,h,p]`` integer in [0, spot.max_units]: spot units (v2), only where a spot
-  candidate exists (an interruptible workload at an offer with spot).
-
-Units in service at (s,h,p), every pool (``service_terms``): units(s,h,p) + spot[s,h,p].
+  candidate exists (an interruptible workload at an offer with spot);
 - ``tier[g,p,i]`` in [0, width_i]: GB per month of tiered egress group g's volume in its
   segment i, and ``tier_on[g,p,i]`` binary: segment i is full (only where the tier prices
   fall somewhere: ``transfer_sets.tier_segments``, ``constraints/egress_tiers.py``);
@@ -24,6 +25,11 @@ Units in service at (s,h,p), every pool (``service_terms``): units(s,h,p) + spot
   costs money and more than one workload can run there: ``transfer_sets.host_sets``;
   with one, hosting is its x), and ``first_copy[s,m,v,p]`` in [0,1]: it receives its
   first copy in p (``constraints/updates.py``; both are 0 or 1 at every integer x).
+
+units(s,h,p) (``units_terms``): rent[s,h,p] + sum_{(j,p') serving p} commit[s,h,j,p']
+(rented: on demand plus committed units serving p; what the on-demand capacity and
+max_units count), or owned(s,h,p) (owned). Units in service at (s,h,p), every pool
+(``service_terms``): units(s,h,p) + spot[s,h,p] (what emits and pays licences).
 """
 
 from __future__ import annotations
@@ -45,7 +51,8 @@ DROPS_MAX_CANDIDATES = 200_000
 #: The blocks of tiered egress and model transfers (module docstring).
 TRANSFER_BLOCKS = ("tier", "tier_on", "host", "first_copy")
 #: The domain's blocks, in column order.
-BLOCKS = ("x", "rent", "buy", "active", "first", "move", "drop", "spot", *TRANSFER_BLOCKS)
+BLOCKS = ("x", "rent", "buy", "active", "first", "move", "drop", "commit", "spot",
+          *TRANSFER_BLOCKS)
 
 
 class Milp(Model):
@@ -103,6 +110,10 @@ class Milp(Model):
         return [(self.x[k], 1.0) for ks in by_w.values() for k in ks]
 
     @property
+    def commit(self) -> dict[tuple[str, str, str, int], int]:
+        return self.blocks["commit"]
+
+    @property
     def spot(self) -> dict[tuple[str, str, int], int]:
         return self.blocks["spot"]
 
@@ -117,20 +128,21 @@ class Milp(Model):
         return [(x[k], 1.0) for k in self.data.by_wsp.get((w, s, p), [])]
 
     def units_terms(self, s: str, h: str, p: int) -> tuple[Terms, float]:
-        """units(s,h,p) as (terms, constant): rent[s,h,p] (rented), or existing_units +
-        sum_{q<=p} buy[s,h,q] (owned)."""
+        """units(s,h,p) of the on-demand pool as (terms, constant): rent[s,h,p] plus the
+        commitments serving p (rented; what the on-demand candidates' capacity and
+        max_units count), or existing_units + sum_{q<=p} buy[s,h,q] (owned)."""
         if self.data.lk.is_owned(h):
             existing = float(self.data.lk.offers[(s, h)].existing_units)
             buys = [(self.buy[(s, h, q)], 1.0) for q in range(p + 1) if (s, h, q) in self.buy]
             return buys, existing
         col = self.rent.get((s, h, p))
-        return ([] if col is None else [(col, 1.0)]), 0.0
-
+        committed = [(self.commit[key], 1.0) for key in self.data.commits_serving(s, h, p)]
+        return ([] if col is None else [(col, 1.0)]) + committed, 0.0
 
     def service_terms(self, s: str, h: str, p: int) -> tuple[Terms, float]:
-        """Units in service at (s,h,p) in every pool, as (terms, constant): units(s,h,p)
-        (on demand or owned; ``units_terms``) plus spot units. What emits, and what a new
-        pool adds itself to."""
+        """Units in service at (s,h,p) in every pool, as (terms, constant): rented on
+        demand, committed units serving p and owned units (``units_terms``) plus spot
+        units. What emits and pays licences, and what a new pool adds itself to."""
         terms, constant = self.units_terms(s, h, p)
         col = self.spot.get((s, h, p))
         return (terms if col is None else [*terms, (col, 1.0)]), constant
@@ -171,6 +183,8 @@ def create_variables(data: ProblemData, name: str = "placement") -> Milp:
                 m.add_col("buy", (s, h, p), 0, room, integer=True)
     _add_site_columns(m)
     _add_move_columns(m)
+    for s, h, j, p in data.commit_keys:
+        m.add_col("commit", (s, h, j, p), 0, data.commit_var_upper(s, h, j, p), integer=True)
     for s, h, p in data.spot_keys():
         m.add_col("spot", (s, h, p), 0, data.spot_upper(s, h, p), integer=True)
     add_tier_columns(m)

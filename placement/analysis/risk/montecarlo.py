@@ -43,6 +43,7 @@ from placement.analysis.shortfall import (
 from placement.api import load_instance
 from placement.api import solve as solve_instance
 from placement.assemble import plan_of
+from placement.candidates import SPOT
 from placement.data import prepare
 from placement.errors import InstanceError, PlacementError, PlanFormatError, Problem
 from placement.evaluate import evaluate
@@ -78,12 +79,15 @@ class CostProfile:
 
 
 def schedule_of(periods: Sequence[PlanPeriod]) -> Schedule:
-    """The decisions of a plan's periods (assignments, units, bought)."""
+    """The decisions of a plan's periods (assignments with their pool, units, bought,
+    commitments, spot units: the rows with market spot)."""
     return Schedule(
-        [sorted(Assignment(a.workload, a.site, a.hardware, a.variant) for a in p.assignments)
-         for p in periods],
-        [{(u.site, u.hardware): u.units for u in p.units} for p in periods],
+        [sorted(Assignment(a.workload, a.site, a.hardware, a.variant, a.market)
+                for a in p.assignments) for p in periods],
+        [{(u.site, u.hardware): u.units for u in p.units if u.market != SPOT} for p in periods],
         [{(u.site, u.hardware): u.bought for u in p.units if u.bought} for p in periods],
+        [{(c.site, c.hardware, c.commitment): c.units for c in p.commitments} for p in periods],
+        [{(u.site, u.hardware): u.units for u in p.units if u.market == SPOT} for p in periods],
     )
 
 
@@ -95,6 +99,7 @@ def cost_profile(lk: Lookup, routes: Routes, schedule: Schedule) -> CostProfile:
         for cat, value in per_period[info.index].items():
             out[cat] += info.discount * value
     out["residual"] = -lk.end_discount * accounting.residual_value(lk, schedule)
+    out["committed"] += lk.end_discount * accounting.committed_after_horizon(lk, schedule)
     return CostProfile(out, demand_headroom(lk, routes, schedule), unit_headroom(lk, schedule))
 
 

@@ -9,8 +9,9 @@ def add_activity(m: Milp) -> None:
     """A site is active in p if any workload runs on it, or it rents or owns any unit.
 
     For every site with an ``active`` variable, p, workload w:  Y(w,s,p) <= active(s,p);
-    for every (s, h) offered:  units(s,h,p) <= U(s,h) x active(s,p), U an upper bound on
-    units (owned existing units therefore force the site active).
+    for every (s, h) offered:  units(s,h,p) <= U(s,h,p) x active(s,p), units the units in
+    service (committed units serving p included, paid-but-not-serving ones not) and U an
+    upper bound on them (owned existing units therefore force the site active).
     """
     data = m.data
     lk = data.lk
@@ -22,7 +23,7 @@ def add_activity(m: Milp) -> None:
             units, existing = m.units_terms(s, h, p)
             if not units and not lk.is_owned(h):
                 continue
-            ub = data.units_upper(s, h, p)
+            ub = data.in_service_upper(s, h, p)
             if ub > 0:
                 m.add_row([*units, (act, -float(ub))], "<=", -existing, "act_u", (s, p, h))
 

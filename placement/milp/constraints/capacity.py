@@ -13,8 +13,9 @@ def add_capacity(m: Milp) -> None:
     For all s, h, p:  sum_{k at (s,h,p)} (carried_k / rps_k) x_k <= mu x units(s,h,p),
     plus the valid inequality, for each such k,  ceil(load_k / mu) x_k <= units(s,h,p)
     (units are integers), which tightens the LP relaxation without cutting any
-    integer solution. units(s,h,p) <= max_units is a variable bound (rented) or the
-    ownership cap (owned).
+    integer solution. units(s,h,p) are the units in service: rented on demand plus the
+    committed units serving p, or owned. units(s,h,p) <= max_units is a variable bound
+    (rented, no commitment serving p), the ``commit_cap`` row, or the ownership cap (owned).
     """
     data = m.data
     mu = data.lk.inst.policy.max_utilization

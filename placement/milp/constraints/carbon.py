@@ -12,7 +12,8 @@ def add_carbon_cap(m: Milp) -> None:
     For every period p with ``carbon_cap_t``:
     E(p) = sum_{(s,h)} e(s,h,p) x in_service(s,h,p) + sum_{(s,h) owned} embodied_t(h)
     x buy(s,h,p) <= carbon_cap_t(p), tCO2e,
-    with in_service = on-demand or owned units + spot units (every pool) and
+    with in_service = rented on demand + committed units serving p, or owned, + spot
+    units (every pool: ``Milp.service_terms``) and
     e(s,h,p) = power_w(h) / 1000 x 730 x m_p x pue(s) x carbon_g_per_kwh(s,p) / 10^6.
     """
     if not m.data.carbon_caps:
