@@ -21,13 +21,12 @@ import re
 from typing import Any
 
 import pytest
-from pydantic import Field
 from rich.console import Console
 from test_spot_carbon import instance, wl
 
 from placement import SolveOptions, load_instance, solve
 from placement.cli.render import plan_summary
-from placement.plan import BaselineResult, Plan, PlanPeriod
+from placement.plan import Plan
 from placement.report import build_model, build_report
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -137,27 +136,8 @@ def test_report_shows_spot_emissions_and_co2e(solved: tuple[Plan, Any], fmt: Any
 
 
 # --- commitments and the annualised cost ----------------------------------------------------
-# TODO(v16-commit): main's plan model refuses periods[].commitments, annualized_npv and
-# committed_after_horizon (extra="forbid") until the committed-use branch merges; these
-# subclasses add them as that branch does. After the merge, build the plan with Plan.
-
-class _Period(PlanPeriod):
-    """PlanPeriod with ``commitments`` as the committed-use branch adds it."""
-
-    commitments: list[dict[str, Any]] = Field(default_factory=list)
-
-
-class _Baseline(BaselineResult):
-    annualized_npv: float | None = None
-
-
-class _Plan(Plan):
-    """Plan with ``annualized_npv`` and ``committed_after_horizon`` (committed-use branch)."""
-
-    periods: list[_Period] = Field(default_factory=list)  # type: ignore[assignment]
-    baseline: _Baseline | None = None  # type: ignore[assignment]
-    annualized_npv: float | None = None
-    committed_after_horizon: float | None = None
+# A plan dict with the committed-use fields (the solver fills them for an instance with
+# commitments; here they are set by hand, to check what is shown).
 
 
 def with_commitments(plan: Plan, commitment_id: str = "1y") -> Plan:
@@ -167,7 +147,7 @@ def with_commitments(plan: Plan, commitment_id: str = "1y") -> Plan:
     d["annualized_npv"] = 1234.5
     d["committed_after_horizon"] = 876.0
     d["baseline"]["annualized_npv"] = 999.0
-    return _Plan.model_validate(d)
+    return Plan.model_validate(d)
 
 
 def commit_instance(commitment_id: str = "1y") -> Any:

@@ -122,7 +122,7 @@ def plan_summary(console: Console, plan: Plan, instance: Instance | None = None)
         for line in extra.lines(i):
             console.print(line, highlight=False)
     console.print(_costs_table(plan))
-    lines = _value_lines(plan) + v2_summary.value_lines(plan, instance)
+    lines = _value_lines(plan, instance) + v2_summary.value_lines(plan, instance)
     console.print(Panel(Group(*(Text.from_markup(x) for x in lines)),
                         title="Value", expand=False))
 
@@ -153,12 +153,12 @@ def _costs_table(plan: Plan) -> Table:
     return costs
 
 
-def _value_lines(plan: Plan) -> list[str]:
+def _value_lines(plan: Plan, instance: Instance | None = None) -> list[str]:
     """The NPV, and against the baseline (when solved) the savings and break-even month."""
     cur = plan.currency
     lines = [f"NPV of the plan: [bold]{money(plan.npv, cur)}[/]"
              f"  (residual value credited: {money(plan.residual_value, cur)})"]
-    annual = v2plan.annualized_npv(plan)
+    annual, b_annual = v2plan.annualized(plan, instance)
     if annual is not None:
         lines.append(f"Annualised cost: {money(annual, cur)} a year")
     b = plan.baseline
@@ -168,7 +168,6 @@ def _value_lines(plan: Plan) -> list[str]:
                          "no savings figure")
         else:
             lines.append(f"Baseline (stay put) NPV: {money(b.npv, cur)}")
-            b_annual = v2plan.annualized_npv(b)
             if b_annual is not None:
                 lines.append(f"Baseline annualised cost: {money(b_annual, cur)} a year")
             lines.append(f"Savings: [bold green]{money(b.savings, cur)}[/]" if (b.savings or 0) >= 0

@@ -74,6 +74,28 @@ def annualized_npv(obj: Any) -> float | None:
     return number(obj, "annualized_npv")
 
 
+def uses_v2(plan: Plan, inst: Instance | None = None) -> bool:
+    """Whether the plan (or the instance, for carbon caps) uses anything of v2: a
+    commitment, spot, a non-zero v2 cost category, emissions, a cap. The solver writes
+    ``annualized_npv`` for every plan; the summary and the report show it only then, so
+    that a v1 plan's outputs are as before."""
+    from placement.costs import V2_CATEGORIES
+
+    every = [*plan.periods, *(plan.baseline.periods if plan.baseline else [])]
+    return (any(read(p, "commitments") for p in plan.periods)
+            or any(u.market == "spot" for p in every for u in p.units)
+            or any(p.costs.get(k, 0.0) for p in every for k in V2_CATEGORIES)
+            or any(p.emissions_t for p in every)
+            or any(c is not None for c in caps(plan, inst)))
+
+
+def annualized(plan: Plan, inst: Instance | None = None) -> tuple[float | None, float | None]:
+    """The annualised cost of the plan and of its baseline, as shown (None: not shown)."""
+    if not uses_v2(plan, inst):
+        return None, None
+    return annualized_npv(plan), annualized_npv(plan.baseline) if plan.baseline else None
+
+
 @dataclass(frozen=True)
 class SpotPeriod:
     """Spot use in one period: units per (site, hardware), and the placements on spot."""

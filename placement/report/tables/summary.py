@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from placement.report.model import ReportModel
 from placement.report.tables.cells import Table, check, money, num, tonnes
-from placement.report.v2plan import annualized_npv, baseline_over_cap, committed_after_horizon
+from placement.report.v2plan import annualized, baseline_over_cap, committed_after_horizon
 from placement.result import Status
 
 
@@ -35,11 +35,10 @@ def _v2_figures(model: ReportModel, figures: list[tuple[str, str, str]]
     commitment payments past the horizon, emissions and the baseline's periods over cap."""
     plan, cur = model.plan, model.currency
     out = list(figures)
-    annual = annualized_npv(plan)
+    annual, b_annual = annualized(plan, model.instance)
     if annual is not None:
         out.insert(1, ("Annualised cost", money(annual, cur),
                        "NPV × capital recovery factor: the even yearly payment"))
-    b_annual = annualized_npv(plan.baseline) if plan.baseline is not None else None
     if b_annual is not None:
         out.insert(out.index(figures[1]) + 1, ("Annualised cost of staying put",
                                                money(b_annual, cur), "baseline NPV × CRF"))
