@@ -68,6 +68,16 @@ def emissions_t(
     return kwh(units, power_w, months, pue) * g_per_kwh / 1e6
 
 
+def requests(rps: float, months: float) -> float:
+    """rps x the seconds of ``months`` months: the requests served at a steady rate."""
+    return rps * SECONDS_PER_MONTH * months
+
+
+def per_1000_requests(amount: float, served: float) -> float | None:
+    """amount / requests x 1000 (None when no request is served)."""
+    return amount / served * 1000.0 if served > 0 else None
+
+
 def embodied_t(bought: float, per_unit_t: float) -> float:
     """bought x embodied_t, tCO2e: the making of the units bought in the period."""
     return bought * per_unit_t

@@ -10,9 +10,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from placement.cli import v2_summary
 from placement.costs import CATEGORY_LABELS
 from placement.errors import Problem
 from placement.plan import Diagnosis, Plan, PlanPeriod
+from placement.report import v2plan
 from placement.result import Status
 from placement.schema import Instance
 
@@ -85,7 +87,10 @@ def _assignments_table(title: str, period: PlanPeriod, slos: dict[str, float]) -
     for a in period.assignments:
         site = (Text("→ ", "bold yellow") + Text(a.site) if a.workload in period.moves
                 else Text(a.site))
-        t.add_row(Text(a.workload), site, Text(f"{a.hardware} {a.variant}"),
+        where = Text(f"{a.hardware} {a.variant}")
+        if a.market == "spot":
+            where.append(" spot", "magenta")
+        t.add_row(Text(a.workload), site, where,
                   f"{a.carried_rps:g}", _latency(a.latency_ms, slos.get(a.workload)))
     return t
 
@@ -103,7 +108,8 @@ def plan_summary(console: Console, plan: Plan, instance: Instance | None = None)
         return
     console.print(Panel(_recommendation(plan, runs_today), title="Recommendation",
                         expand=False))
-    for period in plan.periods:
+    extra = v2_summary.PeriodLines.of(plan, instance)
+    for i, period in enumerate(plan.periods):
         t = _assignments_table(f"{period.name}: months {period.start_month}–"
                                f"{period.start_month + period.months}", period, slos)
         units = ", ".join(
@@ -113,8 +119,11 @@ def plan_summary(console: Console, plan: Plan, instance: Instance | None = None)
         )
         console.print(t)
         console.print(f"  units: {units or 'none'}")
+        for line in extra.lines(i):
+            console.print(line, highlight=False)
     console.print(_costs_table(plan))
-    console.print(Panel(Group(*(Text.from_markup(x) for x in _value_lines(plan))),
+    lines = _value_lines(plan, instance) + v2_summary.value_lines(plan, instance)
+    console.print(Panel(Group(*(Text.from_markup(x) for x in lines)),
                         title="Value", expand=False))
 
 
@@ -144,11 +153,14 @@ def _costs_table(plan: Plan) -> Table:
     return costs
 
 
-def _value_lines(plan: Plan) -> list[str]:
+def _value_lines(plan: Plan, instance: Instance | None = None) -> list[str]:
     """The NPV, and against the baseline (when solved) the savings and break-even month."""
     cur = plan.currency
     lines = [f"NPV of the plan: [bold]{money(plan.npv, cur)}[/]"
              f"  (residual value credited: {money(plan.residual_value, cur)})"]
+    annual, b_annual = v2plan.annualized(plan, instance)
+    if annual is not None:
+        lines.append(f"Annualised cost: {money(annual, cur)} a year")
     b = plan.baseline
     if b is not None:
         if b.npv is None:
@@ -156,6 +168,8 @@ def _value_lines(plan: Plan) -> list[str]:
                          "no savings figure")
         else:
             lines.append(f"Baseline (stay put) NPV: {money(b.npv, cur)}")
+            if b_annual is not None:
+                lines.append(f"Baseline annualised cost: {money(b_annual, cur)} a year")
             lines.append(f"Savings: [bold green]{money(b.savings, cur)}[/]" if (b.savings or 0) >= 0
                          else f"Savings: [bold red]{money(b.savings, cur)}[/]")
             month = b.break_even_month

@@ -175,6 +175,7 @@ def _summary(model: ReportModel) -> str:
         parts.append(_table(et))
     elif plan.has_solution:
         parts.append(_p("Energy per 1,000 requests: needs the instance (--instance).", "note"))
+    parts.extend(_table(t) for t in (T.emissions_table(model),) if t is not None)
     rt = T.risk_table(model)
     if rt is not None:
         parts.append(_table(rt))
@@ -229,6 +230,8 @@ def _units(model: ReportModel, plots: dict[str, str]) -> str:
         parts.append(_figure("units-over-time", plots.get("units-over-time"),
                              "Rented units, or owned units in service, per period."))
         parts.append(_table(T.units_table(model)))
+        parts.extend(_table(t) for t in (T.commitments_table(model), T.spot_table(model))
+                     if t is not None)
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -254,6 +257,8 @@ def _waves(model: ReportModel) -> str:
         else:
             parts.append(_p("No workload moves in this period.", "note"))
         parts.append(_table(T.unit_changes_table(w)))
+        if w.commitments:
+            parts.append(_table(T.wave_commitments_table(w)))
         parts.append(_table(T.one_time_table(w, cur)))
         parts.append("<h4>Acceptance criteria before the next wave</h4>")
         parts.append(_list(T.acceptance(w, cur)))

@@ -93,6 +93,10 @@ class _Doc:
             self.out.append(f"![{text(what)}]({quote(self.images[fig_id])})\n")
             self.out.append(f"_Figure: {text(what)}._\n")
 
+    def tables(self, *items: T.Table | None) -> None:
+        """Each table that is there (None: nothing to show)."""
+        self.out.extend(table(t) for t in items if t is not None)
+
     def bullets(self, items: Iterable[str]) -> None:
         """A list of inert items, then a blank line."""
         self.out.extend(f"- {text(x)}" for x in items)
@@ -124,6 +128,7 @@ def _summary(doc: _Doc, model: ReportModel) -> None:
     et = T.energy_table(model)
     if et is not None:
         doc.add(table(et))
+    doc.tables(T.emissions_table(model))
     rt = T.risk_table(model)
     if rt is not None:
         doc.add(table(rt))
@@ -156,6 +161,7 @@ def _units(doc: _Doc, model: ReportModel) -> None:
         return
     doc.plot("units-over-time", "units per site and hardware over time (stacked bars)")
     doc.add(table(T.units_table(model)))
+    doc.tables(T.commitments_table(model), T.spot_table(model))
 
 
 def _migration_plan(doc: _Doc, model: ReportModel) -> None:
@@ -173,7 +179,9 @@ def _migration_plan(doc: _Doc, model: ReportModel) -> None:
         doc.add(f"### Wave {w.index + 1}: {text(w.name)} ({w.label}, months "
                 f"{T.months(w.start_month, w.months)})\n")
         doc.add(table(T.moves_table(w)) if w.moves else "No workload moves in this period.\n")
-        doc.add(table(T.unit_changes_table(w)), table(T.one_time_table(w, cur)))
+        doc.add(table(T.unit_changes_table(w)))
+        doc.tables(T.wave_commitments_table(w) if w.commitments else None)
+        doc.add(table(T.one_time_table(w, cur)))
         doc.add("**Acceptance criteria before the next wave**\n")
         doc.bullets(T.acceptance(w, cur))
         if w.latency:

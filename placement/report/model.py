@@ -22,8 +22,16 @@ from placement.errors import PlacementError, Problem
 from placement.lookup import Lookup
 from placement.plan import Plan
 from placement.report.assumptions import Assumptions, assumptions_of
-from placement.report.energy import EnergyRow, energy_by_kind
+from placement.report.energy import EnergyRow, emits, energy_by_kind
 from placement.report.recommendation import recommendation
+from placement.report.v2plan import (
+    CarbonPeriod,
+    CommitmentBuy,
+    SpotPeriod,
+    carbon_periods,
+    commitments,
+    spot_use,
+)
 from placement.report.waves import Wave, waves
 from placement.schema import Instance
 
@@ -54,6 +62,10 @@ class ReportModel:
     assumptions: Assumptions | None
     unit_series: dict[str, list[int]] = field(default_factory=dict)  # "site / hw" -> per period
     notes: tuple[str, ...] = ()
+    commitments: tuple[CommitmentBuy, ...] = ()  # v2: commitments bought, by period
+    spot: tuple[SpotPeriod, ...] = ()  # v2: per period (empty: no spot used)
+    carbon: tuple[CarbonPeriod, ...] = ()  # v2: per period (empty: nothing emits, no cap)
+    emits: bool = False  # v2: the instance can emit (CO2e columns shown)
 
     @property
     def currency(self) -> str:
@@ -155,4 +167,8 @@ def build_model(plan: Plan, instance: Instance | None = None,
         assumptions=assumptions_of(instance, lk, bundled) if instance and lk else None,
         unit_series=unit_series(plan),
         notes=tuple(notes),
+        commitments=tuple(commitments(plan, lk)) if plan.has_solution else (),
+        spot=tuple(spot_use(plan)) if plan.has_solution else (),
+        carbon=tuple(carbon_periods(plan, instance)) if plan.has_solution else (),
+        emits=lk is not None and emits(lk),
     )

@@ -62,7 +62,21 @@ def assumption_notes(model: ReportModel) -> list[str]:
     ]
 
 
+_CO2E_NOTE = (
+    "CO2e per 1,000 requests: that energy × the site's carbon_g_per_kwh in the period, plus "
+    "the embodied_t of owned units bought, the same emissions as the plan's emissions_t "
+    "(summed over the site kinds, they are its total).")
+
+
 def method_notes(model: ReportModel) -> list[str]:
+    notes = _method_notes()
+    if model.emits:
+        notes.insert(notes.index(next(n for n in notes if n.startswith("Energy per"))) + 1,
+                     _CO2E_NOTE)
+    return notes
+
+
+def _method_notes() -> list[str]:
     return [
         "Costs per period are undiscounted; NPVs discount each period's costs by "
         "(1 + r)^(−start month / 12) and credit the residual value of owned units bought "
@@ -71,13 +85,14 @@ def method_notes(model: ReportModel) -> list[str]:
         "first month of their period, recurring costs are spread evenly over its months, the "
         "residual value is left out. The break-even month is the first month from which the "
         "plan's cumulative cost stays at or below staying put's until the end of the horizon.",
-        "Energy per 1,000 requests, by site kind: energy = units in service × the hardware's "
-        "power_w × 730 hours a month × the period's months, times the site's PUE for owned "
-        "hardware (the provider's PUE of rented units is not known, so their IT power only); a "
-        "power_w of 0 (the instance's default) counts as not given and that hardware is left "
-        "out, as stated next to the figure. Requests served = per replica, demand ÷ replicas "
-        "× load_factor × the period's seconds. Units draw power for the whole period, idle or "
-        "not, so the figure is an upper bound on the energy of the serving itself.",
+        "Energy per 1,000 requests, by site kind: energy = units in service (owned, and "
+        "rented on demand, committed or spot) × the hardware's power_w × 730 hours a month × "
+        "the period's months × the site's PUE (a cloud site's PUE defaults to 1: the "
+        "provider's PUE is not known, so IT power only); a power_w of 0 (the instance's "
+        "default) counts as not given and that hardware is left out, as stated next to the "
+        "figure. Requests served = per replica, demand ÷ replicas × load_factor × the "
+        "period's seconds. Units draw power for the whole period, idle or not, so the figure "
+        "is an upper bound on the energy of the serving itself.",
         "Utilisation of a site's hardware = Σ carried load ÷ the profile's rated rps, over "
         "the units; carried load is the load a replica must be able to carry (the whole "
         "demand for one replica, demand ÷ (replicas − 1) otherwise, so that one site may fail).",

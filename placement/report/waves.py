@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from placement import costs
 from placement.candidates import workload_serving
 from placement.lookup import Lookup
-from placement.plan import Plan, PlanAssignment, PlanPeriod
+from placement.plan import Plan, PlanAssignment, PlanPeriod, PlanUnits
+from placement.report.v2plan import CommitmentBuy, commitments
 from placement.schema import Instance
 
 
@@ -45,6 +46,7 @@ class UnitChange:
     before: int | None  # None: not known (rented units before period 1)
     after: int
     bought: int
+    market: str = "on_demand"  # spot: the offer's spot pool (v2)
 
     @property
     def action(self) -> str:
@@ -78,8 +80,9 @@ class UtilisationCheck:
     hardware: str
     units: int
     load_units: float | None  # sum of carried_rps / profile rps
-    limit: float | None  # max_utilization
+    limit: float | None  # max_utilization (x (1 - interruption_overhead) on spot)
     moved_here: bool
+    market: str = "on_demand"
 
     @property
     def utilisation(self) -> float | None:
@@ -113,6 +116,7 @@ class Wave:
     capex_budget: float | None
     max_migrations: int | None
     instance_known: bool
+    commitments: tuple[CommitmentBuy, ...] = ()  # v2: commitments bought at its start
 
     @property
     def label(self) -> str:
@@ -151,9 +155,10 @@ def _current(plan: Plan, inst: Instance | None) -> dict[str, tuple[Where, ...]]:
 
 def _unit_changes(plan: Plan, lk: Lookup | None) -> list[list[UnitChange]]:
     out: list[list[UnitChange]] = []
-    prev: dict[tuple[str, str], int] | None = None
+    prev: dict[tuple[str, str, str], int] | None = None
     for period in plan.periods:
-        now = {(u.site, u.hardware): u for u in period.units}
+        now: dict[tuple[str, str, str], PlanUnits] = {
+            (u.site, u.hardware, u.market): u for u in period.units}
         keys = sorted(set(now) | set(prev or {}))
         rows = []
         for key in keys:
@@ -162,13 +167,13 @@ def _unit_changes(plan: Plan, lk: Lookup | None) -> list[list[UnitChange]]:
                 kind = lk.hardware[key[1]].kind
             if prev is None:
                 before: int | None = None
-                if kind == "owned" and lk is not None and key in lk.offers:
-                    before = lk.offers[key].existing_units
+                if kind == "owned" and lk is not None and key[:2] in lk.offers:
+                    before = lk.offers[key[:2]].existing_units
             else:
                 before = prev.get(key, 0)
             u = now.get(key)
             rows.append(UnitChange(key[0], key[1], kind, before, u.units if u else 0,
-                                   u.bought if u else 0))
+                                   u.bought if u else 0, key[2]))
         out.append(rows)
         prev = {k: u.units for k, u in now.items()}
     return out
@@ -200,12 +205,13 @@ def _latency(period: PlanPeriod, moves: Sequence[Move], lk: Lookup | None
     return latency
 
 
-def _load_units(period: PlanPeriod, site: str, hardware: str, lk: Lookup) -> float | None:
-    """The load on (site, hardware) in units: carried rps / the profile's rated rps (None:
-    a profile not in the instance)."""
+def _load_units(period: PlanPeriod, site: str, hardware: str, market: str, lk: Lookup
+                ) -> float | None:
+    """The load on (site, hardware)'s pool ``market`` in units: carried rps / the profile's
+    rated rps (None: a profile not in the instance)."""
     total = 0.0
     for a in period.assignments:
-        if (a.site, a.hardware) != (site, hardware):
+        if (a.site, a.hardware, a.market) != (site, hardware, market):
             continue
         prof = (workload_serving(lk, a.workload, a.variant, a.hardware)
                 if a.workload in lk.workloads else None)
@@ -222,17 +228,29 @@ def _utilisation(period: PlanPeriod, inst: Instance | None, lk: Lookup | None
     return [
         UtilisationCheck(
             u.site, u.hardware, u.units,
-            _load_units(period, u.site, u.hardware, lk) if lk is not None else None,
-            inst.policy.max_utilization if inst is not None else None,
-            (u.site, u.hardware) in moved_to)
+            _load_units(period, u.site, u.hardware, u.market, lk) if lk is not None else None,
+            _limit(inst, lk, u.site, u.hardware, u.market),
+            (u.site, u.hardware) in moved_to, u.market)
         for u in period.units
     ]
+
+
+def _limit(inst: Instance | None, lk: Lookup | None, site: str, hardware: str, market: str
+           ) -> float | None:
+    """max_utilization; a spot unit carries max_utilization x (1 - interruption_overhead)."""
+    if inst is None:
+        return None
+    mu = inst.policy.max_utilization
+    if market == "spot" and lk is not None and (site, hardware) in lk.offers:
+        return mu * lk.spot_derate(site, hardware)
+    return mu
 
 
 def waves(plan: Plan, inst: Instance | None, lk: Lookup | None) -> list[Wave]:
     """The plan's periods as waves (with the instance: SLOs, capacities, budgets)."""
     current = _current(plan, inst)
     units = _unit_changes(plan, lk)
+    buys = commitments(plan, lk)
     out: list[Wave] = []
     prev_period: PlanPeriod | None = None
     for i, period in enumerate(plan.periods):
@@ -249,6 +267,7 @@ def waves(plan: Plan, inst: Instance | None, lk: Lookup | None) -> list[Wave]:
             capex_budget=spec.capex_budget if spec is not None else None,
             max_migrations=spec.max_migrations if spec is not None else None,
             instance_known=inst is not None,
+            commitments=tuple(c for c in buys if c.period == period.name),
         ))
         prev_period = period
     return out

@@ -29,6 +29,9 @@ CATEGORY_COLOURS = {
     "rented": "#4c78a8", "capex": "#f58518", "maintenance": "#e45756", "energy": "#72b7b2",
     "egress": "#54a24b", "transfer": "#eeca3b", "site_fixed": "#b279a2",
     "activation": "#ff9da6", "migration": "#9d755d",
+    # v2
+    "committed": "#1f77b4", "spot": "#9467bd", "license": "#bab0ac", "updates": "#17becf",
+    "deploy": "#bcbd22", "carbon": "#7f7f7f",
 }
 SERIES_COLOURS = (
     "#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#eeca3b", "#b279a2", "#ff9da6",

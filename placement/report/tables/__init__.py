@@ -20,9 +20,30 @@ from placement.report.tables.analyses import (
     tornado_table,
 )
 from placement.report.tables.assumptions import assumption_tables
-from placement.report.tables.cells import FAIL, OK, Table, check, money, months, num, pct
-from placement.report.tables.plan import cost_table, placement_table, units_table
-from placement.report.tables.summary import energy_table, key_figures, risk_table
+from placement.report.tables.cells import (
+    FAIL,
+    OK,
+    Table,
+    check,
+    money,
+    months,
+    num,
+    pct,
+    tonnes,
+)
+from placement.report.tables.plan import (
+    commitments_table,
+    cost_table,
+    placement_table,
+    spot_table,
+    units_table,
+)
+from placement.report.tables.summary import (
+    emissions_table,
+    energy_table,
+    key_figures,
+    risk_table,
+)
 from placement.report.tables.waves import (
     acceptance,
     latency_table,
@@ -30,6 +51,7 @@ from placement.report.tables.waves import (
     one_time_table,
     unit_changes_table,
     utilisation_table,
+    wave_commitments_table,
 )
 
 __all__ = [
@@ -39,7 +61,9 @@ __all__ = [
     "acceptance",
     "assumption_tables",
     "check",
+    "commitments_table",
     "cost_table",
+    "emissions_table",
     "energy_table",
     "key_figures",
     "latency_table",
@@ -57,9 +81,12 @@ __all__ = [
     "risk_distributions_table",
     "risk_table",
     "scenarios_table",
+    "spot_table",
     "thresholds_table",
+    "tonnes",
     "tornado_table",
     "unit_changes_table",
     "units_table",
     "utilisation_table",
+    "wave_commitments_table",
 ]

@@ -37,6 +37,11 @@ def num(x: float | None, digits: int = 3) -> str:
     return f"{x:,.{digits}g}" if abs(x) < 10 ** digits else f"{x:,.0f}"
 
 
+def tonnes(x: float | None) -> str:
+    """tCO2e: 4 significant digits below 10,000 t."""
+    return "—" if x is None else f"{num(x, 4)} t"
+
+
 def pct(x: float | None, digits: int = 1) -> str:
     return "—" if x is None else f"{x * 100:.{digits}f}%"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from placement.costs import CATEGORY_LABELS, ONE_TIME_CATEGORIES
 from placement.report.tables.cells import Table, check, money, pct
+from placement.report.v2plan import CommitmentBuy
 from placement.report.waves import Wave
 
 
@@ -22,8 +23,9 @@ def moves_table(wave: Wave) -> Table:
 
 
 def unit_changes_table(wave: Wave) -> Table:
-    rows = [[u.site, u.hardware, u.kind or "—", "—" if u.before is None else str(u.before),
-             str(u.after), u.action] for u in wave.units]
+    rows = [[u.site, u.hardware + (" (spot)" if u.market == "spot" else ""), u.kind or "—",
+             "—" if u.before is None else str(u.before), str(u.after), u.action]
+            for u in wave.units]
     before = "before (existing)" if wave.index == 0 else "previous period"
     return Table(f"{wave.name}: units to rent or buy", ["site", "hardware", "kind", before,
                                                         "this period", "action"], rows,
@@ -52,7 +54,8 @@ def utilisation_table(wave: Wave) -> Table:
     rows = []
     for c in wave.utilisation:
         u = c.utilisation
-        rows.append([c.site, c.hardware, str(c.units),
+        rows.append([c.site, c.hardware + (" (spot)" if c.market == "spot" else ""),
+                     str(c.units),
                      "needs --instance" if c.load_units is None else f"{c.load_units:,.3g}",
                      pct(u), pct(c.limit, 0),
                      check(c.ok, "within policy" if c.ok else "over policy") if c.ok is not None
@@ -75,11 +78,14 @@ def acceptance(wave: Wave, currency: str) -> list[str]:
                            f"{len(wave.latency)} placements within)."))
     if wave.utilisation:
         bad_u = [c for c in wave.utilisation if c.ok is False]
-        limit = wave.utilisation[0].limit
+        limit = next((c.limit for c in wave.utilisation if c.market != "spot"),
+                     wave.utilisation[0].limit)
+        spot = any(c.market == "spot" for c in wave.utilisation)
         items.append(check(None if limit is None else not bad_u,
                            "Utilisation: every site and hardware runs at or below "
                            + (f"{limit:.0%} of its rated throughput" if limit is not None
                               else "the policy's max_utilization")
+                           + (" (spot units: less their interruption overhead)" if spot else "")
                            + " under the period's peak demand."))
     capex = wave.one_time.get("capex", 0.0)
     if wave.capex_budget is not None:
@@ -97,3 +103,17 @@ def acceptance(wave: Wave, currency: str) -> list[str]:
         items.append("Pilot: only criticality-low workloads move; confirm them in production "
                      "before the first migration wave.")
     return items
+
+
+def wave_commitments_table(wave: Wave) -> Table:
+    """The commitments bought at the start of the wave: what, which term, how many."""
+    return Table(f"{wave.name}: commitments to buy", ["site", "hardware", "commitment",
+                                                      "term, months", "ends at month", "units"],
+                 [commitment_row(c)[1:] for c in wave.commitments], numeric={3, 4, 5})
+
+
+def commitment_row(c: CommitmentBuy) -> list[str]:
+    """period, site, hardware, commitment, term, end month, units."""
+    return [c.period, c.site, c.hardware, c.commitment,
+            "—" if c.term_months is None else f"{c.term_months:g}",
+            "—" if c.ends_month is None else f"{c.ends_month:g}", str(c.units)]
