@@ -152,7 +152,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         _quiet_broken_pipe()
-    except InstanceError as exc:  # found past loading: a v2 feature not modelled yet
+    except InstanceError as exc:  # found past loading (an override, a plan's instance)
         render.problems(err, "Invalid instance", exc.problems)
         sys.exit(Exit.INVALID)
     except PlacementError as exc:
