@@ -258,3 +258,29 @@ def test_no_drop_columns_above_the_candidate_limit(monkeypatch: pytest.MonkeyPat
     m = build(data)
     counts = m.row_counts
     assert not m.drop and "drop" not in counts and "moved" not in counts and counts["move"] > 0
+
+
+def test_rows_in_bulk_are_the_rows_one_by_one() -> None:
+    from placement.milp.model import Model
+
+    def model() -> Model:
+        m = Model()
+        for j in range(3):
+            m.add_col("c", j, 0, 1)
+        m.add_row([(0, 1.0)], "<=", 1.0, "first", 0)
+        return m
+
+    one, bulk = model(), model()
+    one.add_row([(0, 1.0), (2, 2.0)], "==", 1.0, "f", ("a", 0))
+    one.add_row([], ">=", -1.0, "f", ("a", 1))
+    one.add_row([(1, 3.0), (1, 1.0)], "<=", 4.0, "f", ("b", 0))
+    added = bulk.add_rows("f", [("a", 0), ("a", 1), ("b", 0)], np.array([0, 2, 2, 4]),
+                          np.array([0, 2, 1, 1]), np.array([1.0, 2.0, 3.0, 1.0]),
+                          np.array([1.0, -1.0, -np.inf]), np.array([1.0, np.inf, 4.0]))
+    assert list(added) == [1, 2, 3] and bulk.row("f", ("b", 0)) == 3
+    a, b = one.row_matrix(), bulk.row_matrix()
+    for attr in ("lower", "upper", "start", "index", "value"):
+        assert np.array_equal(getattr(a, attr), getattr(b, attr)), attr
+    with pytest.raises(ValueError, match="added twice"):
+        bulk.add_rows("f", [("a", 0)], np.array([0, 0]), np.array([], np.int64),
+                      np.array([]), np.array([0.0]), np.array([0.0]))

@@ -21,7 +21,7 @@ writes a family twice.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,6 +157,38 @@ class Model:
             rows.coef.append(coef)
         rows.start.append(len(rows.col))
         return r
+
+    def add_rows(
+        self,
+        family: str,
+        keys: Sequence[Key],
+        start: np.ndarray,
+        cols: np.ndarray,
+        coefs: np.ndarray,
+        lower: np.ndarray,
+        upper: np.ndarray,
+    ) -> range:
+        """Add rows of ``family`` in bulk, from arrays: row i, keyed ``keys[i]``, is
+        ``lower[i] <= sum_e coefs[e] col cols[e] <= upper[i]`` over e in
+        ``start[i]:start[i + 1]`` (infinite bounds: none); their numbers."""
+        rows = self._rows
+        first = len(rows.family)
+        self._matrix = None
+        base = len(rows.col)
+        for i, key in enumerate(keys):
+            if (family, key) in self._at:
+                raise ValueError(f"row {family}[{key!r}] added twice")
+            self._at[(family, key)] = first + i
+        added = range(first, first + len(keys))
+        self._families.setdefault(family, []).extend(added)
+        rows.family.extend([family] * len(keys))
+        rows.key.extend(keys)
+        rows.lower.extend(np.asarray(lower, np.float64).tolist())
+        rows.upper.extend(np.asarray(upper, np.float64).tolist())
+        rows.col.extend(np.asarray(cols, np.int64).tolist())
+        rows.coef.extend(np.asarray(coefs, np.float64).tolist())
+        rows.start.extend((base + np.asarray(start[1:], np.int64)).tolist())
+        return added
 
     @property
     def n_rows(self) -> int:

@@ -37,6 +37,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+
 from placement import costs
 from placement.data import ProblemData
 from placement.milp.model import Model, Terms
@@ -121,6 +123,11 @@ class Milp(Model):
     def n_variables(self) -> int:
         """The columns of the domain's blocks (an analysis's extra columns not counted)."""
         return sum(len(self.blocks[b]) for b in BLOCKS)
+
+    def x_columns(self) -> np.ndarray:
+        """The x column of each candidate, by candidate number."""
+        x = self.x
+        return np.fromiter((x[k] for k in range(len(x))), np.int64, len(x))
 
     def served_terms(self, w: str, s: str, p: int) -> Terms:
         """Y(w,s,p) = sum over (h, v) of x, as terms."""

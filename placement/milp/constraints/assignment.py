@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import chain
+
+import numpy as np
 
 from placement.milp.variables import Milp
 
@@ -14,12 +17,15 @@ def add_assignment(m: Milp) -> None:
     A workload with no candidate in p makes the model infeasible (reported by
     ``diagnose``); the empty row is still added so that the solver says so.
     """
-    data = m.data
-    for w in sorted(data.lk.workloads):
-        r = data.lk.workloads[w].replicas
-        for p in range(data.n_periods):
-            ks = data.by_wp.get((w, p), [])
-            m.add_row([(m.x[k], 1.0) for k in ks], "==", float(r), "assign", (w, p))
+    data, lk = m.data, m.data.lk
+    keys = [(w, p) for w in sorted(lk.workloads) for p in range(data.n_periods)]
+    groups = [data.by_wp.get(key, []) for key in keys]
+    lengths = np.fromiter((len(g) for g in groups), np.int64, len(groups))
+    cands = np.fromiter(chain.from_iterable(groups), np.int64, int(lengths.sum()))
+    replicas = np.array([float(lk.workloads[w].replicas) for w, _ in keys])
+    start = np.concatenate(([0], np.cumsum(lengths)))
+    cols = m.x_columns()[cands]
+    m.add_rows("assign", keys, start, cols, np.ones(len(cols)), replicas, replicas)
 
 
 def add_failure_domains(m: Milp) -> None:
