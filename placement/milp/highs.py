@@ -173,9 +173,14 @@ def solve(
     return result, values
 
 
+#: How far HiGHS's objective may differ from its solution's cost (relative) before the
+#: solve is repeated without presolve (``_misreported``).
+MISREPORT_TOLERANCE = 1e-7
+
+
 def _misreported(h: highspy.Highs, m: Model) -> bool:
     """Whether HiGHS's objective differs from the cost of the solution it returns (more than
-    1e-9 relative). Seen with HiGHS 1.16: given a start (``setSolution``) that uses one of
+    MISREPORT_TOLERANCE, relative: well above rounding, well below the 1% seen). Seen with HiGHS 1.16: given a start (``setSolution``) that uses one of
     two columns its presolve merges as duplicates (two variants with the same figures at a
     site where their model copies cost money), it reports the objective with the other
     column, below the plan's cost, and a bound clamped to it."""
@@ -184,7 +189,7 @@ def _misreported(h: highspy.Highs, m: Model) -> bool:
     x = np.asarray(h.getSolution().col_value, np.float64)
     actual = float(m.cost_vector() @ x) + m.objective_constant
     reported = float(h.getInfo().objective_function_value)
-    return abs(actual - reported) > 1e-9 * max(1.0, abs(actual))
+    return abs(actual - reported) > MISREPORT_TOLERANCE * max(1.0, abs(actual))
 
 
 def _rerun_without_presolve(h: highspy.Highs, run: _Run) -> None:
