@@ -27,6 +27,7 @@ def _module() -> ModuleType:
 
 
 plain_pulp = _module()
+pytestmark = pytest.mark.filterwarnings("ignore:LpVariable.dicts is deprecated")
 
 
 @pytest.mark.parametrize("source", ["example:example", "example:hybrid-genai",
