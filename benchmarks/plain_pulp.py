@@ -98,7 +98,14 @@ def build(inst: Instance, data: ProblemData | None = None) -> PlainPulp:
     n = data.n_periods
     periods = range(n)
     mu = inst.policy.max_utilization
-    prob = pulp.LpProblem(f"plain_{inst.name}", pulp.LpMinimize)
+    prob = pulp.LpProblem("plain", pulp.LpMinimize)
+    counts: dict[str, int] = defaultdict(int)
+
+    def row(family: str) -> str:
+        """A row's name: its family and a running number (ids may clash once pulp has
+        replaced the characters it does not allow in names)."""
+        counts[family] += 1
+        return f"{family}__{counts[family]}"
 
     # -- variables -------------------------------------------------------------------------
     x = pulp.LpVariable.dicts("x", range(len(cands)), cat=pulp.LpBinary)
@@ -156,14 +163,14 @@ def build(inst: Instance, data: ProblemData | None = None) -> PlainPulp:
         for p in periods:
             # assignment: exactly `replicas` placements
             prob += pulp.lpSum(x[k] for k in by_wp.get((w, p), [])) == wl.replicas, \
-                f"assign__{w}_{p}"
+                row("assign")
             # failure domains: distinct domains, one (hardware, variant) per site
             domains: dict[str, list[str]] = defaultdict(list)
             for s in sites:
                 if (w, s, p) in by_wsp:
                     domains[lk.sites[s].domain].append(s)
-            for f, members in sorted(domains.items()):
-                prob += pulp.lpSum(y(w, s, p) for s in members) <= 1, f"domain__{w}_{f}_{p}"
+            for _domain, members in sorted(domains.items()):
+                prob += pulp.lpSum(y(w, s, p) for s in members) <= 1, row("domain")
 
     for s, h in offers:
         for p in periods:
@@ -171,13 +178,13 @@ def build(inst: Instance, data: ProblemData | None = None) -> PlainPulp:
             ks = by_shp.get((s, h, p), [])
             if ks:
                 prob += pulp.lpSum(cands[k].load * x[k] for k in ks) <= mu * units(s, h, p), \
-                    f"capacity__{s}_{h}_{p}"
+                    row("capacity")
 
     for s, h in owned_offers:
         cap = lk.offers[(s, h)].max_units
         if cap is not None:
             for p in periods:
-                prob += owned[(s, h, p)] <= cap, f"unitcap__{s}_{h}_{p}"
+                prob += owned[(s, h, p)] <= cap, row("unitcap")
 
     for s in sites:
         kw_cap = lk.sites[s].power_kw
@@ -187,52 +194,52 @@ def build(inst: Instance, data: ProblemData | None = None) -> PlainPulp:
             prob += pulp.lpSum(
                 costs.kw(1, lk.hardware[h].power_w) * owned[(s, h, p)]
                 for s2, h in owned_offers if s2 == s
-            ) <= kw_cap, f"power__{s}_{p}"
+            ) <= kw_cap, row("power")
 
-    for (link, p), ks in sorted(by_link.items()):
+    for (link, _p), ks in sorted(by_link.items()):
         cap_mbps = data.routes.bandwidth_mbps.get(link)
         if cap_mbps is None:
             continue
         prob += pulp.lpSum(cands[k].traffic_mbps * x[k] for k in ks) <= cap_mbps, \
-            f"bandwidth__{link}_{p}"
+            row("bandwidth")
 
     for s in sites:
         for p in periods:
             # activity: any workload, or any unit, makes the site active
             for w in workloads:
                 if (w, s, p) in by_wsp:
-                    prob += y(w, s, p) <= active[(s, p)], f"active_w__{s}_{w}_{p}"
+                    prob += y(w, s, p) <= active[(s, p)], row("active_w")
             for h in lk.offers_at[s]:
                 big_m = data.units_upper(s, h, p)
-                prob += units(s, h, p) <= big_m * active[(s, p)], f"active_u__{s}_{h}_{p}"
+                prob += units(s, h, p) <= big_m * active[(s, p)], row("active_u")
             # activation: first(s,q) for some q <= p
             if (s, p) in first:
                 prob += active[(s, p)] <= pulp.lpSum(first[(s, q)] for q in range(p + 1)), \
-                    f"activation__{s}_{p}"
+                    row("activation")
         if (s, 0) in first:
-            prob += pulp.lpSum(first[(s, p)] for p in periods) <= 1, f"activation_once__{s}"
+            prob += pulp.lpSum(first[(s, p)] for p in periods) <= 1, row("activation_once")
 
     for w, p in move_keys:
         wl = lk.workloads[w]
         if p == 0:
             for s in lk.current_sites(w):
-                prob += move[(w, p)] >= 1 - y(w, s, 0), f"move__{w}_{s}_{p}"
+                prob += move[(w, p)] >= 1 - y(w, s, 0), row("move")
         else:
             for s in sorted({cands[k].site for k in by_wp.get((w, p - 1), [])}):
-                prob += move[(w, p)] >= y(w, s, p - 1) - y(w, s, p), f"move__{w}_{s}_{p}"
+                prob += move[(w, p)] >= y(w, s, p - 1) - y(w, s, p), row("move")
         if lk.periods[p].spec.pilot and wl.criticality != "low":
-            prob += move[(w, p)] == 0, f"pilot__{w}_{p}"
+            prob += move[(w, p)] == 0, row("pilot")
 
     for info in lk.periods:
         p = info.index
         if info.spec.max_migrations is not None:
             prob += pulp.lpSum(move[(w, q)] for w, q in move_keys if q == p) <= \
-                info.spec.max_migrations, f"migrations__{p}"
+                info.spec.max_migrations, row("migrations")
         if info.spec.capex_budget is not None:
             prob += pulp.lpSum(
                 costs.capex(1, lk.capex(h, p), lk.sites[s].capex_rebate) * buy[(s, h, p)]
                 for s, h in owned_offers if (s, h, p) in buy
-            ) <= info.spec.capex_budget, f"capex_budget__{p}"
+            ) <= info.spec.capex_budget, row("capex_budget")
 
     # -- objective: NPV --------------------------------------------------------------------
     terms: list[Any] = []
@@ -281,8 +288,9 @@ class Outcome:
     """What HiGHS says of the run, read from its own model status and info (pulp reports
     a time-limited run as Optimal)."""
 
-    status: str  # optimal | feasible | infeasible | error | no_solution
-    termination: str
+    status: str  # optimal | feasible | infeasible | error (as SolveResult's statuses)
+    termination: str  # optimal | time_limit | infeasible | error
+    highs_status: str  # HiGHS's own model status
     objective: float | None
     bound: float | None
     gap: float | None
@@ -326,19 +334,20 @@ def solve(model: PlainPulp, time_limit: float | None = None, gap: float = 1e-4,
     name = h.modelStatusToString(status)
     S = highspy.HighsModelStatus
     has_primal = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    if status == S.kOptimal or (has_primal and status in (
-            S.kTimeLimit, S.kIterationLimit, S.kInterrupt, S.kSolutionLimit)):
+    limited = status in (S.kTimeLimit, S.kIterationLimit, S.kInterrupt, S.kSolutionLimit)
+    if status == S.kOptimal or (has_primal and limited):
         obj = info.objective_function_value + constant
         bound = _shift(_finite(info.mip_dual_bound), constant)
         kind = "optimal" if status == S.kOptimal else "feasible"
-        return Outcome(kind, name, obj, bound, _rel_gap(obj, bound), seconds,
+        end = "optimal" if status == S.kOptimal else "time_limit"
+        return Outcome(kind, end, name, obj, bound, _rel_gap(obj, bound), seconds,
                        schedule_of(model))
     if status in (S.kInfeasible, S.kUnboundedOrInfeasible):
-        return Outcome("infeasible", name, None, None, None, seconds)
-    if status in (S.kTimeLimit, S.kIterationLimit, S.kInterrupt):
-        return Outcome("no_solution", name, None,
+        return Outcome("infeasible", "infeasible", name, None, None, None, seconds)
+    if limited:  # no plan within the limit: an error, with the bound HiGHS proved
+        return Outcome("error", "time_limit", name, None,
                        _shift(_finite(info.mip_dual_bound), constant), None, seconds)
-    return Outcome("error", name, None, None, None, seconds)
+    return Outcome("error", "error", name, None, None, None, seconds)
 
 
 def schedule_of(model: PlainPulp) -> Schedule:

@@ -52,7 +52,7 @@ def test_a_time_limited_run_is_not_called_optimal() -> None:
     inst = load_instance(generate(20, 12, 3, 2))
     model = plain_pulp.build(inst)
     out = plain_pulp.solve(model, time_limit=0.05, gap=1e-9)
-    assert out.status in ("feasible", "no_solution"), out
-    assert out.termination == "Time limit reached"
+    assert out.status in ("feasible", "error"), out  # pulp itself says "Optimal"
+    assert out.termination == "time_limit" and out.highs_status == "Time limit reached"
     if out.status == "feasible":
         assert out.bound is None or out.bound <= out.objective + 1e-6
