@@ -60,7 +60,7 @@ class PlainPulp:
 
     @property
     def n_rows(self) -> int:
-        return self.prob.numConstraints()
+        return int(self.prob.numConstraints())
 
     def row_counts(self) -> dict[str, int]:
         """Rows per constraint family (the prefix of each row's name)."""
