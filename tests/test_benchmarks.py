@@ -51,7 +51,8 @@ def test_runner_end_to_end_with_comparisons(tmp_path: Path) -> None:
     # XS is under the search's threshold: the main run is the MIP alone, so the "MIP alone"
     # comparison case (tight, search="mip") is not run twice
     assert kinds == [("greedy", "", "", ""), ("milp", "plain", "highs", "mip"),
-                     ("milp", "tight", "cbc", "auto"), ("milp", "tight", "highs", "auto")]
+                     ("milp", "tight", "cbc", "auto"), ("milp", "tight", "highs", "auto"),
+                     ("pulp-plain", "plain", "highs", "")]
     assert not any(r.get("searched") for r in recs)
     by = {(r["formulation"], r["solver"]): r for r in recs if r["method"] == "milp"}
     for r in by.values():
@@ -65,14 +66,24 @@ def test_runner_end_to_end_with_comparisons(tmp_path: Path) -> None:
     assert tight["t_gap_5"] is not None and tight["t_gap_1"] is not None
     assert tight["t_gap_5"] <= tight["t_gap_1"] <= tight["wall_seconds"] + 1e-6
     assert any(e["event"] == "incumbent" for e in tight["trace"])
-    npvs = [r["npv"] for r in by.values()]
+    pp = next(r for r in recs if r["method"] == "pulp-plain")  # the plain pulp model
+    assert pp["status"] == "optimal", pp
+    for key in ("build_seconds", "solve_seconds", "wall_seconds", "cpu_seconds", "npv",
+                "objective", "bound", "gap", "peak_mb", "variables", "rows", "rows_by_family",
+                "t_gap_5", "t_gap_1", "trace"):
+        assert pp.get(key) is not None, key
+    assert sum(pp["rows_by_family"].values()) == pp["rows"]
+    assert pp["npv"] == pytest.approx(pp["objective"], abs=0.01)
+    npvs = [r["npv"] for r in (*by.values(), pp)]
     assert max(npvs) - min(npvs) < 0.01 * max(abs(x) for x in npvs)  # same optimum
     g = next(r for r in recs if r["method"] == "greedy")
     assert g["status"] == "feasible" and g["violations"] == 0
     assert g["npv"] >= tight["npv"] - 0.01
     text = doc.read_text(encoding="utf-8")
     for part in ("# Performance", "## Machine", "## Targets (issue 5)", "### XS",
-                 "| seed | method |", "plain ÷ tight", "CBC ÷ HiGHS", "greedy ÷ MILP",
+                 "| seed | method |", "plain ÷ tight", "pulp plain ÷ tight",
+                 "pulp plain ÷ plain", "plain pulp model / pulp.HiGHS", "CBC ÷ HiGHS",
+                 "greedy ÷ MILP",
                  "## Not run yet", "XL: not run", "## Rows per constraint family"):
         assert part in text, part
     # the doc is regenerated from the JSON alone
