@@ -180,10 +180,11 @@ MISREPORT_TOLERANCE = 1e-7
 
 def _misreported(h: highspy.Highs, m: Model) -> bool:
     """Whether HiGHS's objective differs from the cost of the solution it returns (more than
-    MISREPORT_TOLERANCE, relative: well above rounding, well below the 1% seen). Seen with HiGHS 1.16: given a start (``setSolution``) that uses one of
-    two columns its presolve merges as duplicates (two variants with the same figures at a
-    site where their model copies cost money), it reports the objective with the other
-    column, below the plan's cost, and a bound clamped to it."""
+    MISREPORT_TOLERANCE, relative: well above rounding, well below the 1% seen). Seen with
+    HiGHS 1.16: given a start (``setSolution``) that uses one of two columns its presolve
+    merges as duplicates (two variants with the same figures at a site where their model
+    copies cost money), it reports the objective with the other column, below the plan's
+    cost, and a bound clamped to it."""
     if h.getInfo().primal_solution_status != 2:
         return False
     x = np.asarray(h.getSolution().col_value, np.float64)
