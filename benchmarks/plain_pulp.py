@@ -1,5 +1,5 @@
-"""A plain pulp transcription of the v1 problem (/work/shared/spec/PROBLEM.md,
-docs/problem.md), written the way a user would write it with pulp from the spec.
+"""A plain pulp transcription of the v1 problem (docs/problem.md, the spec in the
+project's own words), written the way a user would write it with pulp from the spec.
 
 The candidates (feasible placements) come from the project's own preparation,
 ``placement.data.prepare(inst, "plain").cands``, so that this model and the project's
