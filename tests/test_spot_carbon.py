@@ -350,3 +350,19 @@ def test_the_greedy_heuristic_uses_spot_and_passes_the_evaluator() -> None:
     found = greedy(load_instance(spot_instance()))
     assert found.violations == []
     assert found.npv == close(584.0)
+
+
+def test_diff_tells_the_pools_apart() -> None:
+    # the same workload at the same site, on demand in A (the workload is not
+    # interruptible) and on spot in B: a placement change of market only, and the units
+    # of the two pools as two rows (one gone, one new), never merged
+    from placement.analysis.diff import diff_plans
+
+    a = run(spot_instance(interruptible=False))
+    b = run(spot_instance())
+    period = diff_plans(a, b).periods[0]
+    (change,) = period.placements
+    assert change.before == ["c/r/v"] and change.after == ["c/r/v (spot)"]
+    assert change.changed == ["market"]
+    units = {(u.market, u.before, u.after) for u in period.units}
+    assert units == {("on_demand", 2, 0), ("spot", 0, 2)}

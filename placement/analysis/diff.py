@@ -3,8 +3,9 @@
 ``diff_plans(a, b)`` takes two plans (``Plan`` or plan JSON dicts) and returns a
 :class:`PlanDiff` (B relative to A, so a positive change is a cost increase):
 
-- per period (matched by name): workloads whose (site, hardware, variant) placements
-  differ, with which of the three changed; units added or removed per site and hardware;
+- per period (matched by name): workloads whose (site, hardware, variant, market)
+  placements differ, with which of the four changed (the pool is part of a placement:
+  on demand or spot); units added or removed per site, hardware and pool;
   the change of every cost category (undiscounted, as in the plans);
 - the change of the totals per category, of the NPV, of the residual value, of the
   savings against the baseline and of the break-even month.
@@ -46,6 +47,7 @@ class PlacementChange(_Model):
 class UnitsChange(_Model):
     site: str
     hardware: str
+    market: str = Field("on_demand", description="on_demand, or spot: the offer's spot units.")
     before: int
     after: int
     change: int
@@ -128,19 +130,27 @@ def _costs(a: Mapping[str, float], b: Mapping[str, float]) -> dict[str, CostChan
     }
 
 
-def _placements(period: PlanPeriod | None) -> dict[str, list[tuple[str, str, str]]]:
-    out: dict[str, list[tuple[str, str, str]]] = {}
+Where = tuple[str, str, str, str]  # site, hardware, variant, market
+
+
+def _placements(period: PlanPeriod | None) -> dict[str, list[Where]]:
+    out: dict[str, list[Where]] = {}
     for a in period.assignments if period else []:
-        out.setdefault(a.workload, []).append((a.site, a.hardware, a.variant))
+        out.setdefault(a.workload, []).append((a.site, a.hardware, a.variant, a.market))
     return {w: sorted(v) for w, v in out.items()}
 
 
-def _what_changed(
-    before: list[tuple[str, str, str]], after: list[tuple[str, str, str]]
-) -> list[str]:
+def _text(where: Where) -> str:
+    """SITE/HARDWARE/VARIANT, with " (spot)" for a placement on the spot pool."""
+    return "/".join(where[:3]) + (" (spot)" if where[3] == "spot" else "")
+
+
+def _what_changed(before: list[Where], after: list[Where]) -> list[str]:
+    """Which of site, hardware, variant and market (the pool: part of the placement)
+    differ."""
     return [
         name
-        for i, name in enumerate(("site", "hardware", "variant"))
+        for i, name in enumerate(("site", "hardware", "variant", "market"))
         if sorted(p[i] for p in before) != sorted(p[i] for p in after)
     ]
 
@@ -150,15 +160,15 @@ def _period_diff(name: str, pa: PlanPeriod | None, pb: PlanPeriod | None) -> Per
     placements = [
         PlacementChange(
             workload=w,
-            before=["/".join(p) for p in xa.get(w, [])],
-            after=["/".join(p) for p in xb.get(w, [])],
+            before=[_text(p) for p in xa.get(w, [])],
+            after=[_text(p) for p in xb.get(w, [])],
             changed=_what_changed(xa.get(w, []), xb.get(w, [])),
         )
         for w in dict.fromkeys([*xa, *xb])
         if xa.get(w) != xb.get(w)
     ]
-    ua = {(u.site, u.hardware): u for u in (pa.units if pa else [])}
-    ub = {(u.site, u.hardware): u for u in (pb.units if pb else [])}
+    ua = {(u.site, u.hardware, u.market): u for u in (pa.units if pa else [])}
+    ub = {(u.site, u.hardware, u.market): u for u in (pb.units if pb else [])}
     units = []
     for key in sorted(set(ua) | set(ub)):
         a, b = ua.get(key), ub.get(key)
@@ -169,6 +179,7 @@ def _period_diff(name: str, pa: PlanPeriod | None, pb: PlanPeriod | None) -> Per
                 UnitsChange(
                     site=key[0],
                     hardware=key[1],
+                    market=key[2],
                     before=before,
                     after=after,
                     change=after - before,

@@ -72,7 +72,8 @@ def _render_period(console: Console, p: PeriodDiff) -> None:
         bought = (f"; bought {u.bought_before} → {u.bought_after}"
                   if u.bought_before != u.bought_after else "")
         sign = "+" if u.change > 0 else ""
-        console.print(f"  units {u.site}/{u.hardware}: {u.before} → {u.after} "
+        pool = " spot" if u.market == "spot" else ""
+        console.print(f"  units {u.site}/{u.hardware}{pool}: {u.before} → {u.after} "
                       f"({sign}{u.change}){bought}", highlight=False)
     changed = {k: cc for k, cc in p.costs.items() if cc.change}
     if changed:
