@@ -247,3 +247,18 @@ def test_risk_streams_of_the_old_keys_are_unchanged(seed: int, stream: int) -> N
         assert np.array_equal(draws[key], want)
     for key in V2_KEYS:                                # no default distribution: 1
         assert np.array_equal(draws[key], np.ones(50))
+
+
+def test_egress_scales_the_tier_prices_too() -> None:
+    from placement.analysis.multipliers import scale_instance
+
+    doc = load_instance("example:example-v2").model_dump()
+    tiered = [s for s in doc["sites"] if s.get("egress_tiers")]
+    assert tiered, "example-v2 has tiered egress"
+    scaled = scale_instance(load_instance(doc), {"egress": 1.5}).model_dump()
+    for before in tiered:
+        after = next(s for s in scaled["sites"] if s["id"] == before["id"])
+        assert [t["per_gb"] for t in after["egress_tiers"]] == [
+            t["per_gb"] * 1.5 for t in before["egress_tiers"]]
+        assert [t.get("up_to_gb") for t in after["egress_tiers"]] == [
+            t.get("up_to_gb") for t in before["egress_tiers"]]

@@ -9,7 +9,7 @@ key               what is multiplied
 ``rented``        every offer's ``price_per_hour`` (on-demand price of rented hardware)
 ``capex``         every owned hardware option's ``capex``
 ``energy``        every site's ``energy_per_kwh``
-``egress``        every site's ``egress_per_gb``
+``egress``        every site's ``egress_per_gb`` and its ``egress_tiers`` prices
 ``transfer``      every link's ``cost_per_gb``
 ``demand``        every workload's ``demand_rps`` (each period's value)
 ``labour``        every site's ``fixed_per_month`` (ops labour, monitoring, security)
@@ -100,6 +100,15 @@ def _field(key: str) -> Callable[[dict[str, Any], float], None]:
     return scale
 
 
+def _egress(doc: dict[str, Any], factor: float) -> None:
+    """Every site's egress price: its flat ``egress_per_gb`` and each of its
+    ``egress_tiers``' ``per_gb`` (the tier limits stay: volumes, not prices)."""
+    _field("egress")(doc, factor)
+    for site in doc["sites"]:
+        for tier in site.get("egress_tiers") or []:
+            tier["per_gb"] = tier["per_gb"] * factor
+
+
 def _committed(doc: dict[str, Any], factor: float) -> None:
     for offer in doc["offers"]:
         for c in offer["commitments"]:
@@ -143,6 +152,7 @@ def _price_trend(doc: dict[str, Any], factor: float) -> None:
 #: key → what scaling it does to the dumped instance (in place)
 SCALERS: dict[str, Callable[[dict[str, Any], float], None]] = {
     **{key: _field(key) for key in TARGETS},
+    "egress": _egress,
     "committed": _committed,
     "spot": _spot,
     "carbon_price": _carbon_price,
