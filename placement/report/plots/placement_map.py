@@ -157,7 +157,7 @@ class _Map:
         ax.set_ylabel("latitude, °", fontsize=7)
         ax.tick_params(labelsize=6.5)
         mean_lat = sum(ys) / len(ys)
-        ax.set_aspect(1.0 / max(0.2, math.cos(math.radians(mean_lat))), adjustable="datalim")
+        ax.set_aspect(1.0 / max(0.2, math.cos(math.radians(mean_lat))), adjustable="box")
 
 
 def _legend_handles() -> list[Artist]:
