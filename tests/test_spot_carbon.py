@@ -366,3 +366,20 @@ def test_diff_tells_the_pools_apart() -> None:
     assert change.changed == ["market"]
     units = {(u.market, u.before, u.after) for u in period.units}
     assert units == {("on_demand", 2, 0), ("spot", 0, 2)}
+
+
+def test_pareto_solves_the_uncapped_baseline_of_a_capped_instance_without_current() -> None:
+    # no workload placed today, a cap of 0.4 t: the plan must run at clean (876) while the
+    # stay-put baseline is solved without the cap (dirty, 730), in pareto as in solve
+    from placement.analysis.pareto import pareto
+
+    d = carbon_instance(cap=0.4)
+    d["workloads"][0].pop("current")
+    plan = run(d)
+    assert plan["npv"] == close(876.0) and plan["baseline"]["npv"] == close(730.0)
+    front = pareto(load_instance(copy.deepcopy(d)), points=2,
+                   options=SolveOptions(threads=1)).result
+    assert front.points
+    for point in front.points:
+        assert point.plan is not None
+        assert point.plan["baseline"]["npv"] == close(730.0)

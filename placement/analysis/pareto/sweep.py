@@ -16,7 +16,7 @@ from placement.api import load_instance
 from placement.assemble import plan_of
 from placement.data import prepare
 from placement.pipeline import Outcome as Solved
-from placement.pipeline import solve_data
+from placement.pipeline import baseline_is_the_plan, solve_data
 from placement.result import Status
 from placement.schema import Instance
 from placement.schema.options import SolveOptions
@@ -128,7 +128,7 @@ def pareto(
     opts = _sweep_options(options)
     sweep = _Sweep(inst, opts, versus, points, workers, scheduler, progress,
                    analysis=_new_analysis(inst, opts, versus),
-                   pinned=any(w.current for w in inst.workloads))
+                   pinned=not baseline_is_the_plan(inst))
     cheap, low, base = _first_round(sweep)
     if not (_has(cheap) and _has(low)):
         return sweep.analysis
