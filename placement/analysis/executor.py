@@ -19,6 +19,7 @@ no worker is left solving.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -136,6 +137,25 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
         if p.is_alive():
             p.kill()
             p.join(TERMINATE_GRACE)
+    # the pool's manager thread closes its wake-up pipe as it ends, while
+    # concurrent.futures' exit hook may be writing to it ("Exception ignored ... Bad file
+    # descriptor" at exit): let the thread finish, and make a late wake-up harmless
+    manager = getattr(pool, "_executor_manager_thread", None)  # no public API
+    if manager is not None:
+        manager.join(TERMINATE_GRACE)
+    wakeup = getattr(pool, "_executor_manager_thread_wakeup", None)
+    if wakeup is not None:
+        wakeup.wakeup = _quiet(wakeup.wakeup)
+
+
+def _quiet(call: Callable[[], None]) -> Callable[[], None]:
+    """``call``, with an error from a pipe already closed swallowed."""
+
+    def quiet() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            call()
+
+    return quiet
 
 
 def check_scheduler_address(address: str) -> str:

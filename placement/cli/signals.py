@@ -9,6 +9,7 @@ once (the default action).
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -33,13 +34,21 @@ class Interrupted(BaseException):
         return 128 + self.signum
 
 
+_INSTALLED_IN: list[int] = []  # the process that installed the handler
+
+
 def _raise(signum: int, _frame: FrameType | None) -> None:
+    if _INSTALLED_IN and os.getpid() != _INSTALLED_IN[0]:
+        # a pool worker just forked, before its initializer reset the handlers: it has
+        # nothing to unwind, and an exception here would be "ignored" with a traceback
+        os._exit(128 + signum)
     signal.signal(signum, signal.SIG_DFL)  # a second one ends the process at once
     raise Interrupted(signum)
 
 
 def install() -> None:
     """Turn SIGINT and SIGTERM into :class:`Interrupted` (call from the main thread)."""
+    _INSTALLED_IN[:] = [os.getpid()]
     for sig in SIGNALS:
         signal.signal(sig, _raise)
 
