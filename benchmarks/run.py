@@ -782,16 +782,7 @@ def _comparison(results: dict[str, Any], size: str) -> list[str]:
                        f"{_money(a.get('bound'))} vs {_money(t.get('bound'))} |")
         if plain:
             p = plain[0]
-            for g in (0.05, 0.01):
-                tt, tp = _t_gap(t, g), _t_gap(p, g)
-                if tt is None:
-                    ratio = "— (tight never reached it)"
-                elif tp is None:
-                    ratio = f"≥ {p['wall_seconds'] / tt:.1f}x"
-                else:
-                    ratio = f"{tp / tt:.1f}x"
-                out.append(f"| {seed} | plain ÷ tight, time to {_pct(g)}% gap | {ratio} "
-                           f"| {_num(tp, 1)} s vs {_num(tt, 1)} s |")
+            out += _time_to_gap_rows(seed, "plain", p, t)
             out.append(f"| {seed} | plain ÷ tight, model size | "
                        f"{_ratio(p.get('rows'), t.get('rows'))} rows, "
                        f"{_ratio(p.get('variables'), t.get('variables'))} vars "
@@ -817,21 +808,28 @@ def _comparison(results: dict[str, Any], size: str) -> list[str]:
     return out
 
 
+def _time_to_gap_rows(seed: int, name: str, other: dict[str, Any],
+                      t: dict[str, Any]) -> list[str]:
+    """``other`` against the tight main run ``t``: time to 5% and to 1% gap, as a ratio."""
+    out = []
+    for g in (0.05, 0.01):
+        tt, tp = _t_gap(t, g), _t_gap(other, g)
+        if tt is None:
+            ratio = "— (tight never reached it)"
+        elif tp is None:
+            ratio = f"≥ {other['wall_seconds'] / tt:.1f}x"
+        else:
+            ratio = f"{tp / tt:.1f}x"
+        out.append(f"| {seed} | {name} ÷ tight, time to {_pct(g)}% gap | {ratio} "
+                   f"| {_num(tp, 1)} s vs {_num(tt, 1)} s |")
+    return out
+
+
 def _pulp_plain_rows(seed: int, pp: dict[str, Any], t: dict[str, Any],
                      plain: dict[str, Any] | None) -> list[str]:
     """The plain pulp model against the tight main run (time to 5% / 1% gap, NPV) and
     against the project's own plain formulation (model size)."""
-    out = []
-    for g in (0.05, 0.01):
-        tt, tp = _t_gap(t, g), _t_gap(pp, g)
-        if tt is None:
-            ratio = "— (tight never reached it)"
-        elif tp is None:
-            ratio = f"≥ {pp['wall_seconds'] / tt:.1f}x"
-        else:
-            ratio = f"{tp / tt:.1f}x"
-        out.append(f"| {seed} | pulp plain ÷ tight, time to {_pct(g)}% gap | {ratio} "
-                   f"| {_num(tp, 1)} s vs {_num(tt, 1)} s |")
+    out = _time_to_gap_rows(seed, "pulp plain", pp, t)
     out.append(f"| {seed} | pulp plain ÷ tight, NPV of the plan | "
                f"{_ratio(pp.get('npv'), t.get('npv'), 4)} "
                f"| pulp plain {pp['status']} in {_num(pp.get('wall_seconds'), 1)} s, gap "

@@ -13,7 +13,6 @@ independent evaluator has accepted.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
@@ -146,23 +145,13 @@ def solve_data(
     extras: Sequence[Extra] = (),
     fixed: Collection[int] | None = None,
     baseline: bool = False,
-    started: float | None = None,
 ) -> Outcome:
     """One solve of ``data`` (module docstring): the model with ``extras`` and, given
     ``fixed``, only those candidates kept; ``baseline``: the data is the stay-put
-    baseline's (its diagnosis says so). ``options.time_limit`` counts from ``started``
-    (a ``time.perf_counter`` reading; default: now)."""
+    baseline's (its diagnosis says so). ``options.time_limit`` is the solver run's."""
     if fixed is not None:
         extras = (*extras, FixedPlacements(frozenset(fixed)))
-    prepared = Prepared(data, options, extras, baseline)
-    return prepared.run(within(options, started))
-
-
-def within(options: SolveOptions, started: float | None) -> SolveOptions:
-    """The options with the time limit shortened by the time spent since ``started``."""
-    if options.time_limit is None or started is None:
-        return options
-    return limited(options, options.time_limit - (time.perf_counter() - started))
+    return Prepared(data, options, extras, baseline).run()
 
 
 def limited(options: SolveOptions, seconds: float) -> SolveOptions:

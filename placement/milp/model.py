@@ -119,9 +119,6 @@ class Model:
     def bounds(self, j: int) -> tuple[float, float]:
         return self._cols.lower[j], self._cols.upper[j]
 
-    def is_integer(self, j: int) -> bool:
-        return self._cols.integer[j]
-
     def fix(self, columns: Iterable[int], value: float) -> None:
         """Fix ``columns`` at ``value`` (lower = upper)."""
         for j in columns:
@@ -309,10 +306,6 @@ class Model:
             value,
             self.objective_constant,
         )
-
-    def values_of(self, block: str, x: np.ndarray) -> dict[Any, float]:
-        """The values in ``x`` (one per column) of ``block``'s columns, by key."""
-        return {key: float(x[j]) for key, j in self.blocks.get(block, {}).items()}
 
     def activity(self, r: int, x: np.ndarray) -> float:
         """Row ``r``'s activity at ``x`` (one value per column), over the terms its family

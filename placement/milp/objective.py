@@ -32,8 +32,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from placement import costs, transfers
 from placement.data import ProblemData
 from placement.milp.transfer_sets import tier_segments
@@ -56,9 +54,6 @@ class Linear:
             self.add(col, weight * value)
         self.constant += weight * other.constant
 
-    def value(self, x: np.ndarray) -> float:
-        """The expression's value at ``x`` (a value per column)."""
-        return self.constant + sum(c * float(x[j]) for j, c in self.coef.items())
 
 
 #: The spec's cost categories, plus the residual value credit (a negative term).
