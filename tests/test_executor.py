@@ -3,7 +3,7 @@ process and in the pool."""
 
 from __future__ import annotations
 
-from placement.analysis.executor import run_all
+from placement.executor import run_all
 
 
 def _square_or_fail(x: int) -> int:

@@ -25,7 +25,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from placement.analysis import executor
+from placement import executor
 from placement.cli.app import app
 from tests.test_cli import assert_clean_exit
 
@@ -176,9 +176,9 @@ def test_bisection_stops_whatever_the_tolerance(monkeypatch: pytest.MonkeyPatch)
     """Even with the tolerance check lifted (1e-300 used to loop for ever), the bisection
     stops: floating point cannot split the bracket further, or MAX_ROUNDS is reached."""
     from placement.analysis import thresholds as th
-    from placement.analysis.executor import Outcome
     from placement.analysis.scenarios import Point
     from placement.api import load_instance
+    from placement.executor import Outcome
 
     calls = []
 

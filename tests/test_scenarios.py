@@ -15,7 +15,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_overrides import HAND_P1, HAND_P2, HAND_RESIDUAL, TINY
 
 from placement import InstanceError, load_instance
-from placement.analysis.executor import Outcome
 from placement.analysis.results import ScenariosResult
 from placement.analysis.scenarios import (
     Point,
@@ -24,6 +23,7 @@ from placement.analysis.scenarios import (
     run_scenarios,
 )
 from placement.cli.app import app
+from placement.executor import Outcome
 
 BASE_NPV = sum(HAND_P1.values()) + sum(HAND_P2.values()) - HAND_RESIDUAL
 

@@ -4,10 +4,11 @@ an analysis run for ever or allocate without bound."""
 
 from __future__ import annotations
 
+from placement.executor import MAX_WORKERS as MAX_WORKERS  # parallel solves on this machine
+
 MAX_POINTS = 200  # solves along a Pareto front
 MAX_SAMPLES = 1_000_000  # Monte Carlo draws (risk): ~0.5 GB and a 40 MB result at most
 MAX_RISK_SCENARIOS = 1000  # sampled scenarios in the risk-averse MILP
-MAX_WORKERS = 256  # parallel solves on this machine
 MAX_SEED = 2**32 - 1
 
 #: thresholds: the searched range's upper end, at most this multiplier of today's figures

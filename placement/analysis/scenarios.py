@@ -16,7 +16,7 @@ Multipliers (keys of ``MULTIPLIER_KEYS``, see ``multipliers.py``) are applied fi
 the overrides (``PATH=VALUE``, see ``overrides.py``), so an override sets an absolute
 value. The reference defaults to ``typical`` when there is one, else the first scenario.
 
-Each scenario is one task for :func:`placement.analysis.executor.run_all`: the scenario's
+Each scenario is one task for :func:`placement.executor.run_all`: the scenario's
 instance (as a dict) is solved with its own stay-put baseline, one solver thread per
 worker. A scenario whose solve fails or is infeasible is reported in its row; the others
 are kept. The solve-one-point helpers here are shared by sensitivity and thresholds.
@@ -31,11 +31,11 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from placement.analysis.executor import Outcome, Progress, run_all
 from placement.analysis.multipliers import scale_instance
 from placement.analysis.overrides import apply_overrides
 from placement.analysis.results import MULTIPLIER_KEYS, ScenarioRow, ScenariosResult
 from placement.errors import InstanceError, Problem
+from placement.executor import Outcome, Progress, run_all
 from placement.io import parse_text, read_mapping
 from placement.result import Status, has_solution
 from placement.schema import Instance

@@ -6,7 +6,7 @@ and the recommended placement — the set of (workload, period, site, hardware, 
 of the plan — is compared with the base case's: it *changes* when keeping the base
 placements at that point (units re-optimised) costs more than the point's optimum, so
 alternative optima (ties) are not changes. The base case is solved first, then the
-2 x parameters points in parallel (:func:`placement.analysis.executor.run_all`).
+2 x parameters points in parallel (:func:`placement.executor.run_all`).
 
 A point with no plan (infeasible, time limit, error) has ``npv_* = None`` and counts as
 a change of the recommendation (there is none to keep).
@@ -25,11 +25,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from placement.analysis.executor import Progress
 from placement.analysis.multipliers import V2_KEYS, no_effect, scale_instance
 from placement.analysis.results import MULTIPLIER_KEYS, SensitivityResult, TornadoRow
 from placement.analysis.scenarios import Point, solve_with_reference, sweep_options
 from placement.errors import InstanceError, PlacementError, Problem
+from placement.executor import Progress
 from placement.schema import Instance
 from placement.schema.options import SolveOptions
 

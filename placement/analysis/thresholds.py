@@ -18,7 +18,7 @@ today's recommendation again hides changes in between. Sensitivity (a grid of po
 shows such cases; ``tolerance`` bounds the error of the point found.
 
 The down and up searches (and those of several parameters) advance together: each round
-of bisection is one parallel batch (:func:`placement.analysis.executor.run_all`). The
+of bisection is one parallel batch (:func:`placement.executor.run_all`). The
 points solved do not depend on the executor or the number of workers, so neither do the
 results.
 """
@@ -30,7 +30,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from placement.analysis.executor import Progress, run_all
 from placement.analysis.limits import MAX_HIGH, MAX_ROUNDS, MIN_TOLERANCE
 from placement.analysis.multipliers import scale_instance
 from placement.analysis.results import MULTIPLIER_KEYS, ThresholdRow, ThresholdsResult
@@ -45,6 +44,7 @@ from placement.analysis.scenarios import (
 )
 from placement.analysis.sensitivity import BaseCaseError, changed, effective_parameters
 from placement.errors import InstanceError, Problem
+from placement.executor import Progress, run_all
 from placement.schema import Instance
 from placement.schema.options import SolveOptions
 

@@ -18,7 +18,6 @@ from typing import Annotated, Any
 
 import typer
 
-from placement.analysis.executor import check_scheduler_address
 from placement.analysis.limits import (
     MAX_POINTS,
     MAX_RISK_SCENARIOS,
@@ -26,6 +25,7 @@ from placement.analysis.limits import (
     MAX_SEED,
     MAX_WORKERS,
 )
+from placement.executor import check_scheduler_address
 from placement.schema.options import DEFAULT_GAP, MAX_THREADS, MAX_TIME_LIMIT, SolveOptions
 
 __all__ = [
@@ -62,6 +62,7 @@ class Search(StrEnum):
     auto = "auto"
     lns = "lns"
     mip = "mip"
+    decompose = "decompose"
 
 
 def _fmt(x: float) -> str:
@@ -108,7 +109,9 @@ ThreadsOpt = Annotated[int | None, typer.Option(
 SearchOpt = Annotated[Search, typer.Option(
     case_sensitive=False,
     help="HiGHS with --time-limit: auto (default), lns (neighbourhood search, then the "
-         "MIP) or mip (the MIP alone).")]
+         "MIP) or mip (the MIP alone); with or without a limit: decompose (a per-site "
+         "Lagrangian bound and a plan from its columns first; its sub-problems on "
+         "--workers processes or the --scheduler's Dask cluster).")]
 WarmStartOpt = Annotated[bool, typer.Option(
     "--warm-start", help="HiGHS: start from the greedy heuristic's plan.")]
 WorkersOpt = Annotated[int | None, typer.Option(
@@ -159,6 +162,8 @@ def solve_options(
     search: Search | str = Search.auto,
     warm_start: bool = False,
     baseline: bool = True,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> SolveOptions:
     """The shared options as validated SolveOptions; a bad value exits 2 with the problems."""
     from pydantic import ValidationError
@@ -166,6 +171,8 @@ def solve_options(
     doc = {"solver": Solver(solver).value, "time_limit": time_limit, "gap": gap,
            "threads": threads, "baseline": baseline, "warm_start": warm_start,
            "search": Search(search).value}
+    if workers is not None or scheduler is not None:
+        doc |= {"workers": workers, "scheduler": scheduler}
     try:
         return SolveOptions.model_validate(doc)
     except ValidationError as exc:

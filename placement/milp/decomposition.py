@@ -72,6 +72,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from placement.executor import Runner
 from placement.milp.arrays import ColumnArrays
 from placement.milp.isolated import highs_lp
 from placement.milp.lns import Layout, quiet_highs
@@ -134,13 +135,16 @@ class Evaluation:
 
 @dataclass
 class BoundResult:
-    """The best bound of a run, its prices on the linking rows, and every evaluation's
-    value and seconds, in order."""
+    """The best bound of a run, its prices on the linking rows, every evaluation's value
+    and seconds, in order, and the columns nonzero in some evaluation's sub-problem
+    solution (``support``, a bool per column: the per-site plans generated, for a
+    restricted master, ``placement.milp.columns``)."""
 
     bound: float
     y: np.ndarray
     values: list[float] = dataclasses.field(default_factory=list)
     seconds: list[float] = dataclasses.field(default_factory=list)
+    support: np.ndarray | None = None
 
 
 class Decomposition:
@@ -238,10 +242,14 @@ class Decomposition:
         threads: int | None = None,
         sub_nodes: int | None = None,
         sub_seconds: float | None = None,
+        runner: Runner[BlockTask, BlockAnswer] | None = None,
+        wait: float | None = None,
     ) -> Evaluation:
         """L(y) (module docstring) at the prices ``y`` on the linking rows (projected to
         the right signs first), each site's sub-MIP with at most ``sub_nodes`` nodes and
-        ``sub_seconds`` seconds (its dual bound counts)."""
+        ``sub_seconds`` seconds (its dual bound counts); the sub-MIPs on ``runner`` (a
+        local pool or a Dask cluster; default: one after the other here), a sub-MIP whose
+        worker is lost or not back within ``wait`` seconds solved again here."""
         began = time.perf_counter()
         a = self.arrays
         y = self.project(np.asarray(y, np.float64))
@@ -255,10 +263,10 @@ class Decomposition:
         free = self.free_cols
         value += _at_bounds(rc[free], a.lower[free], a.upper[free])
         exact = True
-        for block in self.blocks:
-            site_value, site_x, solved = _solve_block(
-                block, rc[block.cols], threads, sub_nodes, sub_seconds
-            )
+        tasks = [BlockTask(b, rc[b.cols], threads, sub_nodes, sub_seconds) for b in self.blocks]
+        for block, (site_value, site_x, solved) in zip(
+            self.blocks, _solve_blocks(tasks, runner, wait), strict=True
+        ):
             value += site_value
             x[block.cols] = site_x
             exact &= solved
@@ -283,12 +291,15 @@ class Decomposition:
         on_bound: Callable[[float], None] | None = None,
         sub_seconds: float | None = None,
         theta: float = THETA,
+        runner: Runner[BlockTask, BlockAnswer] | None = None,
     ) -> BoundResult:
         """The best L(y) of at most ``iterations`` evaluations from ``y0`` (prices on the
         linking rows) by Polyak steps towards ``target`` (module docstring), none started
         after ``deadline`` (a ``time.perf_counter()`` reading; the first always runs).
         ``on_bound`` receives each better bound; ``sub_nodes`` and ``sub_seconds`` limit
-        each sub-MIP (``evaluate``); ``theta`` is the first step factor."""
+        each sub-MIP (``evaluate``); ``theta`` is the first step factor; the sub-MIPs run
+        on ``runner`` (``evaluate``; with a deadline, one not back 5 s after it is solved
+        again here)."""
         y = self.project(np.asarray(y0, np.float64))
         best = BoundResult(-np.inf, y)
         stale = 0
@@ -296,7 +307,10 @@ class Decomposition:
         for n in range(iterations):
             if n and deadline is not None and time.perf_counter() + best.seconds[-1] > deadline:
                 break
-            ev = self.evaluate(y, threads, sub_nodes, sub_seconds)
+            wait = None if deadline is None else max(0.0, deadline - time.perf_counter()) + 5.0
+            ev = self.evaluate(y, threads, sub_nodes, sub_seconds, runner, wait)
+            nonzero = np.abs(ev.x) > 0.5
+            best.support = nonzero if best.support is None else best.support | nonzero
             best.values.append(ev.value)
             best.seconds.append(ev.seconds)
             base = ev
@@ -356,16 +370,53 @@ def _sub_arrays(a: ColumnArrays, cols: np.ndarray, rows: np.ndarray) -> ColumnAr
     )
 
 
-def _solve_block(
-    block: Block,
-    rc: np.ndarray,
-    threads: int | None,
-    sub_nodes: int | None,
-    sub_seconds: float | None,
-) -> tuple[float, np.ndarray, bool]:
+@dataclass(frozen=True)
+class BlockTask:
+    """One site's sub-MIP at one evaluation: the block, its columns' reduced costs and the
+    sub-MIP's limits (picklable: it may run in another process or on a Dask worker)."""
+
+    block: Block
+    rc: np.ndarray
+    threads: int | None
+    sub_nodes: int | None
+    sub_seconds: float | None
+
+
+#: A block's lower bound, its solution, and whether its sub-MIP was solved to its gap.
+BlockAnswer = tuple[float, np.ndarray, bool]
+
+
+def _solve_blocks(
+    tasks: list[BlockTask], runner: Runner[BlockTask, BlockAnswer] | None, wait: float | None
+) -> list[BlockAnswer]:
+    """Every task's answer, on ``runner`` if given (a lost task solved again here; a task
+    that failed counts as its columns at their best bounds: valid, weak)."""
+    if runner is None or not runner.parallel:
+        return [solve_block(t) for t in tasks]
+    answers = []
+    for task, outcome in zip(tasks, runner.map(solve_block, tasks, rerun_lost=True, wait=wait),
+                             strict=True):
+        if outcome.value is not None:
+            answers.append(outcome.value)
+        else:
+            answers.append(_at_bounds_answer(task))
+    return answers
+
+
+def _at_bounds_answer(task: BlockTask) -> BlockAnswer:
+    """The block's columns at their best bounds: a valid (weak) lower bound, no plan."""
+    a = task.block.arrays
+    x = np.where(task.rc > 0, a.lower, a.upper)
+    x = np.where(np.isfinite(x), x, 0.0)
+    return _at_bounds(task.rc, a.lower, a.upper), x, False
+
+
+def solve_block(task: BlockTask) -> BlockAnswer:
     """A lower bound on min rc x over the block (the sub-MIP's dual bound), a solution
     (the fixed columns at their bound; the sub-MIP's values, or the lower bounds when it
     has none), and whether the sub-MIP was solved to its gap."""
+    block, rc = task.block, task.rc
+    threads, sub_nodes, sub_seconds = task.threads, task.sub_nodes, task.sub_seconds
     sub = dataclasses.replace(block.arrays, cost=rc)
     x = np.where(np.isfinite(sub.lower), sub.lower, np.where(np.isfinite(sub.upper), sub.upper, 0))
     at_lower = block.down & (rc >= 0)

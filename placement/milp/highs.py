@@ -8,17 +8,19 @@ and gap (a time-limited run with a plan is ``feasible`` with its bound and gap, 
 
 from __future__ import annotations
 
-import os
-import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
 
+from placement.executor import Runner
 from placement.milp import lns
 from placement.milp.bound import column_generation
+from placement.milp.decomposition import BlockAnswer, BlockTask
 from placement.milp.model import Model
+from placement.milp.price_and_branch import Decomposed, decompose, describe
 from placement.milp.progress import (
     Progress,
     ProgressHook,
@@ -79,24 +81,8 @@ def load(h: highspy.Highs, m: Model, mip: bool = True) -> None:
     h.changeObjectiveOffset(float(m.objective_constant))
 
 
-_BANNER_ABSORBED = [False]
-
-
 def new_highs(options: SolveOptions) -> highspy.Highs:
-    """A quiet Highs with the options' gap, threads and time limit (HiGHS prints a banner
-    to fd 1 on its first construction in a process; library code never prints, so the
-    first one is made while fd 1 points at /dev/null)."""
-    if not _BANNER_ABSORBED[0]:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "wb") as null:
-                os.dup2(null.fileno(), 1)
-                highspy.Highs()  # type: ignore[no-untyped-call]
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _BANNER_ABSORBED[0] = True
+    """A quiet Highs with the options' gap, threads and time limit."""
     use_threads(options.threads)
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
@@ -120,6 +106,7 @@ class _Run:
     progress: ProgressHook | None
     bound: float | None = None
     searched: bool = False
+    decomposed: Decomposed | None = None
 
     def left(self) -> float:
         """Seconds left of the time limit, at least MIN_MIP_SECONDS."""
@@ -167,6 +154,9 @@ def solve(
         _rerun_without_presolve(h, run)
     result = _with_bound(outcome(h, m.n_cols > 0 and bool(m.blocks.get("x"))), run.bound)
     result.searched = run.searched
+    if run.decomposed is not None:
+        note = describe(run.decomposed)
+        result.message = "; ".join(t for t in (result.message, note) if t)
     values = None
     if result.has_solution:
         values = np.asarray(h.getSolution().col_value, np.float64)
@@ -213,18 +203,21 @@ def _search(run: _Run, arrays: lns.ColumnArrays, m: Milp, x: np.ndarray) -> np.n
     progress = run.progress or (lambda _: None)
     progress(Progress("start", 0.0))
     layout = lns.Layout.of(m)
+    objective = arrays.objective(x)
+
+    def bounded(b: float) -> None:
+        seconds = time.perf_counter() - began
+        progress(Progress("log", seconds, objective, b, rel_gap(objective, b)))
+
     if strategy.bound == Bound.LP:
         run.bound = lns.lp_bound(arrays, strategy.bound_share * total, run.options.threads)
     elif strategy.bound == Bound.COLUMN_GENERATION:
-        objective = arrays.objective(x)
-
-        def bounded(b: float) -> None:
-            seconds = time.perf_counter() - began
-            progress(Progress("log", seconds, objective, b, rel_gap(objective, b)))
-
         run.bound = column_generation(
             arrays, layout, x, began + strategy.bound_share * total, run.options.threads, bounded
         )
+    elif strategy.bound == Bound.LAGRANGIAN:
+        x = _decompose(run, arrays, layout, x, began + strategy.bound_share * total,
+                       began + strategy.master_share * total, bounded)
     report = at_least(run.bound, progress)
     report(Progress("log", time.perf_counter() - began, arrays.objective(x)))
 
@@ -246,6 +239,34 @@ def _search(run: _Run, arrays: lns.ColumnArrays, m: Milp, x: np.ndarray) -> np.n
         isolate=strategy.isolate,
     )
     return best
+
+
+def _decompose(
+    run: _Run,
+    arrays: lns.ColumnArrays,
+    layout: lns.Layout,
+    x: np.ndarray,
+    bound_until: float,
+    master_until: float,
+    bounded: Callable[[float], None],
+) -> np.ndarray:
+    """The decomposition's phase (``placement.milp.price_and_branch``) from the plan
+    ``x``, its bound until ``bound_until`` and its master until ``master_until`` (without
+    a time limit: to their work limits): its bound in ``run.bound``, its plan returned;
+    its sub-MIPs on the local pool or the options' Dask scheduler."""
+    options = run.options
+    timed = run.deadline is not None
+    runner: Runner[BlockTask, BlockAnswer] = Runner(options.workers, options.scheduler)
+    with runner:
+        found = decompose(
+            arrays, layout, x,
+            bound_until=bound_until if timed else None,
+            master_until=master_until if timed else None,
+            threads=options.threads, gap=options.gap, runner=runner, on_bound=bounded,
+        )
+    run.bound = found.bound
+    run.decomposed = found
+    return found.x
 
 
 def _search_result(run: _Run, objective: float) -> SolveResult:

@@ -48,6 +48,13 @@ SEARCH_SHARE_NO_BOUND = 0.9
 #: The MIP after the search gets at least this long (it checks the search's plan).
 MIN_MIP_SECONDS = 1.0
 
+#: ``search="decompose"`` with a time limit: the LP and the Lagrangian bound end at
+#: DECOMPOSE_BOUND_SHARE of it, the restricted master at DECOMPOSE_MASTER_SHARE, the
+#: neighbourhood search at SEARCH_SHARE; the MIP gets the rest. (At M one evaluation of
+#: the 24 sites' sub-MIPs takes 9 to 14 s on one core: a 60 s limit allows two or three.)
+DECOMPOSE_BOUND_SHARE = 0.4
+DECOMPOSE_MASTER_SHARE = 0.55
+
 
 class Bound(StrEnum):
     """How the bound before the MIP is found."""
@@ -55,6 +62,7 @@ class Bound(StrEnum):
     NONE = "none"
     LP = "lp"
     COLUMN_GENERATION = "column_generation"
+    LAGRANGIAN = "lagrangian"  # the per-site decomposition, with its restricted master
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,7 @@ class Strategy:
     search: bool = False
     bound: Bound = Bound.NONE
     bound_share: float = 0.0
+    master_share: float = 0.0
     search_share: float = SEARCH_SHARE
     search_share_no_bound: float = SEARCH_SHARE_NO_BOUND
     isolate: bool = False
@@ -75,9 +84,11 @@ class Strategy:
 
 
 def uses_search(options: SolveOptions, n_candidates: int) -> bool:
-    """Whether the neighbourhood search runs before the MIP (given a start plan):
-    ``search="lns"``, or ``"auto"`` with at least LNS_MIN_CANDIDATES candidates; either
-    way only with a time limit."""
+    """Whether a phase runs before the MIP from a start plan: ``search="decompose"`` (with
+    or without a time limit), or the neighbourhood search: ``search="lns"``, or ``"auto"``
+    with at least LNS_MIN_CANDIDATES candidates, only with a time limit."""
+    if options.search == "decompose":
+        return True
     if options.time_limit is None or options.search == "mip":
         return False
     return options.search == "lns" or n_candidates >= LNS_MIN_CANDIDATES
@@ -92,6 +103,14 @@ def choose(
     presolve = not (timed and n_nonzeros > PRESOLVE_NONZERO_LIMIT)
     if not (complete_start and uses_search(options, n_candidates)):
         return Strategy(presolve=presolve)
+    if options.search == "decompose":
+        return Strategy(
+            presolve=presolve,
+            search=True,
+            bound=Bound.LAGRANGIAN,
+            bound_share=DECOMPOSE_BOUND_SHARE,
+            master_share=DECOMPOSE_MASTER_SHARE,
+        )
     if n_nonzeros > LP_NONZERO_LIMIT:
         return Strategy(
             presolve=presolve,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from placement.executor import MAX_WORKERS, check_scheduler_address
 from placement.schema.base import StrictModel
 
 DEFAULT_GAP = 1e-4
@@ -36,13 +37,31 @@ class SolveOptions(StrictModel):
         description="HiGHS: start from the greedy heuristic's plan (a plan from the first "
         "second on, useful with a time limit); CBC ignores it.",
     )
-    search: Literal["auto", "mip", "lns"] = Field(
+    search: Literal["auto", "mip", "lns", "decompose"] = Field(
         "auto",
         description="HiGHS with a time limit: 'lns' first improves the greedy plan by a "
         "neighbourhood search (re-solving a few sites at a time), then hands it to the MIP "
         "for the rest of the limit; 'mip' runs the MIP alone; 'auto' (default) searches on "
-        "models of 2,000 candidates or more.",
+        "models of 2,000 candidates or more. HiGHS, with or without a time limit: "
+        "'decompose' first finds a bound by a per-site Lagrangian decomposition (its "
+        "sub-problems on the local pool or the Dask scheduler) and a plan from its "
+        "columns, then runs the search (with a time limit) and the MIP.",
     )
+    workers: int | None = Field(
+        None, ge=1, le=MAX_WORKERS,
+        description="search='decompose': processes for its sub-problems on this machine "
+        "(default: one per core; 1 = in this process).",
+    )
+    scheduler: str | None = Field(
+        None,
+        description="search='decompose': run its sub-problems on the Dask scheduler at "
+        "this address (tcp://HOST:PORT) instead of local processes.",
+    )
+
+    @field_validator("scheduler")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        return None if value is None else check_scheduler_address(value)
     formulation: Literal["tight", "plain"] = Field(
         "tight", description="tight (default) or a plain transcription of the spec (benchmarks)."
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from placement.analysis.executor import Outcome, Progress, run_all
 from placement.analysis.limits import MAX_POINTS
 from placement.analysis.pareto.front import non_dominated
 from placement.analysis.pareto.objectives import EpsilonExtra, Versus, second_of_schedule
@@ -15,6 +14,7 @@ from placement.analysis.results import ParetoPoint, ParetoResult
 from placement.api import load_instance
 from placement.assemble import plan_of
 from placement.data import prepare
+from placement.executor import Outcome, Progress, run_all
 from placement.pipeline import Outcome as Solved
 from placement.pipeline import baseline_is_the_plan, solve_data
 from placement.result import Status

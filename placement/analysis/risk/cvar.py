@@ -20,7 +20,6 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
-from placement.analysis.executor import Outcome, run_all
 from placement.analysis.limits import MAX_RISK_SCENARIOS
 from placement.analysis.results import RiskStats
 from placement.analysis.risk.distributions import Dists, coerce_distributions, dumped
@@ -43,6 +42,7 @@ from placement.api import load_instance
 from placement.assemble import plan_of
 from placement.data import prepare
 from placement.errors import InstanceError, Problem
+from placement.executor import Outcome, run_all
 from placement.lookup import Lookup
 from placement.milp.objective import NPV_CATEGORIES, Linear, npv_terms
 from placement.milp.variables import Milp

@@ -12,8 +12,10 @@ from placement import api
 from placement.cli import render
 from placement.cli.app import Exit, app, err, load_within, out, warn_near_misses
 from placement.cli.options import (
+    MAX_WORKERS,
     GapOpt,
     InstanceArg,
+    SchedulerOpt,
     Search,
     SearchOpt,
     SetOpt,
@@ -40,6 +42,11 @@ def solve(
     baseline: Annotated[bool, typer.Option(help="Also solve the stay-put baseline.")] = True,
     warm_start: WarmStartOpt = False,
     search: SearchOpt = Search.auto,
+    workers: Annotated[int | None, typer.Option(
+        min=1, max=MAX_WORKERS,
+        help="--search decompose: processes for its sub-problems (default: one per core; "
+             "1 = none).")] = None,
+    scheduler: SchedulerOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
     overrides: SetOpt = None,
     write_model: Annotated[Path | None, typer.Option(
@@ -49,8 +56,17 @@ def solve(
     """Solve an instance: the recommended phased plan, its cost and savings vs staying put."""
     started = time.perf_counter()  # --time-limit counts the loading
     options = solve_options(solver, time_limit, gap, threads, search=search,
-                            warm_start=warm_start, baseline=baseline)
+                            warm_start=warm_start, baseline=baseline, workers=workers,
+                            scheduler=scheduler)
     from placement.cli.output import refuse_inputs, to_stdout, write_or_exit
+    from placement.cli.sweep import executor_failed
+    from placement.executor import SchedulerError
+
+    if (workers is not None or scheduler is not None) and options.search != "decompose":
+        flag = "--scheduler" if scheduler is not None else "--workers"
+        err.print(f"error: {flag} applies to --search decompose only (its sub-problems "
+                  "are what runs in parallel)", highlight=False, soft_wrap=True)
+        raise typer.Exit(Exit.USAGE)
 
     if write_model is not None and write_model.suffix.lower() not in (".mps", ".lp"):
         err.print(f"error: --write-model {write_model}: the file must end in .mps or .lp",
@@ -67,7 +83,10 @@ def solve(
             err.print(f"error: --write-model {write_model}: {exc.strerror or exc}",
                       highlight=False, soft_wrap=True)
             raise typer.Exit(Exit.ERROR) from exc
-    plan = api.solve(inst, options, started)
+    try:
+        plan = api.solve(inst, options, started)
+    except SchedulerError as exc:  # unreachable, not a Dask scheduler, no workers
+        raise executor_failed("Solve failed", exc) from None
     stdout = to_stdout(output)
     if output is not None:  # the file first: a slow or broken summary never loses it
         write_or_exit(output, plan.to_json(), "plan")

@@ -36,6 +36,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 Progress = Callable[[int, int], None]  # (done, total)
 
+#: Processes of a local pool at most.
+MAX_WORKERS = 256
 #: Seconds to reach a Dask scheduler, have it answer, and see a first worker.
 SCHEDULER_TIMEOUT = 30.0
 #: Seconds the pool's worker processes get to end after SIGTERM before SIGKILL.
@@ -57,6 +59,10 @@ class Outcome(Generic[R]):
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+class _Lost(Outcome[R]):
+    """A task whose worker was lost (died, or not back in time): not the task's error."""
 
 
 def _guarded(fn: Callable[[T], R], item: T) -> Outcome[R]:
@@ -87,35 +93,149 @@ def run_all(
     distributed scheduler instead of the local pool (SchedulerError if it cannot be used
     within ``scheduler_timeout`` seconds, default ``SCHEDULER_TIMEOUT``).
     """
-    n = len(items)
-    if scheduler:
-        timeout = SCHEDULER_TIMEOUT if scheduler_timeout is None else scheduler_timeout
-        return _run_dask(fn, items, check_scheduler_address(scheduler), progress, timeout)
-    workers = min(workers or default_workers(), max(n, 1))
-    if workers <= 1 or n <= 1:
-        out = []
-        for i, item in enumerate(items):
-            out.append(_guarded(fn, item))
-            if progress:
-                progress(i + 1, n)
+    workers = min(workers or default_workers(), max(len(items), 1))
+    runner: Runner[T, R] = Runner(workers, scheduler, scheduler_timeout)
+    with runner:
+        return runner.map(fn, items, progress)
+
+
+class Runner(Generic[T, R]):
+    """Batches of independent tasks on one executor kept open between batches (a
+    decomposition's evaluations): this process (``workers=1``), a local process pool of
+    ``workers`` processes (default: one per core), or the Dask cluster at ``scheduler``
+    (connected on entering, checked as ``run_all`` does). A context manager: leaving it
+    closes the pool or the connection; leaving on an exception terminates the pool's
+    workers first.
+
+    ``map(..., rerun_lost=True)``: a task whose worker process died (killed, out of memory),
+    or that has not come back by ``wait`` seconds, is run again in this process: a lost
+    worker costs time, never the answer. (A task that raises is an Outcome with the error
+    either way.)"""
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        scheduler: str | None = None,
+        scheduler_timeout: float | None = None,
+    ) -> None:
+        self.workers = workers or default_workers()
+        self.scheduler = check_scheduler_address(scheduler) if scheduler else None
+        self.timeout = SCHEDULER_TIMEOUT if scheduler_timeout is None else scheduler_timeout
+        self._pool: ProcessPoolExecutor | None = None
+        self._client: Any = None
+        self.lost = 0  # tasks whose worker died or did not answer in time (rerun_lost)
+
+    def __enter__(self) -> Runner[T, R]:
+        if self.scheduler is not None:
+            self._client = _dask_client(self.scheduler, self.timeout)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            if kind is None:
+                pool.shutdown(wait=True)
+            else:
+                _terminate(pool)
+        client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
+    @property
+    def parallel(self) -> bool:
+        """Whether tasks leave this process."""
+        return self._client is not None or self.workers > 1
+
+    def map(
+        self,
+        fn: Callable[[T], R],
+        items: Sequence[T],
+        progress: Progress | None = None,
+        rerun_lost: bool = False,
+        wait: float | None = None,
+    ) -> list[Outcome[R]]:
+        """``[fn(item) for item in items]`` on the runner's executor, as Outcomes in input
+        order (class docstring)."""
+        n = len(items)
+        if self._client is not None:
+            results = self._map_dask(fn, items, progress, wait)
+        elif self.workers <= 1 or n <= 1:
+            results = []
+            for i, item in enumerate(items):
+                results.append(_guarded(fn, item))
+                if progress:
+                    progress(i + 1, n)
+            return results
+        else:
+            results = self._map_pool(fn, items, progress)
+        out: list[Outcome[R]] = []
+        for item, r in zip(items, results, strict=True):
+            if isinstance(r, _Lost) and rerun_lost:
+                self.lost += 1
+                r = _guarded(fn, item)
+            out.append(r)
         return out
-    results: list[Outcome[R] | None] = [None] * n
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_signals)
-    try:
-        futures = {pool.submit(_guarded, fn, item): i for i, item in enumerate(items)}
-        for done, fut in enumerate(as_completed(futures), start=1):
-            i = futures[fut]
-            try:
-                results[i] = fut.result()
-            except Exception as exc:  # the worker process itself died
-                results[i] = Outcome(error=f"{type(exc).__name__}: {exc}")
-            if progress:
-                progress(done, n)
-    except BaseException:  # interrupted (signal, KeyboardInterrupt) or a failing callback
-        _terminate(pool)
-        raise
-    pool.shutdown(wait=True)
-    return [r if r is not None else Outcome(error="not run") for r in results]
+
+    def _map_pool(
+        self, fn: Callable[[T], R], items: Sequence[T], progress: Progress | None
+    ) -> list[Outcome[R]]:
+        """The pool's Outcomes; ``_Lost`` where the worker process died."""
+        n = len(items)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=min(self.workers, n), initializer=_worker_signals
+            )
+        pool = self._pool
+        results: list[Outcome[R]] = [_Lost(error="not run")] * n
+        try:
+            futures = {pool.submit(_guarded, fn, item): i for i, item in enumerate(items)}
+            for done, fut in enumerate(as_completed(futures), start=1):
+                try:
+                    results[futures[fut]] = fut.result()
+                except Exception as exc:  # the worker process died: the pool is broken
+                    results[futures[fut]] = _Lost(error=f"{type(exc).__name__}: {exc}")
+                    self._pool = None
+                if progress:
+                    progress(done, n)
+        except BaseException:  # interrupted (signal, KeyboardInterrupt) or a failing callback
+            self._pool = None
+            _terminate(pool)
+            raise
+        if self._pool is None:  # broken: a new one for the next batch
+            pool.shutdown(wait=False, cancel_futures=True)
+        return results
+
+    def _map_dask(
+        self,
+        fn: Callable[[T], R],
+        items: Sequence[T],
+        progress: Progress | None,
+        wait: float | None,
+    ) -> list[Outcome[R]]:
+        """The cluster's Outcomes; ``_Lost`` where Dask gave up on a task (its workers
+        died) or it was not back within ``wait`` seconds."""
+        from distributed import as_completed as dask_completed
+
+        client = self._client
+        n = len(items)
+        futures = [client.submit(_guarded, fn, item, pure=False) for item in items]
+        index = {f.key: i for i, f in enumerate(futures)}
+        results: list[Outcome[R]] = [_Lost(error=f"not back within {wait} s")] * n
+        completed = dask_completed(futures, timeout=wait)  # type: ignore[no-untyped-call]
+        try:
+            for done, fut in enumerate(completed, start=1):
+                i = index[fut.key]
+                try:
+                    results[i] = fut.result()
+                except Exception as exc:  # KilledWorker: Dask gave up on it
+                    results[i] = _Lost(error=f"{type(exc).__name__}: {exc}")
+                if progress:
+                    progress(done, n)
+        except TimeoutError:  # the rest were not back in time
+            pass
+        finally:
+            client.cancel([f for f in futures if not f.done()])
+        return results
 
 
 def _worker_signals() -> None:
@@ -232,44 +352,26 @@ def _identity(address: str, timeout: float) -> dict[str, Any]:
     return answer
 
 
-def _run_dask(
-    fn: Callable[[T], R],
-    items: Sequence[T],
-    scheduler: str,
-    progress: Progress | None,
-    timeout: float = SCHEDULER_TIMEOUT,
-) -> list[Outcome[R]]:
+def _dask_client(scheduler: str, timeout: float = SCHEDULER_TIMEOUT) -> Any:
+    """A Dask client of the scheduler at ``scheduler``, which has answered an identity
+    request and has a worker within ``timeout`` seconds (SchedulerError otherwise)."""
     try:
         from distributed import Client
-        from distributed import as_completed as dask_completed
     except ImportError as exc:
         raise SchedulerError(
             "a Dask scheduler needs the optional extra: pip install 'placement[distributed]'"
         ) from exc
-    n = len(items)
     _identity(scheduler, timeout)
     try:
         client = Client(scheduler, timeout=timeout)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         raise SchedulerError(
             f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from None
-    with client:
-        try:
-            client.wait_for_workers(1, timeout=timeout)
-        except TimeoutError:
-            raise SchedulerError(
-                f"the Dask scheduler at {scheduler} has no workers (none joined within "
-                f"{timeout:g} s): start some with `dask worker {scheduler}`") from None
-        futures = [client.submit(_guarded, fn, item, pure=False) for item in items]
-        index = {f.key: i for i, f in enumerate(futures)}
-        results: list[Outcome[R] | None] = [None] * n
-        completed = dask_completed(futures)  # type: ignore[no-untyped-call]
-        for done, fut in enumerate(completed, start=1):
-            i = index[fut.key]
-            try:
-                results[i] = fut.result()
-            except Exception as exc:
-                results[i] = Outcome(error=f"{type(exc).__name__}: {exc}")
-            if progress:
-                progress(done, n)
-    return [r if r is not None else Outcome(error="not run") for r in results]
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except TimeoutError:
+        client.close()  # type: ignore[no-untyped-call]
+        raise SchedulerError(
+            f"the Dask scheduler at {scheduler} has no workers (none joined within "
+            f"{timeout:g} s): start some with `dask worker {scheduler}`") from None
+    return client

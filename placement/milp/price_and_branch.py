@@ -1,0 +1,161 @@
+"""The decomposition as a phase of the solve (``search="decompose"``, issue 17): a bound
+above the LP relaxation from the per-site Lagrangian relaxation, and plans from its
+columns.
+
+1. **Prices**: the LP relaxation's optimum and duals (``lns.lp_duals``); the LP's optimum
+   is a bound.
+2. **Bound and columns**: projected subgradient steps on the linking rows' prices from
+   the LP's duals (``Decomposition.subgradient``); every evaluation solves each site's
+   sub-MIP (on the runner: this process, the local pool or a Dask cluster) and gives a
+   lower bound L(y) (weak duality, ``placement.milp.decomposition``) and one plan per
+   site (its *column*: the candidates, units, purchases and activation that site would
+   choose at those prices).
+3. **Restricted master** (price-and-branch): the full MILP with every ``x`` that no
+   column and not the incumbent uses fixed at 0, solved by HiGHS from the incumbent.
+   This is the classic master over the generated columns with more freedom (any
+   combination of the columns' candidates, not one column per site): still a
+   restriction of the MILP, so its plan satisfies every row of the full model
+   (checked, ``ColumnArrays.violation``), and never worse than the incumbent it
+   starts from.
+
+Without a time limit each phase runs to the end of its work limits (``ITERATIONS``
+evaluations with sub-MIPs solved to their gap; the master to the options' gap): the
+same inputs then give the same bound and plan on any machine and any runner. With a time
+limit the phases end at their shares of it (``placement.milp.strategy``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from placement.executor import Runner
+from placement.milp.arrays import ColumnArrays
+from placement.milp.decomposition import BlockAnswer, BlockTask, Decomposition
+from placement.milp.isolated import solve_here
+from placement.milp.lns import FEASIBILITY_TOLERANCE, Layout, lp_duals
+
+#: Subgradient evaluations without a time limit (with one: as many as fit its share).
+ITERATIONS = 10
+#: Seconds per site sub-MIP with a time limit (its dual bound counts when it stops; at M
+#: one evaluation of 24 sites then takes 9 to 14 s on one core; docs/performance.md).
+SUB_SECONDS = 1.0
+
+
+@dataclass
+class Decomposed:
+    """What the phase found: the best bound (the LP's or the Lagrangian's; None if the
+    LP was not solved), which it is, the plan (the incumbent if the master found no
+    better), the evaluations' values and seconds, and the master's size."""
+
+    bound: float | None
+    lagrangian: bool
+    x: np.ndarray
+    values: list[float]
+    seconds: list[float]
+    master_columns: int = 0
+    master_improved: bool = False
+    lost: int = 0
+
+
+def decompose(
+    arrays: ColumnArrays,
+    layout: Layout,
+    incumbent: np.ndarray,
+    *,
+    bound_until: float | None,
+    master_until: float | None,
+    threads: int | None = None,
+    gap: float = 1e-4,
+    runner: Runner[BlockTask, BlockAnswer] | None = None,
+    on_bound: Callable[[float], None] | None = None,
+) -> Decomposed:
+    """Steps 1 to 3 of the module docstring from the feasible ``incumbent``: prices and
+    bound until ``bound_until``, the master until ``master_until`` (``time.perf_counter()``
+    readings; None: no time limit, the work limits only). ``on_bound`` receives each
+    better bound. Sub-MIPs run on ``runner`` with one thread each when it is parallel."""
+    lp_seconds = None if bound_until is None else max(0.01, bound_until - time.perf_counter())
+    solved = lp_duals(arrays, float("inf") if lp_seconds is None else lp_seconds, threads)
+    result = Decomposed(None, False, incumbent, [], [])
+    if solved is None:
+        return result
+    lp, duals = solved
+    result.bound = lp
+    if on_bound is not None:
+        on_bound(lp)
+    dec = Decomposition.by_site(arrays, layout)
+    target = arrays.objective(incumbent)
+    parallel = runner is not None and runner.parallel
+    run = dec.subgradient(
+        dec.prices_of(duals),
+        target,
+        ITERATIONS if bound_until is None else 10**6,
+        deadline=bound_until,
+        threads=1 if parallel else threads,
+        on_bound=on_bound,
+        sub_seconds=None if bound_until is None else SUB_SECONDS,
+        runner=runner,
+    )
+    result.values, result.seconds = run.values, run.seconds
+    result.lost = 0 if runner is None else runner.lost
+    if run.bound > lp:
+        result.bound, result.lagrangian = run.bound, True
+    if run.support is not None:
+        result.x, result.master_columns = _master(
+            arrays, layout, run.support, incumbent, master_until, threads, gap
+        )
+        result.master_improved = arrays.objective(result.x) < target
+    return result
+
+
+def _master(
+    arrays: ColumnArrays,
+    layout: Layout,
+    support: np.ndarray,
+    incumbent: np.ndarray,
+    until: float | None,
+    threads: int | None,
+    gap: float,
+) -> tuple[np.ndarray, int]:
+    """The restricted master's plan (module docstring, step 3) if it is better than the
+    ``incumbent`` and satisfies every row, else the incumbent; and its ``x`` columns."""
+    is_x = layout.x_site >= 0
+    kept = is_x & (support | (incumbent > 0.5))
+    free = ~is_x | kept
+    cols = np.flatnonzero(free)
+    seconds = float("inf") if until is None else until - time.perf_counter()
+    if seconds <= 0.05:
+        return incumbent, int(kept.sum())
+    options: dict[str, float | int | str] = {"mip_rel_gap": gap}
+    if threads is not None:
+        options["threads"] = threads
+    sub = solve_here(arrays.restricted_parts(free, incumbent), incumbent[cols], seconds, options)
+    if sub.values is None:
+        return incumbent, int(kept.sum())
+    trial = incumbent.copy()
+    trial[cols] = np.where(arrays.integer[cols], np.round(sub.values), sub.values)
+    value, best = arrays.objective(trial), arrays.objective(incumbent)
+    if value < best - 1e-9 * max(1.0, abs(best)) and (
+        arrays.violation(trial) <= FEASIBILITY_TOLERANCE
+    ):
+        return trial, int(kept.sum())
+    return incumbent, int(kept.sum())
+
+
+def describe(d: Decomposed) -> str:
+    """One sentence on what the phase did, for the plan's message."""
+    if d.bound is None:
+        return "decomposition: the LP relaxation was not solved in its share of the time limit"
+    which = "the per-site Lagrangian bound" if d.lagrangian else "the LP relaxation's bound"
+    text = (
+        f"decomposition: {len(d.values)} evaluations of the per-site sub-problems, "
+        f"{which} {d.bound:,.2f} before the MIP; the restricted master over "
+        f"{d.master_columns:,} candidates "
+        + ("improved the plan" if d.master_improved else "did not improve the plan")
+    )
+    if d.lost:
+        text += f"; {d.lost} sub-problems solved again here after their worker was lost"
+    return text
