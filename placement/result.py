@@ -9,6 +9,7 @@ string there, and the evaluator reports an unknown one (``placement.solve_claims
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from enum import StrEnum
 
 import numpy as np
@@ -71,6 +72,8 @@ class SolveResult:
     buy: dict[tuple[str, str, int], int] = field(default_factory=dict)
     spot: dict[tuple[str, str, int], int] = field(default_factory=dict)  # spot units (v2)
     searched: bool = False  # the neighbourhood search ran before the MIP
+    #: search="decompose": what its phase found (``price_and_branch.Decomposed.summary``)
+    decomposition: dict[str, Any] | None = None
     values: np.ndarray | None = None
     #: units committed, by (site, hardware, commitment, period made)
     commit: dict[tuple[str, str, str, int], int] = field(default_factory=dict)

@@ -156,6 +156,7 @@ def solve(
     result.searched = run.searched
     if run.decomposed is not None:
         note = describe(run.decomposed)
+        result.decomposition = run.decomposed.summary()
         result.message = "; ".join(t for t in (result.message, note) if t)
     values = None
     if result.has_solution:

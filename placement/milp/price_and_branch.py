@@ -29,6 +29,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -59,6 +60,23 @@ class Decomposed:
     master_columns: int = 0
     master_improved: bool = False
     lost: int = 0
+    lp_bound: float | None = None
+    seconds_total: float = 0.0
+
+    def summary(self) -> dict[str, Any]:
+        """Its figures as plain numbers (benchmarks, the solve's result)."""
+        return {
+            "lp_bound": self.lp_bound,
+            "bound": self.bound,
+            "lagrangian": self.lagrangian,
+            "evaluations": len(self.values),
+            "values": list(self.values),
+            "evaluation_seconds": list(self.seconds),
+            "master_columns": self.master_columns,
+            "master_improved": self.master_improved,
+            "lost": self.lost,
+            "seconds": self.seconds_total,
+        }
 
 
 def decompose(
@@ -77,13 +95,15 @@ def decompose(
     bound until ``bound_until``, the master until ``master_until`` (``time.perf_counter()``
     readings; None: no time limit, the work limits only). ``on_bound`` receives each
     better bound. Sub-MIPs run on ``runner`` with one thread each when it is parallel."""
+    began = time.perf_counter()
     lp_seconds = None if bound_until is None else max(0.01, bound_until - time.perf_counter())
     solved = lp_duals(arrays, float("inf") if lp_seconds is None else lp_seconds, threads)
     result = Decomposed(None, False, incumbent, [], [])
     if solved is None:
+        result.seconds_total = time.perf_counter() - began
         return result
     lp, duals = solved
-    result.bound = lp
+    result.bound = result.lp_bound = lp
     if on_bound is not None:
         on_bound(lp)
     dec = Decomposition.by_site(arrays, layout)
@@ -108,6 +128,7 @@ def decompose(
             arrays, layout, run.support, incumbent, master_until, threads, gap
         )
         result.master_improved = arrays.objective(result.x) < target
+    result.seconds_total = time.perf_counter() - began
     return result
 
 
