@@ -9,8 +9,8 @@ string there, and the evaluator reports an unknown one (``placement.solve_claims
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 
