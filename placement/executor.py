@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import multiprocessing
 import os
 import signal
 import socket
@@ -94,7 +95,9 @@ def run_all(
     within ``scheduler_timeout`` seconds, default ``SCHEDULER_TIMEOUT``).
     """
     workers = min(workers or default_workers(), max(len(items), 1))
-    runner: Runner[T, R] = Runner(workers, scheduler, scheduler_timeout)
+    # forked workers: a sweep's script need not guard its main module, and a signal never
+    # meets a worker half-started by a fork server
+    runner: Runner[T, R] = Runner(workers, scheduler, scheduler_timeout, fork_server=False)
     with runner:
         return runner.map(fn, items, progress)
 
@@ -107,6 +110,13 @@ class Runner(Generic[T, R]):
     closes the pool or the connection; leaving on an exception terminates the pool's
     workers first.
 
+    The pool's processes come from a fork server (``forkserver``) unless ``fork_server``
+    is False: HiGHS keeps threads per process, and a child forked from a process whose
+    HiGHS has run may inherit a scheduler without its threads (seen: both workers of a
+    decomposition spinning at 100% CPU for ever after the parent's LP). As with any
+    fork server or spawn, a script that starts one must guard its main module (``if
+    __name__ == "__main__":``); if a worker cannot start, its tasks are lost (below).
+
     ``map(..., rerun_lost=True)``: a task whose worker process died (killed, out of memory),
     or that has not come back by ``wait`` seconds, is run again in this process: a lost
     worker costs time, never the answer. (A task that raises is an Outcome with the error
@@ -117,8 +127,10 @@ class Runner(Generic[T, R]):
         workers: int | None = None,
         scheduler: str | None = None,
         scheduler_timeout: float | None = None,
+        fork_server: bool = True,
     ) -> None:
         self.workers = workers or default_workers()
+        self.start_method = "forkserver" if fork_server else "fork"
         self.scheduler = check_scheduler_address(scheduler) if scheduler else None
         self.timeout = SCHEDULER_TIMEOUT if scheduler_timeout is None else scheduler_timeout
         self._pool: ProcessPoolExecutor | None = None
@@ -183,7 +195,9 @@ class Runner(Generic[T, R]):
         n = len(items)
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=min(self.workers, n), initializer=_worker_signals
+                max_workers=min(self.workers, n),
+                mp_context=multiprocessing.get_context(self.start_method),
+                initializer=_worker_signals,
             )
         pool = self._pool
         results: list[Outcome[R]] = [_Lost(error="not run")] * n
