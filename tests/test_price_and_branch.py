@@ -136,3 +136,16 @@ def test_cli_decompose_writes_a_checked_plan_with_what_the_phase_did(tmp_path: P
     assert plan["status"] == "optimal"
     assert plan["npv"] == pytest.approx(443245.26, abs=0.01)  # the example's optimum
     assert "decomposition:" in plan["message"] and plan["options"]["search"] == "decompose"
+
+
+def test_decompose_runs_when_the_greedy_start_breaks_a_rule() -> None:
+    # example-v2's greedy plan breaks its carbon caps: the decomposition needs no feasible
+    # start (the master's plan would replace it); the optimum is the spec example's
+    inst = load_instance("example:example-v2")
+    m = build(prepare(inst))
+    start = complete_start(m, start_candidates(m.data))
+    assert m.arrays().violation(start) > lns.FEASIBILITY_TOLERANCE
+    plan = solve(inst, SolveOptions(search="decompose", workers=1, baseline=False))
+    assert plan.status == "optimal" and plan.npv == pytest.approx(383476.98, abs=0.01)
+    assert "evaluations of the per-site sub-problems" in plan.message
+    assert plan.bound is not None and plan.bound <= plan.npv + 0.01

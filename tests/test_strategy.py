@@ -51,3 +51,21 @@ def test_no_search_without_its_conditions(
 
 def test_search_lns_runs_the_search_on_a_small_model() -> None:
     assert choose(SolveOptions(time_limit=5.0, search="lns"), 10, 100, True).search
+
+
+@pytest.mark.parametrize("timed", [False, True])
+def test_decompose_runs_its_bound_and_master_with_or_without_a_time_limit(timed: bool) -> None:
+    options = SolveOptions(search="decompose", time_limit=60.0 if timed else None)
+    for candidates, complete in ((1, True), (MANY, False)):  # any size; the solve checks the start
+        s = choose(options, candidates, SMALL_NZ, complete)
+        assert (s.search, s.bound, s.mip, s.isolate) == (True, Bound.LAGRANGIAN, True, False)
+        assert 0 < s.bound_share == strategy.DECOMPOSE_BOUND_SHARE < s.master_share < 1
+        assert s.master_share == strategy.DECOMPOSE_MASTER_SHARE < s.search_share < 1
+
+
+def test_decompose_on_a_timed_large_model_isolates_the_search_and_skips_the_mip() -> None:
+    s = choose(SolveOptions(search="decompose", time_limit=60.0), MANY, LARGE_NZ, True)
+    assert s.bound == Bound.LAGRANGIAN and s.isolate and not s.mip and not s.presolve
+    assert s.search_share == 1.0
+    untimed = choose(SolveOptions(search="decompose"), MANY, LARGE_NZ, True)
+    assert untimed.mip and not untimed.isolate and untimed.presolve

@@ -107,6 +107,15 @@ class _Run:
     bound: float | None = None
     searched: bool = False
     decomposed: Decomposed | None = None
+    phases: tuple[float, float] | None = None
+
+    def clock(self) -> tuple[float, float]:
+        """When the phases before the MIP began and the seconds they share (the time left
+        then; 0 without a time limit), fixed at the first call."""
+        if self.phases is None:
+            total = self.left() if self.deadline is not None else 0.0
+            self.phases = (time.perf_counter(), total)
+        return self.phases
 
     def left(self) -> float:
         """Seconds left of the time limit, at least MIN_MIP_SECONDS."""
@@ -135,9 +144,13 @@ def solve(
         h.setOptionValue("time_limit", run.left())
     if not strategy.presolve:
         h.setOptionValue("presolve", "off")
-    if strategy.search and isinstance(m, Milp) and start is not None and len(start) == m.n_cols:
+    if strategy.search and isinstance(m, Milp) and start is not None:
         arrays = m.arrays()
-        if arrays.violation(start) <= lns.FEASIBILITY_TOLERANCE:
+        feasible = len(start) == m.n_cols and arrays.violation(start) <= lns.FEASIBILITY_TOLERANCE
+        if not feasible and strategy.bound == Bound.LAGRANGIAN:  # its master may find a plan
+            start = _decompose(run, arrays, m, _padded(start, m.n_cols))
+            feasible = arrays.violation(start) <= lns.FEASIBILITY_TOLERANCE
+        if feasible:
             run.searched = True
             start = _search(run, arrays, m, start)
             if not strategy.mip:
@@ -154,9 +167,9 @@ def solve(
         _rerun_without_presolve(h, run)
     result = _with_bound(outcome(h, m.n_cols > 0 and bool(m.blocks.get("x"))), run.bound)
     result.searched = run.searched
-    if run.decomposed is not None:
+    if run.decomposed is not None or strategy.bound == Bound.LAGRANGIAN:
         note = describe(run.decomposed)
-        result.decomposition = run.decomposed.summary()
+        result.decomposition = None if run.decomposed is None else run.decomposed.summary()
         result.message = "; ".join(t for t in (result.message, note) if t)
     values = None
     if result.has_solution:
@@ -198,27 +211,20 @@ def _rerun_without_presolve(h: highspy.Highs, run: _Run) -> None:
 def _search(run: _Run, arrays: lns.ColumnArrays, m: Milp, x: np.ndarray) -> np.ndarray:
     """The bound of the strategy, then the neighbourhood search's plan from the complete
     solution ``x`` (``placement.milp.lns``)."""
-    began = time.perf_counter()
+    began, total = run.clock()
     strategy = run.strategy
-    total = run.left() if run.deadline is not None else 0.0
     progress = run.progress or (lambda _: None)
-    progress(Progress("start", 0.0))
     layout = lns.Layout.of(m)
-    objective = arrays.objective(x)
-
-    def bounded(b: float) -> None:
-        seconds = time.perf_counter() - began
-        progress(Progress("log", seconds, objective, b, rel_gap(objective, b)))
-
     if strategy.bound == Bound.LP:
+        progress(Progress("start", 0.0))
         run.bound = lns.lp_bound(arrays, strategy.bound_share * total, run.options.threads)
     elif strategy.bound == Bound.COLUMN_GENERATION:
         run.bound = column_generation(
-            arrays, layout, x, began + strategy.bound_share * total, run.options.threads, bounded
+            arrays, layout, x, began + strategy.bound_share * total, run.options.threads,
+            _bound_reporter(run, arrays.objective(x)),
         )
-    elif strategy.bound == Bound.LAGRANGIAN:
-        x = _decompose(run, arrays, layout, x, began + strategy.bound_share * total,
-                       began + strategy.master_share * total, bounded)
+    elif strategy.bound == Bound.LAGRANGIAN and run.decomposed is None:
+        x = _decompose(run, arrays, m, x)
     report = at_least(run.bound, progress)
     report(Progress("log", time.perf_counter() - began, arrays.objective(x)))
 
@@ -242,28 +248,40 @@ def _search(run: _Run, arrays: lns.ColumnArrays, m: Milp, x: np.ndarray) -> np.n
     return best
 
 
-def _decompose(
-    run: _Run,
-    arrays: lns.ColumnArrays,
-    layout: lns.Layout,
-    x: np.ndarray,
-    bound_until: float,
-    master_until: float,
-    bounded: Callable[[float], None],
-) -> np.ndarray:
+def _bound_reporter(run: _Run, objective: float) -> Callable[[float], None]:
+    """A callback telling the progress hook of each better bound (against ``objective``)."""
+    began, _ = run.clock()
+    progress = run.progress or (lambda _: None)
+    progress(Progress("start", 0.0))
+
+    def bounded(b: float) -> None:
+        seconds = time.perf_counter() - began
+        progress(Progress("log", seconds, objective, b, rel_gap(objective, b)))
+
+    return bounded
+
+
+def _padded(x: np.ndarray, n: int) -> np.ndarray:
+    return np.concatenate((x, np.zeros(max(0, n - len(x)))))[:n]
+
+
+def _decompose(run: _Run, arrays: lns.ColumnArrays, m: Milp, x: np.ndarray) -> np.ndarray:
     """The decomposition's phase (``placement.milp.price_and_branch``) from the plan
-    ``x``, its bound until ``bound_until`` and its master until ``master_until`` (without
-    a time limit: to their work limits): its bound in ``run.bound``, its plan returned;
-    its sub-MIPs on the local pool or the options' Dask scheduler."""
-    options = run.options
+    ``x`` (feasible or not), its bound until the strategy's bound share of the time and
+    its master until its master share (without a time limit: to their work limits): its
+    bound in ``run.bound``, its plan returned (``x`` if it found none better); its
+    sub-MIPs on the local pool or the options' Dask scheduler."""
+    options, strategy = run.options, run.strategy
+    began, total = run.clock()
     timed = run.deadline is not None
     runner: Runner[BlockTask, BlockAnswer] = Runner(options.workers, options.scheduler)
     with runner:
         found = decompose(
-            arrays, layout, x,
-            bound_until=bound_until if timed else None,
-            master_until=master_until if timed else None,
-            threads=options.threads, gap=options.gap, runner=runner, on_bound=bounded,
+            arrays, lns.Layout.of(m), x,
+            bound_until=began + strategy.bound_share * total if timed else None,
+            master_until=began + strategy.master_share * total if timed else None,
+            threads=options.threads, gap=options.gap, runner=runner,
+            on_bound=_bound_reporter(run, arrays.objective(x)),
         )
     run.bound = found.bound
     run.decomposed = found
@@ -280,6 +298,8 @@ def _search_result(run: _Run, objective: float) -> SolveResult:
         + (
             ", with no bound found in the time limit"
             if run.bound is None
+            else ", the bound the decomposition's"
+            if run.decomposed is not None
             else ", the bound a Lagrangian bound of the LP relaxation by column generation"
         ),
     )

@@ -41,6 +41,8 @@ from placement.milp.lns import FEASIBILITY_TOLERANCE, Layout, lp_duals
 
 #: Subgradient evaluations without a time limit (with one: as many as fit its share).
 ITERATIONS = 10
+#: The subgradient's target when the start plan breaks a row: the LP bound plus this share.
+UNFEASIBLE_TARGET = 0.05
 #: Seconds per site sub-MIP with a time limit (its dual bound counts when it stops; at M
 #: one evaluation of 24 sites then takes 9 to 14 s on one core; docs/performance.md).
 SUB_SECONDS = 1.0
@@ -91,7 +93,8 @@ def decompose(
     runner: Runner[BlockTask, BlockAnswer] | None = None,
     on_bound: Callable[[float], None] | None = None,
 ) -> Decomposed:
-    """Steps 1 to 3 of the module docstring from the feasible ``incumbent``: prices and
+    """Steps 1 to 3 of the module docstring from the ``incumbent`` (a plan; if it breaks a
+    row, the master's plan replaces it whatever its cost): prices and
     bound until ``bound_until``, the master until ``master_until`` (``time.perf_counter()``
     readings; None: no time limit, the work limits only). ``on_bound`` receives each
     better bound. Sub-MIPs run on ``runner`` with one thread each when it is parallel."""
@@ -107,7 +110,10 @@ def decompose(
     if on_bound is not None:
         on_bound(lp)
     dec = Decomposition.by_site(arrays, layout)
+    feasible = arrays.violation(incumbent) <= FEASIBILITY_TOLERANCE
     target = arrays.objective(incumbent)
+    if not feasible:  # a plan that breaks a row may cost less than the optimum: aim higher
+        target = max(target, lp + UNFEASIBLE_TARGET * abs(lp))
     parallel = runner is not None and runner.parallel
     run = dec.subgradient(
         dec.prices_of(duals),
@@ -127,7 +133,7 @@ def decompose(
         result.x, result.master_columns = _master(
             arrays, layout, run.support, incumbent, master_until, threads, gap
         )
-        result.master_improved = arrays.objective(result.x) < target
+        result.master_improved = result.x is not incumbent
     result.seconds_total = time.perf_counter() - began
     return result
 
@@ -141,8 +147,9 @@ def _master(
     threads: int | None,
     gap: float,
 ) -> tuple[np.ndarray, int]:
-    """The restricted master's plan (module docstring, step 3) if it is better than the
-    ``incumbent`` and satisfies every row, else the incumbent; and its ``x`` columns."""
+    """The restricted master's plan (module docstring, step 3) if it satisfies every row
+    and is better than the ``incumbent`` (or the incumbent breaks a row), else the
+    incumbent; and its ``x`` columns."""
     is_x = layout.x_site >= 0
     kept = is_x & (support | (incumbent > 0.5))
     free = ~is_x | kept
@@ -159,15 +166,19 @@ def _master(
     trial = incumbent.copy()
     trial[cols] = np.where(arrays.integer[cols], np.round(sub.values), sub.values)
     value, best = arrays.objective(trial), arrays.objective(incumbent)
-    if value < best - 1e-9 * max(1.0, abs(best)) and (
-        arrays.violation(trial) <= FEASIBILITY_TOLERANCE
+    if arrays.violation(trial) <= FEASIBILITY_TOLERANCE and (
+        value < best - 1e-9 * max(1.0, abs(best))
+        or arrays.violation(incumbent) > FEASIBILITY_TOLERANCE
     ):
         return trial, int(kept.sum())
     return incumbent, int(kept.sum())
 
 
-def describe(d: Decomposed) -> str:
-    """One sentence on what the phase did, for the plan's message."""
+def describe(d: Decomposed | None) -> str:
+    """One sentence on what the phase did (None: it did not run), for the plan's message."""
+    if d is None:
+        return ("decomposition: not run (it starts from the greedy plan, which breaks a "
+                "rule of this instance or is incomplete); the MIP ran alone")
     if d.bound is None:
         return "decomposition: the LP relaxation was not solved in its share of the time limit"
     which = "the per-site Lagrangian bound" if d.lagrangian else "the LP relaxation's bound"

@@ -101,16 +101,21 @@ def choose(
     the search needs a ``complete_start`` (a value for every column)."""
     timed = options.time_limit is not None
     presolve = not (timed and n_nonzeros > PRESOLVE_NONZERO_LIMIT)
-    if not (complete_start and uses_search(options, n_candidates)):
-        return Strategy(presolve=presolve)
-    if options.search == "decompose":
+    if options.search == "decompose":  # the solve checks the start (and says if it is not run)
+        huge = timed and n_nonzeros > LP_NONZERO_LIMIT  # as below: no MIP after the search
         return Strategy(
             presolve=presolve,
             search=True,
             bound=Bound.LAGRANGIAN,
             bound_share=DECOMPOSE_BOUND_SHARE,
             master_share=DECOMPOSE_MASTER_SHARE,
+            search_share=1.0 if huge else SEARCH_SHARE,
+            search_share_no_bound=1.0 if huge else SEARCH_SHARE_NO_BOUND,
+            isolate=huge,
+            mip=not huge,
         )
+    if not (complete_start and uses_search(options, n_candidates)):
+        return Strategy(presolve=presolve)
     if n_nonzeros > LP_NONZERO_LIMIT:
         return Strategy(
             presolve=presolve,
