@@ -179,7 +179,7 @@ class Runner(Generic[T, R]):
                     progress(i + 1, n)
             return results
         else:
-            results = self._map_pool(fn, items, progress)
+            results = self._map_pool(fn, items, progress, wait)
         out: list[Outcome[R]] = []
         for item, r in zip(items, results, strict=True):
             if isinstance(r, _Lost) and rerun_lost:
@@ -189,9 +189,14 @@ class Runner(Generic[T, R]):
         return out
 
     def _map_pool(
-        self, fn: Callable[[T], R], items: Sequence[T], progress: Progress | None
+        self,
+        fn: Callable[[T], R],
+        items: Sequence[T],
+        progress: Progress | None,
+        wait: float | None = None,
     ) -> list[Outcome[R]]:
-        """The pool's Outcomes; ``_Lost`` where the worker process died."""
+        """The pool's Outcomes; ``_Lost`` where the worker process died or the task was not
+        back within ``wait`` seconds (then the pool's workers are ended: one may be stuck)."""
         n = len(items)
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
@@ -203,7 +208,7 @@ class Runner(Generic[T, R]):
         results: list[Outcome[R]] = [_Lost(error="not run")] * n
         try:
             futures = {pool.submit(_guarded, fn, item): i for i, item in enumerate(items)}
-            for done, fut in enumerate(as_completed(futures), start=1):
+            for done, fut in enumerate(as_completed(futures, timeout=wait), start=1):
                 try:
                     results[futures[fut]] = fut.result()
                 except Exception as exc:  # the worker process died: the pool is broken
@@ -211,6 +216,13 @@ class Runner(Generic[T, R]):
                     self._pool = None
                 if progress:
                     progress(done, n)
+        except TimeoutError:  # the rest were not back in time: end the pool's workers
+            for fut, i in futures.items():
+                if not fut.done():
+                    results[i] = _Lost(error=f"not back within {wait} s")
+            self._pool = None
+            _terminate(pool)
+            return results
         except BaseException:  # interrupted (signal, KeyboardInterrupt) or a failing callback
             self._pool = None
             _terminate(pool)

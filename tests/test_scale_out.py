@@ -77,3 +77,25 @@ def test_dask_local_cluster_gives_the_local_plan_even_when_a_worker_is_killed() 
     assert killed is not None, "the solve ended before a worker could be killed"
     assert box and isinstance(box[0], Plan)
     _same_plan(box[0], local)
+
+
+def _sleep_then_square(item: tuple[int, float]) -> int:
+    """item (i, seconds): i squared after sleeping that long."""
+    import time
+
+    i, seconds = item
+    time.sleep(seconds)
+    return i * i
+
+
+def test_a_task_not_back_in_time_is_lost_and_the_pool_replaced() -> None:
+    runner: Runner[tuple[int, float], int] = Runner(2)
+    with runner:
+        out = runner.map(_sleep_then_square, [(1, 0.0), (2, 0.0)], wait=30.0)
+        assert [o.value for o in out] == [1, 4] and runner.lost == 0
+        # a task stuck for 600 s: given up after 1 s (its worker ended), the other one kept
+        out = runner.map(_sleep_then_square, [(3, 600.0), (6, 0.0)], wait=1.0)
+        assert out[0].value is None and out[0].error and "not back within" in out[0].error
+        assert out[1].value == 36
+        out = runner.map(_sleep_then_square, [(4, 0.0), (5, 0.0)])  # a new pool
+        assert [o.value for o in out] == [16, 25]
