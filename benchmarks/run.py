@@ -43,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any, cast
@@ -1044,14 +1045,9 @@ def _plain_speed_target(results: dict[str, Any]) -> dict[str, str]:
         _plain_pairs(results, "M"))
     failed = [k for k, ratio, text in found if ratio is None and "plain has no" not in text]
     ratios = [ratio for _, ratio, _ in found if ratio is not None]
-    if failed:
-        verdict = f"not met ({', '.join(failed)}: never reached plain's final gap)"
-    elif not ratios:
-        verdict = "— (no ratio: plain has no final gap)"
-    elif min(ratios) >= PLAIN_SPEEDUP:
-        verdict = f"met (worst {min(ratios):.1f}x, {PLAIN_SPEEDUP:g}x asked)"
-    else:
-        verdict = f"not met (worst {min(ratios):.1f}x of the {PLAIN_SPEEDUP:g}x asked)"
+    verdict = _least_verdict(failed, "never reached plain's final gap", ratios,
+                             "no ratio: plain has no final gap", PLAIN_SPEEDUP,
+                             lambda r: f"worst {r:.1f}x, {PLAIN_SPEEDUP:g}x asked")
     return {"target": what, "measured": measured, "verdict": verdict, "key": "M-plain"}
 
 
@@ -1083,6 +1079,17 @@ def bound_closed(results: dict[str, Any], rec: dict[str, Any]) -> float | None:
     if best - lp <= BETTER * max(1.0, abs(best)):
         return 1.0
     return float((bound - lp) / (best - lp))
+
+
+def _least_verdict(failed: list[str], why_failed: str, values: list[float], empty: str,
+                   target: float, show: Callable[[float], str]) -> str:
+    """Met when every case has a value and the least is at least ``target``."""
+    if failed:
+        return f"not met ({', '.join(failed)}: {why_failed})"
+    if not values:
+        return f"— ({empty})"
+    least = min(values)
+    return f"{'met' if least >= target else 'not met'} ({show(least)})"
 
 
 def _bound_target(results: dict[str, Any]) -> dict[str, str]:
@@ -1117,15 +1124,9 @@ def _bound_target(results: dict[str, Any]) -> dict[str, str]:
     if not shown:
         return {"target": what, "measured": "not run (needs --decompose M,L)", "verdict": "—",
                 "key": "bound"}
-    if failed:
-        verdict = f"not met ({', '.join(failed)}: no bound)"
-    elif not closed:
-        verdict = "— (no best known plan)"
-    elif min(closed) >= BOUND_CLOSED:
-        verdict = f"met (least {100 * min(closed):.1f}%, {100 * BOUND_CLOSED:.0f}% asked)"
-    else:
-        verdict = (f"not met (least {100 * min(closed):.1f}% of the gap closed, "
-                   f"{100 * BOUND_CLOSED:.0f}% asked)")
+    verdict = _least_verdict(
+        failed, "no bound", closed, "no best known plan", BOUND_CLOSED,
+        lambda c: f"least {100 * c:.1f}% of the gap closed, {100 * BOUND_CLOSED:.0f}% asked")
     if missing:
         verdict += f"; {', '.join(missing)} not run"
     return {"target": what, "measured": "; ".join(shown), "verdict": verdict, "key": "bound"}
