@@ -7,7 +7,7 @@ relaxation's bound (interior point with crossover, and its seconds), L(y) at the
 (one evaluation: every site's sub-MIP, each with at most ``--sub-nodes`` nodes and
 ``--sub-seconds`` seconds; its dual bound counts), then the best L(y) after
 ``--iterations`` subgradient evaluations, seconds per evaluation, the best known plan (the
-least objective of the case in benchmarks/results/latest.json) and the share of the gap
+best_known.json, or latest.json's least objective) and the share of the gap
 between the LP bound and that plan that the bound closes. Writes a JSON and prints a
 markdown table. Timings depend on the machine's load (say so when quoting them).
 """
@@ -34,8 +34,10 @@ def _known(size: str, seed: int, field: str) -> list[float]:
 
 
 def best_known(size: str, seed: int) -> float | None:
-    """The least objective of the case among the records of benchmarks/results/latest.json."""
-    values = _known(size, seed, "objective")
+    """The best known plan's objective of the case (benchmarks/best_known.json, kept by
+    benchmarks/run.py), or the least among the records of benchmarks/results/latest.json."""
+    known = json.loads((HERE / "best_known.json").read_text()).get(f"{size}#{seed}")
+    values = _known(size, seed, "objective") + ([known["objective"]] if known else [])
     return min(values) if values else None
 
 
