@@ -6,8 +6,8 @@ Per case (generated as benchmarks/run.py does: M = 60x24x4, L = 200x48x4, seed n
 relaxation's bound (interior point with crossover, and its seconds), L(y) at the LP's duals
 (one evaluation: every site's sub-MIP, each with at most ``--sub-nodes`` nodes and
 ``--sub-seconds`` seconds; its dual bound counts), then the best L(y) after
-``--iterations`` subgradient evaluations, seconds per evaluation, the best known plan (the
-best_known.json, or latest.json's least objective) and the share of the gap
+``--iterations`` subgradient evaluations, seconds per evaluation, the best known plan
+(benchmarks/best_known.json, or latest.json's least objective) and the share of the gap
 between the LP bound and that plan that the bound closes. Writes a JSON and prints a
 markdown table. Timings depend on the machine's load (say so when quoting them).
 """
