@@ -149,3 +149,14 @@ def test_decompose_runs_when_the_greedy_start_breaks_a_rule() -> None:
     assert plan.status == "optimal" and plan.npv == pytest.approx(383476.98, abs=0.01)
     assert "evaluations of the per-site sub-problems" in plan.message
     assert plan.bound is not None and plan.bound <= plan.npv + 0.01
+
+
+def test_solve_options_refuse_a_bad_scheduler_address_and_worker_count() -> None:
+    from pydantic import ValidationError
+
+    for bad in ({"scheduler": "http://127.0.0.1:8786"}, {"scheduler": "tcp://host"},
+                {"workers": 0}, {"workers": 10_000}):
+        with pytest.raises(ValidationError) as caught:
+            SolveOptions.model_validate(bad)
+        assert next(iter(bad)) in str(caught.value)
+    assert SolveOptions(scheduler="127.0.0.1:8786").scheduler == "tcp://127.0.0.1:8786"
