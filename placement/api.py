@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from placement import budget
-from placement.assemble import assemble, checked
+from placement.assemble import assemble, checked, recorded_options
 from placement.budget import Clock
 from placement.data import prepare
 from placement.io import read_mapping
@@ -129,7 +129,7 @@ def _out_of_time(inst: Instance, options: SolveOptions, phase: str, limit: budge
         termination=Termination.TIME_LIMIT,
         message=message,
         solver=solver_name(options),
-        options=options.model_dump(exclude={"baseline", "formulation"}),
+        options=recorded_options(options),
         baseline=baseline,
     )
 

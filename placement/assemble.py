@@ -83,7 +83,7 @@ def assemble(inst: Instance, options: SolveOptions, main: Outcome, base: Outcome
         gap=_gap3(r.gap),
         solver=r.solver,
         solve_seconds=round(r.seconds, 3),
-        options=options.model_dump(exclude={"baseline", "formulation"}),
+        options=recorded_options(options),
         periods=list(main.periods),
         residual_value=_money(main.residual),
         npv=_money(main.npv),
@@ -95,6 +95,12 @@ def assemble(inst: Instance, options: SolveOptions, main: Outcome, base: Outcome
         diagnosis=list(main.diagnosis),
         emissions_t=_money(sum(main.emissions)) if main.result.has_solution else None,
     )
+
+
+def recorded_options(options: SolveOptions) -> dict[str, Any]:
+    """The options a plan records: how it was solved, not where (workers, scheduler: the
+    plan is the same on any runner) nor what the plan JSON says elsewhere (baseline)."""
+    return options.model_dump(exclude={"baseline", "formulation", "workers", "scheduler"})
 
 
 def _baseline_carbon(inst: Instance, base: Outcome) -> dict[str, Any]:
