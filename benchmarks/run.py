@@ -952,6 +952,12 @@ def _at_other_limits(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
             "the final plans compared)")
 
 
+def _plain_not_run(results: dict[str, Any], what: str, key: str) -> dict[str, str]:
+    """A target against the plain pulp model at M with no plain case to compare."""
+    why = "not run (needs --compare M or --pulp-plain M)" if _main_runs(results, "M") else ""
+    return {"target": what, "verdict": "—", "key": key, "measured": why or "not run"}
+
+
 def _npv_target(results: dict[str, Any]) -> dict[str, str]:
     """M: at PLAIN_AT seconds the main run's plan (its objective, the plan's NPV) never
     above the plain pulp model's, on every seed."""
@@ -959,10 +965,7 @@ def _npv_target(results: dict[str, Any]) -> dict[str, str]:
             f"transcription's at {PLAIN_AT:g} s")
     pairs = _plain_pairs(results, "M")
     if not pairs:
-        return {"target": what, "verdict": "—", "key": "M-npv",
-                "measured": "not run (needs --compare M or --pulp-plain M)"
-                if _main_runs(results, "M")
-                else "not run"}
+        return _plain_not_run(results, what, "M-npv")
     shown, above = [], []
     worst: float | None = None  # the largest (main - plain) / |plain|
     for t, p in pairs:
@@ -1037,10 +1040,7 @@ def _plain_speed_target(results: dict[str, Any]) -> dict[str, str]:
             "than the plain pulp transcription's")
     found = plain_gap_speedups(results, "M")
     if not found:
-        return {"target": what, "verdict": "—", "key": "M-plain",
-                "measured": "not run (needs --compare M or --pulp-plain M)"
-                if _main_runs(results, "M")
-                else "not run"}
+        return _plain_not_run(results, what, "M-plain")
     measured = "; ".join(text for _, _, text in found) + _at_other_limits(
         _plain_pairs(results, "M"))
     failed = [k for k, ratio, text in found if ratio is None and "plain has no" not in text]
