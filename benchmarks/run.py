@@ -184,8 +184,15 @@ def run_case(case: dict[str, Any]) -> dict[str, Any]:
         schedule = schedule_from(data, r)
         per = accounting.period_costs(data.lk, data.routes, schedule)
         rec["npv"] = accounting.npv(data.lk, per, accounting.residual_value(data.lk, schedule))
+    return _finished(rec, trace, r, t4 - t0, cpu0)
+
+
+def _finished(rec: dict[str, Any], trace: list[dict[str, Any]], r: Any, wall: float,
+              cpu0: float) -> dict[str, Any]:
+    """``rec`` with what every solved case records last: the times to each gap of GAPS
+    (from ``trace``), the thinned trace, CPU seconds and the memory peak."""
     for level in GAPS:
-        rec[f"t_gap_{_pct(level)}"] = _time_to_gap(trace, r, level, t4 - t0)
+        rec[f"t_gap_{_pct(level)}"] = _time_to_gap(trace, r, level, wall)
     rec["trace"] = _thin(trace)
     rec["cpu_seconds"] = _cpu_seconds() - cpu0
     rec["peak_mb"] = _peak_mb()
@@ -234,12 +241,7 @@ def _run_pulp_plain(case: dict[str, Any], inst: Any, rec: dict[str, Any], t0: fl
                wall_seconds=t4 - t0)
     if r.schedule is not None:
         rec["npv"] = accounted_npv(m, r.schedule)
-    for level in GAPS:
-        rec[f"t_gap_{_pct(level)}"] = _time_to_gap(trace, r, level, t4 - t0)
-    rec["trace"] = _thin(trace)
-    rec["cpu_seconds"] = _cpu_seconds() - cpu0
-    rec["peak_mb"] = _peak_mb()
-    return rec
+    return _finished(rec, trace, r, t4 - t0, cpu0)
 
 
 def _run_speedup(case: dict[str, Any], inst: Any, rec: dict[str, Any], t0: float,

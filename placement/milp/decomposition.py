@@ -138,7 +138,7 @@ class BoundResult:
     """The best bound of a run, its prices on the linking rows, every evaluation's value
     and seconds, in order, and the columns nonzero in some evaluation's sub-problem
     solution (``support``, a bool per column: the per-site plans generated, for a
-    restricted master, ``placement.milp.columns``)."""
+    restricted master, ``placement.milp.price_and_branch``)."""
 
     bound: float
     y: np.ndarray

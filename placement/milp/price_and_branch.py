@@ -51,11 +51,10 @@ SUB_SECONDS = 1.0
 @dataclass
 class Decomposed:
     """What the phase found: the best bound (the LP's or the Lagrangian's; None if the
-    LP was not solved), which it is, the plan (the incumbent if the master found no
-    better), the evaluations' values and seconds, and the master's size."""
+    LP was not solved), the plan (the incumbent if the master found no better), the
+    evaluations' values and seconds, and the master's size."""
 
     bound: float | None
-    lagrangian: bool
     x: np.ndarray
     values: list[float]
     seconds: list[float]
@@ -64,6 +63,11 @@ class Decomposed:
     lost: int = 0
     lp_bound: float | None = None
     seconds_total: float = 0.0
+
+    @property
+    def lagrangian(self) -> bool:
+        """Whether the bound is the Lagrangian one (above the LP relaxation's)."""
+        return self.bound is not None and self.lp_bound is not None and self.bound > self.lp_bound
 
     def summary(self) -> dict[str, Any]:
         """Its figures as plain numbers (benchmarks, the solve's result)."""
@@ -101,7 +105,7 @@ def decompose(
     began = time.perf_counter()
     lp_seconds = None if bound_until is None else max(0.01, bound_until - time.perf_counter())
     solved = lp_duals(arrays, float("inf") if lp_seconds is None else lp_seconds, threads)
-    result = Decomposed(None, False, incumbent, [], [])
+    result = Decomposed(None, incumbent, [], [])
     if solved is None:
         result.seconds_total = time.perf_counter() - began
         return result
@@ -127,8 +131,7 @@ def decompose(
     )
     result.values, result.seconds = run.values, run.seconds
     result.lost = 0 if runner is None else runner.lost
-    if run.bound > lp:
-        result.bound, result.lagrangian = run.bound, True
+    result.bound = max(lp, run.bound)
     if run.support is not None:
         result.x, result.master_columns = _master(
             arrays, layout, run.support, incumbent, master_until, threads, gap
@@ -177,8 +180,8 @@ def _master(
 def describe(d: Decomposed | None) -> str:
     """One sentence on what the phase did (None: it did not run), for the plan's message."""
     if d is None:
-        return ("decomposition: not run (it starts from the greedy plan, which breaks a "
-                "rule of this instance or is incomplete); the MIP ran alone")
+        return ("decomposition: not run (no start plan for this model, or a model with an "
+                "analysis's own columns); the MIP ran alone")
     if d.bound is None:
         return "decomposition: the LP relaxation was not solved in its share of the time limit"
     which = "the per-site Lagrangian bound" if d.lagrangian else "the LP relaxation's bound"
